@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db/settings';
+import { DEFAULT_API_URL } from '../core/sources/seed-api-source';
+
+export interface CollectorConfig {
+  apiUrl: string;
+  mysql: MysqlSettings;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Stop after this many poll cycles; undefined runs until SIGINT/SIGTERM. */
+  cycles: number | undefined;
+}
+
+/** A setting with a bad value: the message names the setting, the value and what is expected. */
+export class ConfigError extends Error {}
+
+export const USAGE = `Usage: npm run collector -- [options]
+
+  --api-url URL      base URL of the UniFi API server (env BT_API_URL; default ${DEFAULT_API_URL})
+  --mysql-url URL    mysql://user:password@host:3306/database (env BT_MYSQL_URL;
+                     default ${DEFAULT_MYSQL_URL})
+  --interval SECONDS seconds between polls, fractions allowed (env BT_INTERVAL; default 60)
+  --timeout SECONDS  how long to wait for the device API (env BT_TIMEOUT; default 10)
+  --cycles N         stop after N poll cycles (default: run until Ctrl+C)
+  --help             show this help`;
+
+type Env = Record<string, string | undefined>;
+
+/** Flags win over environment variables, which win over defaults. Returns null for --help. */
+export function readCollectorConfig(argv: readonly string[], env: Env): CollectorConfig | null {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        'api-url': { type: 'string' },
+        'mysql-url': { type: 'string' },
+        interval: { type: 'string' },
+        timeout: { type: 'string' },
+        cycles: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help === true) return null;
+
+  const pick = (flag: string, envName: string): { value: string; from: string } | undefined => {
+    const fromFlag = values[flag];
+    if (typeof fromFlag === 'string') return { value: fromFlag, from: `--${flag}` };
+    const fromEnv = env[envName];
+    if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, from: envName };
+    return undefined;
+  };
+
+  const api = pick('api-url', 'BT_API_URL');
+  const mysqlUrl = pick('mysql-url', 'BT_MYSQL_URL');
+  const interval = pick('interval', 'BT_INTERVAL');
+  const timeout = pick('timeout', 'BT_TIMEOUT');
+  const cycles = pick('cycles', 'BT_CYCLES');
+
+  return {
+    apiUrl: api === undefined ? DEFAULT_API_URL : readHttpUrl(api.value, api.from),
+    mysql: readMysql(mysqlUrl?.value ?? DEFAULT_MYSQL_URL, mysqlUrl?.from ?? '--mysql-url'),
+    intervalMs: interval === undefined ? 60_000 : readSeconds(interval.value, interval.from),
+    timeoutMs: timeout === undefined ? 10_000 : readSeconds(timeout.value, timeout.from),
+    cycles: cycles === undefined ? undefined : readCount(cycles.value, cycles.from),
+  };
+}
+
+function readHttpUrl(text: string, setting: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(
+      `${setting} "${text}" is not a URL; expected for example ${DEFAULT_API_URL}`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${setting} "${text}" must start with http:// or https://`);
+  }
+  return text;
+}
+
+function readMysql(text: string, setting: string): MysqlSettings {
+  try {
+    return parseMysqlUrl(text);
+  } catch (error) {
+    throw new ConfigError(`${setting}: ${(error as Error).message}`);
+  }
+}
+
+function readSeconds(text: string, setting: string): number {
+  const seconds = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new ConfigError(
+      `${setting} "${text}" is not a number of seconds greater than 0; for example 60 or 0.2`,
+    );
+  }
+  if (seconds > 86_400) throw new ConfigError(`${setting} "${text}" is more than a day (86400 s)`);
+  return Math.round(seconds * 1000);
+}
+
+function readCount(text: string, setting: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
+    throw new ConfigError(`${setting} "${text}" is not a whole number of cycles of at least 1`);
+  }
+  return Number(text);
+}

@@ -1,0 +1,29 @@
+import { formatBytes } from '../../shared/units';
+import type { RecordedCycle } from './cycle-recorder';
+
+/** `[20:45:00]` in the workstation's local time, as in the design's console output. */
+export function clockStamp(at: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `[${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}]`;
+}
+
+/** The design's console lines for one recorded cycle. */
+export function describeCycle(cycle: RecordedCycle): string[] {
+  const stamp = clockStamp(cycle.at);
+  const lines: string[] = [];
+  for (const device of cycle.tracked) {
+    const { delta, identity } = device;
+    if (delta.kind === 'delta' && (delta.rxDiff > 0n || delta.txDiff > 0n)) {
+      lines.push(
+        `${stamp} 📊 ${identity.name} — RX +${formatBytes(delta.rxDiff)}, TX +${formatBytes(delta.txDiff)}`,
+      );
+    } else if (delta.kind === 'reset') {
+      const why = delta.reason === 'uptime' ? 'uptime went back' : 'counters went back';
+      lines.push(
+        `${stamp} 🔄 ${identity.name} — counter reset (${why}): router rebooted, new baseline set, nothing counted`,
+      );
+    }
+  }
+  lines.push(`📈 Updated bandwidth tracking for ${cycle.tracked.length} device(s)`);
+  return lines;
+}

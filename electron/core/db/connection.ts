@@ -1,0 +1,97 @@
+import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
+import { describeMysqlTarget, type MysqlSettings } from './settings';
+
+function connectionOptions(settings: MysqlSettings): PoolOptions {
+  return {
+    host: settings.host,
+    port: settings.port,
+    user: settings.user,
+    password: settings.password,
+    charset: 'utf8mb4',
+    // Counters and totals are BIGINT: without these mysql2 rounds values above 2^53.
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    // Timestamps are written and read as UTC whatever the workstation's time zone.
+    timezone: 'Z',
+    connectTimeout: 10_000,
+  };
+}
+
+/** Creates the database if it is missing (the user needs the CREATE privilege for that). */
+export async function ensureDatabase(settings: MysqlSettings): Promise<void> {
+  const connection = await mysql.createConnection(connectionOptions(settings));
+  try {
+    await connection.query(
+      'CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+      [settings.database],
+    );
+  } finally {
+    await connection.end();
+  }
+}
+
+export function createPool(settings: MysqlSettings): Pool {
+  return mysql.createPool({
+    ...connectionOptions(settings),
+    database: settings.database,
+    connectionLimit: 4,
+    // Queue instead of failing when every connection is busy.
+    waitForConnections: true,
+  });
+}
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_NORMAL_SHUTDOWN',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK',
+]);
+
+export function mysqlErrorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+/** True when waiting and trying again may help (server down, network, busy). */
+export function isTransientMysqlError(error: unknown): boolean {
+  const code = mysqlErrorCode(error);
+  return code !== undefined && UNREACHABLE_CODES.has(code);
+}
+
+/** One sentence: what failed, why, and what to do. */
+export function describeMysqlError(error: unknown, settings: MysqlSettings): string {
+  const code = mysqlErrorCode(error) ?? 'error';
+  const target = describeMysqlTarget(settings);
+  const detail = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `Cannot reach MySQL at ${target} (ECONNREFUSED): start the server or check --mysql-url`;
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `Cannot reach MySQL at ${target} (${code}): check the host, the network and any firewall`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Cannot resolve the MySQL host "${settings.host}" (${code}): check the host name in --mysql-url`;
+    case 'ER_ACCESS_DENIED_ERROR':
+      return `MySQL at ${target} refused user "${settings.user}" (ER_ACCESS_DENIED_ERROR): check the user and password in --mysql-url`;
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return `MySQL user "${settings.user}" may not use or create database "${settings.database}" (${code}): grant it the privileges or create the database`;
+    default:
+      return `MySQL at ${target} failed (${code}): ${detail}`;
+  }
+}

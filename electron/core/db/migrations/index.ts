@@ -1,0 +1,13 @@
+import { createRouters } from './001-routers';
+import { createBandwidthLogs } from './002-bandwidth-logs';
+import { createBandwidthSnapshots } from './003-bandwidth-snapshots';
+import type { Migration } from './registry-types';
+
+export type { Migration } from './registry-types';
+
+/** Every schema change, in the order it is applied. Append only: never renumber or edit a shipped one. */
+export const MIGRATIONS: readonly Migration[] = [
+  createRouters,
+  createBandwidthLogs,
+  createBandwidthSnapshots,
+];

@@ -1,0 +1,21 @@
+import type { ParsedPayload } from '../payload';
+
+export type SourceFailureKind = 'unreachable' | 'timeout' | 'http-status' | 'invalid-body';
+
+/** A poll that produced no device list. The message says what failed and what to do. */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    readonly kind: SourceFailureKind,
+  ) {
+    super(message);
+  }
+}
+
+/** Anything that can list devices with their counters: the seed API, a controller, the demo. */
+export interface DeviceSource {
+  /** For log lines: `device API at http://127.0.0.1:5001/api/unifi/devices`. */
+  readonly description: string;
+  /** Resolves with the validated devices or rejects with a SourceError. */
+  fetchDevices(): Promise<ParsedPayload>;
+}

@@ -1,0 +1,15 @@
+const MAC_DIGITS = /^[0-9A-F]{12}$/;
+
+/**
+ * `aa-bb-cc-dd-ee-01`, `aabb.ccdd.ee01` and `AABBCCDDEE01` all become `AA:BB:CC:DD:EE:01`,
+ * so one router is one row whatever notation its source uses. Returns null if not a MAC.
+ */
+export function normalizeMac(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const digits = raw
+    .trim()
+    .toUpperCase()
+    .replace(/[:\-.\s]/g, '');
+  if (!MAC_DIGITS.test(digits)) return null;
+  return digits.match(/../g)?.join(':') ?? null;
+}

@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CycleRecorder } from '../../electron/core/cycle-recorder';
+import { describeMysqlError } from '../../electron/core/db/connection';
+import { migrate } from '../../electron/core/db/migrate';
+import { Poller } from '../../electron/core/poller';
+import { createSeedApiSource } from '../../electron/core/sources/seed-api-source';
+import { designPayload } from '../support/design-timeline';
+import {
+  type DeviceResponse,
+  type DeviceServer,
+  startDeviceServer,
+} from '../support/device-server';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+let db: TestDatabase;
+let server: DeviceServer;
+let lines: string[];
+let poller: Poller;
+
+beforeEach(async () => {
+  db = await createTestDatabase();
+  await migrate(db.pool);
+  server = await startDeviceServer((n) => ({ devices: designPayload(n) }));
+  lines = [];
+  poller = new Poller({
+    source: createSeedApiSource({ apiUrl: server.url, timeoutMs: 300 }),
+    recorder: new CycleRecorder(db.pool),
+    intervalMs: 1000,
+    describeDatabaseError: (error) => describeMysqlError(error, db.settings),
+    log: (line) => lines.push(line),
+  });
+});
+afterEach(async () => {
+  await server.close();
+  await db.drop();
+});
+
+const failures: Array<[string, DeviceResponse, RegExp]> = [
+  [
+    'HTTP 500',
+    { status: 500, body: 'boom' },
+    /answered HTTP 500 Internal Server Error: check that server/,
+  ],
+  [
+    'an HTML page',
+    { status: 200, body: '<html><body>Login</body></html>' },
+    /not JSON \(it starts with "<html><body>Login/,
+  ],
+  ['truncated JSON', { status: 200, body: '[{"mac": "AA:BB' }, /not JSON/],
+  [
+    'an object instead of a list',
+    { status: 200, body: '{"devices": []}' },
+    /unusable list: expected a JSON array of devices, got an object/,
+  ],
+  ['no answer', { hang: true }, /did not answer within 0.3 s/],
+];
+
+describe('Poller against a real HTTP device API and MariaDB', () => {
+  it.each(failures)(
+    'logs %s once per outage, keeps polling, and says when the source is back',
+    async (_, failure, message) => {
+      await poller.pollOnce();
+      server.respondWith(() => failure);
+      for (let i = 0; i < 3; i += 1) {
+        expect((await poller.pollOnce()).kind).toBe('source-failed');
+      }
+      server.respondWith(() => ({ devices: designPayload(1) }));
+      const back = await poller.pollOnce();
+      expect(back.kind).toBe('recorded');
+
+      const errors = lines.filter((line) => line.includes('❌'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(message);
+      expect(errors[0]).toContain('Polling goes on every 1 s.');
+      expect(
+        lines.filter((line) => line.includes('is back after 3 failed attempt(s)')),
+      ).toHaveLength(1);
+      // The traffic of the outage is counted once the source answers again.
+      expect(
+        lines.filter((l) => /📊 Living Room AP — RX \+1\.00 MB, TX \+500\.00 KB$/.test(l)),
+      ).toHaveLength(1);
+    },
+  );
+
+  it('says clearly when nothing listens at the API URL', async () => {
+    await server.close();
+    const outcome = await poller.pollOnce();
+    expect(outcome.kind).toBe('source-failed');
+    expect(lines[0]).toMatch(
+      /Cannot reach the device API at http:\/\/127\.0\.0\.1:\d+\/api\/unifi\/devices \(ECONNREFUSED\): start the UniFi API server or check --api-url/,
+    );
+    server = await startDeviceServer(() => ({ devices: [] }));
+  });
+
+  it('names a bad device in a log line and records the rest of the cycle', async () => {
+    server.respondWith(() => ({
+      devices: [
+        { name: 'Broken AP', mac: 'AA:00:00:00:00:09', rx_bytes: 'n/a', tx_bytes: 5 },
+        ...designPayload(0),
+      ],
+    }));
+    const outcome = await poller.pollOnce();
+    expect(outcome.kind).toBe('recorded');
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /⚠️ Skipped Broken AP: rx_bytes is not an integer \("n\/a"\); not tracked this cycle$/,
+      ),
+    );
+    expect(lines.at(-1)).toBe('📈 Updated bandwidth tracking for 2 device(s)');
+    const [routers] = await db.rows<{ n: string }>('SELECT COUNT(*) AS n FROM routers');
+    expect(routers?.n).toBe('3');
+  });
+
+  it('reports a database failure once and counts the traffic when the database is back', async () => {
+    await poller.pollOnce();
+    await db.pool.query('RENAME TABLE bandwidth_snapshots TO snapshots_away');
+    expect((await poller.pollOnce()).kind).toBe('database-failed');
+    expect((await poller.pollOnce()).kind).toBe('database-failed');
+    await db.pool.query('RENAME TABLE snapshots_away TO bandwidth_snapshots');
+    server.respondWith(() => ({ devices: designPayload(2) }));
+    const outcome = await poller.pollOnce();
+    expect(outcome.kind).toBe('recorded');
+    const errors = lines.filter((line) => line.includes('❌ Could not save this cycle'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('Nothing counted is lost');
+    // The two cycles that failed to save are counted by the one that saves: +3 MB / +1.5 MB since the baseline.
+    if (outcome.kind !== 'recorded') throw new Error('not recorded');
+    expect(outcome.cycle.tracked[0]?.delta).toEqual({
+      kind: 'delta',
+      rxDiff: 3_000_000n,
+      txDiff: 1_500_000n,
+    });
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readCollectorConfig } from '../../electron/collector/config';
+
+describe('readCollectorConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(readCollectorConfig([], {})).toEqual({
+      apiUrl: 'http://127.0.0.1:5001',
+      mysql: {
+        host: '127.0.0.1',
+        port: 3306,
+        user: 'root',
+        password: '',
+        database: 'bandwidth_tracker',
+      },
+      intervalMs: 60_000,
+      timeoutMs: 10_000,
+      cycles: undefined,
+    });
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = {
+      BT_API_URL: 'http://env:1',
+      BT_MYSQL_URL: 'mysql://u:p%40ss@db.local:3307/stats',
+      BT_INTERVAL: '30',
+    };
+    const fromEnv = readCollectorConfig([], env);
+    expect(fromEnv?.apiUrl).toBe('http://env:1');
+    expect(fromEnv?.mysql).toEqual({
+      host: 'db.local',
+      port: 3307,
+      user: 'u',
+      password: 'p@ss',
+      database: 'stats',
+    });
+    expect(fromEnv?.intervalMs).toBe(30_000);
+    const flags = readCollectorConfig(
+      ['--api-url', 'http://flag:2', '--interval', '0.2', '--cycles', '3'],
+      env,
+    );
+    expect(flags?.apiUrl).toBe('http://flag:2');
+    expect(flags?.intervalMs).toBe(200);
+    expect(flags?.cycles).toBe(3);
+  });
+
+  it('returns null for --help', () => {
+    expect(readCollectorConfig(['--help'], {})).toBeNull();
+  });
+
+  it.each([
+    [['--interval', 'abc'], '--interval "abc" is not a number of seconds'],
+    [['--interval', '0'], '--interval "0"'],
+    [['--interval=-1'], '--interval "-1"'],
+    [['--cycles', '1.5'], '--cycles "1.5" is not a whole number'],
+    [['--cycles', '0'], '--cycles "0"'],
+    [['--api-url', 'ftp://x'], '--api-url "ftp://x" must start with http'],
+    [['--api-url', 'nope'], '--api-url "nope" is not a URL'],
+    [['--mysql-url', 'postgres://x/db'], '--mysql-url: "postgres://x/db" must start with mysql://'],
+    [['--mysql-url', 'mysql://root@localhost'], 'names no database'],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('refuses %j with a message naming the setting', (argv, message) => {
+    expect(() => readCollectorConfig(argv, {})).toThrow(ConfigError);
+    expect(() => readCollectorConfig(argv, {})).toThrow(message);
+  });
+
+  it('names the environment variable when the bad value comes from there', () => {
+    expect(() => readCollectorConfig([], { BT_INTERVAL: 'soon' })).toThrow('BT_INTERVAL "soon"');
+  });
+
+  it('never repeats a password in an error', () => {
+    expect(() => readCollectorConfig(['--mysql-url', 'mysql://root:s3cret@host'], {})).toThrow(
+      /root:\*\*\*@host/,
+    );
+  });
+});

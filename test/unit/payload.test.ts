@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { parseJsonExact } from '../../electron/core/exact-json';
+import { PayloadError, parseDevicePayload } from '../../electron/core/payload';
+
+const device = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Living Room AP',
+  mac: 'aa:bb:cc:dd:ee:01',
+  ip: '10.0.0.2',
+  brand: 'Ubiquiti',
+  location: 'Living room',
+  xput_down: 120.5,
+  xput_up: 30.2,
+  latency: 3,
+  rx_bytes: 5_000_000_000,
+  tx_bytes: 2_000_000_000,
+  ...overrides,
+});
+
+describe('parseDevicePayload', () => {
+  it('reads the design payload and normalises the MAC', () => {
+    const { devices, problems } = parseDevicePayload([device()]);
+    expect(problems).toEqual([]);
+    expect(devices).toEqual([
+      {
+        identity: {
+          mac: 'AA:BB:CC:DD:EE:01',
+          name: 'Living Room AP',
+          ip: '10.0.0.2',
+          brand: 'Ubiquiti',
+          location: 'Living room',
+        },
+        counters: { rxBytes: 5_000_000_000n, txBytes: 2_000_000_000n, uptime: null },
+        throughput: { downloadMbps: 120.5, uploadMbps: 30.2, latencyMs: 3 },
+      },
+    ]);
+  });
+
+  it('accepts numeric strings for counters and figures, and reads uptime', () => {
+    const { devices } = parseDevicePayload([
+      device({ rx_bytes: '12', tx_bytes: ' 34 ', xput_down: '1.5', latency: '', uptime: '3600' }),
+    ]);
+    expect(devices[0]?.counters).toEqual({ rxBytes: 12n, txBytes: 34n, uptime: 3600 });
+    expect(devices[0]?.throughput).toEqual({
+      downloadMbps: 1.5,
+      uploadMbps: 30.2,
+      latencyMs: null,
+    });
+  });
+
+  it.each([
+    [{ rx_bytes: undefined }, 'rx_bytes is missing'],
+    [{ tx_bytes: null }, 'tx_bytes is missing'],
+    [{ rx_bytes: -1 }, 'rx_bytes is negative'],
+    [{ tx_bytes: '-5' }, 'tx_bytes is negative'],
+    [{ rx_bytes: 1.5 }, 'rx_bytes is not an integer'],
+    [{ rx_bytes: 'lots' }, 'rx_bytes is not an integer'],
+    [{ rx_bytes: true }, 'rx_bytes is not a number'],
+    [{ tx_bytes: 2 ** 60 }, 'tx_bytes is too large to be exact'],
+    [{ rx_bytes: '9223372036854775808' }, 'rx_bytes is absurdly large'],
+    [{ rx_bytes: Number.NaN }, 'rx_bytes is not an integer'],
+  ])('keeps a device with bad counters %j for the upsert but does not track it', (bad, reason) => {
+    const { devices, problems } = parseDevicePayload([
+      device(bad),
+      device({ mac: 'AA:BB:CC:DD:EE:02', name: 'Other' }),
+    ]);
+    expect(devices).toHaveLength(2);
+    expect(devices[0]?.counters).toBeNull();
+    expect(devices[0]?.identity.mac).toBe('AA:BB:CC:DD:EE:01');
+    expect(devices[1]?.counters).not.toBeNull();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.device).toBe('Living Room AP');
+    expect(problems[0]?.reason).toContain(reason);
+  });
+
+  it('skips a device without a usable MAC entirely and names it', () => {
+    const { devices, problems } = parseDevicePayload([
+      device({ mac: undefined, name: 'No MAC' }),
+      device({ mac: 'not-a-mac', name: 'Bad MAC' }),
+      'junk',
+      device({ mac: 'AA-BB-CC-DD-EE-09' }),
+    ]);
+    expect(devices.map((d) => d.identity.mac)).toEqual(['AA:BB:CC:DD:EE:09']);
+    expect(problems).toEqual([
+      { device: 'No MAC', reason: 'has no MAC address' },
+      { device: 'Bad MAC', reason: 'has an invalid MAC address ("not-a-mac")' },
+      { device: 'device #3', reason: 'is a string, not an object' },
+    ]);
+  });
+
+  it('uses only the first entry of a MAC repeated in one payload', () => {
+    const { devices, problems } = parseDevicePayload([
+      device({ rx_bytes: 1 }),
+      device({ mac: 'aabbccddee01', rx_bytes: 2 }),
+    ]);
+    expect(devices).toHaveLength(1);
+    expect(devices[0]?.counters?.rxBytes).toBe(1n);
+    expect(problems[0]?.reason).toContain('repeats MAC AA:BB:CC:DD:EE:01');
+  });
+
+  it('names an unnamed device by its MAC and keeps names verbatim', () => {
+    const odd = `Bob's "AP"; DROP TABLE routers; -- <b>📡</b>`;
+    const { devices } = parseDevicePayload([
+      device({ name: undefined }),
+      device({ mac: 'AA:BB:CC:DD:EE:02', name: odd }),
+    ]);
+    expect(devices[0]?.identity.name).toBe('AA:BB:CC:DD:EE:01');
+    expect(devices[1]?.identity.name).toBe(odd);
+  });
+
+  it.each([[{}], [null], ['[]'], [42]])('rejects a body that is not an array: %j', (body) => {
+    expect(() => parseDevicePayload(body)).toThrow(PayloadError);
+  });
+});
+
+describe('parseJsonExact', () => {
+  it('keeps integers above 2^53 digit for digit', () => {
+    const body = parseJsonExact(
+      '[{"mac":"AA:BB:CC:DD:EE:01","rx_bytes":9007199254740993,"tx_bytes":9223372036854775807}]',
+    );
+    const { devices } = parseDevicePayload(body);
+    expect(devices[0]?.counters).toEqual({
+      rxBytes: 9_007_199_254_740_993n,
+      txBytes: 9_223_372_036_854_775_807n,
+      uptime: null,
+    });
+  });
+
+  it('leaves strings, small numbers and decimals alone', () => {
+    expect(
+      parseJsonExact(
+        '{"a":"12345678901234567890","b":12,"c":1.25,"d":-3e2,"e":"x\\"1234567890123456789"}',
+      ),
+    ).toEqual({
+      a: '12345678901234567890',
+      b: 12,
+      c: 1.25,
+      d: -300,
+      e: 'x"1234567890123456789',
+    });
+  });
+
+  it('still rejects text that is not JSON', () => {
+    expect(() => parseJsonExact('<html>')).toThrow();
+    expect(() => parseJsonExact('[{"a": 1')).toThrow();
+  });
+});
