@@ -9,6 +9,8 @@ export interface CollectorConfig {
   timeoutMs: number;
   /** Stop after this many poll cycles; undefined runs until SIGINT/SIGTERM. */
   cycles: number | undefined;
+  /** Serve the pages and the contract over HTTP on 127.0.0.1 (`--ui`). */
+  ui: { port: number } | null;
 }
 
 /** A setting with a bad value: the message names the setting, the value and what is expected. */
@@ -22,6 +24,8 @@ export const USAGE = `Usage: npm run collector -- [options]
   --interval SECONDS seconds between polls, fractions allowed (env BT_INTERVAL; default 60)
   --timeout SECONDS  how long to wait for the device API (env BT_TIMEOUT; default 10)
   --cycles N         stop after N poll cycles (default: run until Ctrl+C)
+  --ui               also serve the popover, history and settings pages on 127.0.0.1
+  --ui-port PORT     port for --ui (env BT_UI_PORT; default 8787; 0 picks a free one)
   --help             show this help`;
 
 type Env = Record<string, string | undefined>;
@@ -38,6 +42,8 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
         interval: { type: 'string' },
         timeout: { type: 'string' },
         cycles: { type: 'string' },
+        ui: { type: 'boolean' },
+        'ui-port': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -61,6 +67,7 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
   const interval = pick('interval', 'BT_INTERVAL');
   const timeout = pick('timeout', 'BT_TIMEOUT');
   const cycles = pick('cycles', 'BT_CYCLES');
+  const uiPort = pick('ui-port', 'BT_UI_PORT');
 
   return {
     apiUrl: api === undefined ? DEFAULT_API_URL : readHttpUrl(api.value, api.from),
@@ -68,6 +75,10 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
     intervalMs: interval === undefined ? 60_000 : readSeconds(interval.value, interval.from),
     timeoutMs: timeout === undefined ? 10_000 : readSeconds(timeout.value, timeout.from),
     cycles: cycles === undefined ? undefined : readCount(cycles.value, cycles.from),
+    ui:
+      values.ui === true || uiPort !== undefined
+        ? { port: uiPort === undefined ? 8787 : readPort(uiPort.value, uiPort.from) }
+        : null,
   };
 }
 
@@ -110,4 +121,12 @@ function readCount(text: string, setting: string): number {
     throw new ConfigError(`${setting} "${text}" is not a whole number of cycles of at least 1`);
   }
   return Number(text);
+}
+
+function readPort(text: string, setting: string): number {
+  const port = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || port > 65_535) {
+    throw new ConfigError(`${setting} "${text}" is not a port number from 0 to 65535`);
+  }
+  return port;
 }

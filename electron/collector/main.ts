@@ -1,14 +1,15 @@
 // The headless collector: the tray app's core, run from a terminal or a service manager.
-import { CycleRecorder } from '../core/cycle-recorder';
+import { BandwidthService } from '../core/bandwidth-service';
+import { createCallHandlers } from '../core/call-handlers';
 import { describeMysqlError } from '../core/db/connection';
 import { MigrationError } from '../core/db/migration-error';
-import { openDatabase } from '../core/db/open-database';
-import { Poller } from '../core/poller';
-import { createSeedApiSource } from '../core/sources/seed-api-source';
-import { ConfigError, readCollectorConfig, USAGE } from './config';
+import { FixedSettingsStore } from '../core/settings-store';
+import { startUiServer, type UiServer } from '../core/ui-server';
+import { type CollectorConfig, ConfigError, readCollectorConfig, USAGE } from './config';
+import { ensureRendererBuilt, RENDERER_DIR } from './renderer-build';
 
 async function main(): Promise<number> {
-  let config: ReturnType<typeof readCollectorConfig>;
+  let config: CollectorConfig | null;
   try {
     config = readCollectorConfig(process.argv.slice(2), process.env);
   } catch (error) {
@@ -31,18 +32,48 @@ async function main(): Promise<number> {
   }
 
   const log = (line: string) => console.log(line);
-  const source = createSeedApiSource({ apiUrl: config.apiUrl, timeoutMs: config.timeoutMs });
+  const service = new BandwidthService({
+    settings: {
+      apiUrl: config.apiUrl,
+      intervalMs: config.intervalMs,
+      timeoutMs: config.timeoutMs,
+      mysql: config.mysql,
+    },
+    log,
+  });
   log(
-    `Bandwidth Tracker collector: polling the ${source.description} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,
+    `Bandwidth Tracker collector: polling the device API at ${config.apiUrl} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,
   );
 
-  let pool: Awaited<ReturnType<typeof openDatabase>>;
-  try {
-    pool = await openDatabase(config.mysql, {
-      retryMs: Math.min(config.intervalMs, 5_000),
-      signal: stop.signal,
+  let ui: UiServer | null = null;
+  if (config.ui !== null) {
+    await ensureRendererBuilt(log);
+    const store = new FixedSettingsStore({
+      apiUrl: config.apiUrl,
+      intervalSeconds: config.intervalMs / 1000,
+      database: config.mysql,
+      notifications: false,
+      launchAtLogin: false,
+    });
+    const handlers = createCallHandlers(service, store, {
+      openWindow: () => {
+        // In a browser the page opens the other page itself.
+      },
+    });
+    ui = await startUiServer({
+      handlers,
+      subscribe: (event, listener) => service.on(event, listener),
+      staticDir: RENDERER_DIR,
+      port: config.ui.port,
       log,
     });
+    log(`Browser view: ${ui.url}/ (history: ${ui.url}/history.html)`);
+  }
+
+  try {
+    const cycles = await service.run({ cycles: config.cycles, signal: stop.signal });
+    log(`Stopped after ${cycles} cycle(s).`);
+    return 0;
   } catch (error) {
     if (error instanceof MigrationError) {
       console.error(`Cannot prepare the database: ${error.message}`);
@@ -50,23 +81,8 @@ async function main(): Promise<number> {
     }
     console.error(`Cannot prepare the database: ${describeMysqlError(error, config.mysql)}`);
     return 1;
-  }
-  if (pool === null) return 0;
-
-  const settings = config.mysql;
-  try {
-    const poller = new Poller({
-      source,
-      recorder: new CycleRecorder(pool),
-      intervalMs: config.intervalMs,
-      describeDatabaseError: (error) => describeMysqlError(error, settings),
-      log,
-    });
-    const cycles = await poller.run({ cycles: config.cycles, signal: stop.signal });
-    log(`Stopped after ${cycles} cycle(s).`);
-    return 0;
   } finally {
-    await pool.end().catch(() => {});
+    await ui?.close();
   }
 }
 

@@ -93,12 +93,18 @@ export class Poller {
   }
 
   /** Polls every interval until `cycles` attempts are done or `signal` aborts; a cycle in progress finishes first. */
-  async run(options: { cycles?: number; signal?: AbortSignal } = {}): Promise<number> {
+  async run(
+    options: { cycles?: number; signal?: AbortSignal; isPaused?: () => boolean } = {},
+  ): Promise<number> {
     const signal = options.signal ?? new AbortController().signal;
     const sleep = this.options.sleep ?? abortableSleep;
     let done = 0;
     while (!signal.aborted && (options.cycles === undefined || done < options.cycles)) {
       const started = Date.now();
+      if (options.isPaused?.() === true) {
+        await sleep(this.options.intervalMs, signal);
+        continue;
+      }
       await this.pollOnce();
       done += 1;
       if (options.cycles !== undefined && done >= options.cycles) break;

@@ -15,6 +15,7 @@ describe('readCollectorConfig', () => {
       intervalMs: 60_000,
       timeoutMs: 10_000,
       cycles: undefined,
+      ui: null,
     });
   });
 
@@ -41,6 +42,12 @@ describe('readCollectorConfig', () => {
     expect(flags?.apiUrl).toBe('http://flag:2');
     expect(flags?.intervalMs).toBe(200);
     expect(flags?.cycles).toBe(3);
+  });
+
+  it('turns on the browser view with --ui or --ui-port', () => {
+    expect(readCollectorConfig(['--ui'], {})?.ui).toEqual({ port: 8787 });
+    expect(readCollectorConfig(['--ui-port', '0'], {})?.ui).toEqual({ port: 0 });
+    expect(() => readCollectorConfig(['--ui-port', 'http'], {})).toThrow('--ui-port "http"');
   });
 
   it('returns null for --help', () => {

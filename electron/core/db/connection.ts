@@ -73,22 +73,26 @@ export function isTransientMysqlError(error: unknown): boolean {
 }
 
 /** One sentence: what failed, why, and what to do. */
-export function describeMysqlError(error: unknown, settings: MysqlSettings): string {
+export function describeMysqlError(
+  error: unknown,
+  settings: MysqlSettings,
+  where = '--mysql-url',
+): string {
   const code = mysqlErrorCode(error) ?? 'error';
   const target = describeMysqlTarget(settings);
   const detail = error instanceof Error ? error.message : String(error);
   switch (code) {
     case 'ECONNREFUSED':
-      return `Cannot reach MySQL at ${target} (ECONNREFUSED): start the server or check --mysql-url`;
+      return `Cannot reach MySQL at ${target} (ECONNREFUSED): start the server or check ${where}`;
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return `Cannot reach MySQL at ${target} (${code}): check the host, the network and any firewall`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `Cannot resolve the MySQL host "${settings.host}" (${code}): check the host name in --mysql-url`;
+      return `Cannot resolve the MySQL host "${settings.host}" (${code}): check the host name in ${where}`;
     case 'ER_ACCESS_DENIED_ERROR':
-      return `MySQL at ${target} refused user "${settings.user}" (ER_ACCESS_DENIED_ERROR): check the user and password in --mysql-url`;
+      return `MySQL at ${target} refused user "${settings.user}" (ER_ACCESS_DENIED_ERROR): check the user and password in ${where}`;
     case 'ER_DBACCESS_DENIED_ERROR':
       return `MySQL user "${settings.user}" may not use or create database "${settings.database}" (${code}): grant it the privileges or create the database`;
     default:

@@ -18,6 +18,8 @@ export interface OpenDatabaseOptions {
   signal: AbortSignal;
   log: (line: string) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Told of every failed attempt (the tray shows the database as down meanwhile). */
+  onFailure?: (message: string) => void;
 }
 
 /**
@@ -42,7 +44,9 @@ export async function openDatabase(
     } catch (error) {
       await pool?.end().catch(() => {});
       if (error instanceof MigrationError || !worthRetrying(error)) throw error;
-      const line = outage.failure(describeMysqlError(error, settings), new Date());
+      const message = describeMysqlError(error, settings);
+      options.onFailure?.(message);
+      const line = outage.failure(message, new Date());
       if (line !== null) {
         options.log(
           `${clockStamp(new Date())} ❌ ${line}. Retrying every ${options.retryMs / 1000} s until it answers.`,

@@ -1,0 +1,244 @@
+import { EventEmitter } from 'node:events';
+import type { Pool } from 'mysql2/promise';
+import type {
+  AppState,
+  EventName,
+  Events,
+  HistoryRequest,
+  HistoryResult,
+  ServiceStatus,
+  Unsubscribe,
+} from '../../shared/ipc-contract';
+import { type DetectedReboot, RebootLedger } from '../../shared/reboot-notice';
+import { CycleRecorder } from './cycle-recorder';
+import { describeMysqlError } from './db/connection';
+import { openDatabase } from './db/open-database';
+import type { MysqlSettings } from './db/settings';
+import { queryHistory } from './history-query';
+import { LiveState } from './live-state';
+import { type CycleOutcome, Poller } from './poller';
+import type { DeviceSource } from './sources/device-source';
+import { createSeedApiSource } from './sources/seed-api-source';
+
+export interface ServiceSettings {
+  apiUrl: string;
+  intervalMs: number;
+  timeoutMs: number;
+  mysql: MysqlSettings;
+}
+
+/** Where announced reboots are remembered, so a restart does not announce them again. */
+export interface AnnouncedRebootsStore {
+  load(): readonly string[];
+  save(keys: readonly string[]): void;
+}
+
+export interface ServiceOptions {
+  settings: ServiceSettings;
+  createSource?: (settings: ServiceSettings) => DeviceSource;
+  log?: (line: string) => void;
+  now?: () => Date;
+  timeZone?: string;
+  announcedReboots?: AnnouncedRebootsStore;
+  /** Shown in the tray and pages when the data is not real (`DEMO`); empty otherwise. */
+  sourceLabel?: string;
+}
+
+const STARTING: ServiceStatus = { state: 'starting', message: null };
+const OK: ServiceStatus = { state: 'ok', message: null };
+
+/**
+ * The whole collector as one object the shells drive: opens the database (waiting while it
+ * is down), polls, keeps the live figures and emits the contract's events. Used by the tray
+ * app and the headless collector alike; it knows nothing of Electron.
+ */
+export class BandwidthService {
+  private readonly emitter = new EventEmitter();
+  private readonly live: LiveState;
+  private readonly ledger: RebootLedger;
+  private readonly now: () => Date;
+  private readonly log: (line: string) => void;
+  private settings: ServiceSettings;
+  private pool: Pool | null = null;
+  private source: ServiceStatus = STARTING;
+  private database: ServiceStatus = STARTING;
+  private paused = false;
+  private running: { stop: AbortController; done: Promise<number> } | null = null;
+
+  constructor(private readonly options: ServiceOptions) {
+    this.settings = options.settings;
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? ((line) => console.log(line));
+    this.live = new LiveState(options.timeZone);
+    this.ledger = new RebootLedger(options.announcedReboots?.load() ?? []);
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): Unsubscribe {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    this.emitter.emit(event, payload);
+  }
+
+  getState(): AppState {
+    const now = this.now();
+    return {
+      routers: this.live.routerList(now),
+      totals: this.live.totals(),
+      lastPollAt: this.live.lastPollAt?.toISOString() ?? null,
+      source: this.source,
+      database: this.database,
+      paused: this.paused,
+      sourceLabel: this.options.sourceLabel ?? '',
+    };
+  }
+
+  get currentSettings(): ServiceSettings {
+    return this.settings;
+  }
+
+  setPaused(paused: boolean): AppState {
+    if (this.paused !== paused) {
+      this.paused = paused;
+      this.log(paused ? 'Polling paused.' : 'Polling resumed.');
+      this.emit('statusChanged', this.getState());
+    }
+    return this.getState();
+  }
+
+  async history(request: HistoryRequest): Promise<HistoryResult> {
+    if (this.pool === null) {
+      throw new Error(
+        this.database.message ?? 'The database is not connected yet: wait a moment and try again',
+      );
+    }
+    return queryHistory(this.pool, request, this.now());
+  }
+
+  /** Runs until `cycles` polls are done or `signal` aborts; resolves with the number of polls. */
+  async run(options: { cycles?: number; signal: AbortSignal }): Promise<number> {
+    const settings = this.settings;
+    const pool = await openDatabase(settings.mysql, {
+      retryMs: Math.min(settings.intervalMs, 5_000),
+      signal: options.signal,
+      log: this.log,
+      onFailure: (message) => this.setStatus('database', { state: 'down', message }),
+    });
+    if (pool === null) return 0;
+    this.pool = pool;
+    try {
+      await this.live.load(pool, this.now());
+      this.setStatus('database', OK);
+      const source = (this.options.createSource ?? defaultSource)(settings);
+      const poller = new Poller({
+        source,
+        recorder: new CycleRecorder(pool),
+        intervalMs: settings.intervalMs,
+        describeDatabaseError: (error) => describeMysqlError(error, settings.mysql),
+        log: this.log,
+        now: this.now,
+        onCycle: (outcome) => this.afterCycle(outcome),
+      });
+      return await poller.run({
+        cycles: options.cycles,
+        signal: options.signal,
+        isPaused: () => this.paused,
+      });
+    } finally {
+      this.pool = null;
+      await pool.end().catch(() => {});
+    }
+  }
+
+  /** Starts polling in the background (the tray app); `stop` or `restart` ends it. */
+  start(): void {
+    if (this.running !== null) return;
+    const stop = new AbortController();
+    const done = this.run({ signal: stop.signal }).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`Polling stopped: ${message}`);
+      this.setStatus('database', { state: 'down', message });
+      return 0;
+    });
+    this.running = { stop, done };
+  }
+
+  async stop(): Promise<void> {
+    const running = this.running;
+    this.running = null;
+    if (running === null) return;
+    running.stop.abort();
+    await running.done;
+  }
+
+  /** New settings take effect: the cycle in progress finishes, then polling starts again. */
+  async restart(settings: ServiceSettings): Promise<void> {
+    await this.stop();
+    this.settings = settings;
+    this.source = STARTING;
+    this.database = STARTING;
+    this.emit('statusChanged', this.getState());
+    this.start();
+  }
+
+  private afterCycle(outcome: CycleOutcome): void {
+    switch (outcome.kind) {
+      case 'source-failed':
+        this.setStatus('source', { state: 'down', message: outcome.error.message });
+        return;
+      case 'database-failed':
+        this.setStatus('source', OK);
+        this.setStatus('database', {
+          state: 'down',
+          message: describeMysqlError(outcome.error, this.settings.mysql),
+        });
+        return;
+      case 'recorded': {
+        this.setStatus('source', OK);
+        this.setStatus('database', OK);
+        const { cycle } = outcome;
+        const routers = this.live.applyCycle(cycle);
+        this.emit('cycleCompleted', {
+          at: cycle.at.toISOString(),
+          routers,
+          totals: this.live.totals(),
+        });
+        const reboots: DetectedReboot[] = cycle.tracked
+          .filter((t) => t.delta.kind === 'reset')
+          .map((t) => ({
+            routerId: t.routerId,
+            name: t.identity.name,
+            detectedAt: cycle.at,
+            lastSeenUpAt: t.previous?.at ?? null,
+            uptimeSeconds: t.counters.uptime,
+          }));
+        const fresh = this.ledger.fresh(reboots);
+        if (fresh.length > 0) {
+          this.options.announcedReboots?.save(this.ledger.keys);
+          this.emit('routerRebooted', {
+            reboots: fresh.map((r) => ({
+              routerId: r.routerId,
+              name: r.name,
+              detectedAt: r.detectedAt.toISOString(),
+              lastSeenUpAt: r.lastSeenUpAt?.toISOString() ?? null,
+              uptimeSeconds: r.uptimeSeconds,
+            })),
+          });
+        }
+      }
+    }
+  }
+
+  private setStatus(which: 'source' | 'database', status: ServiceStatus): void {
+    const current = this[which];
+    if (current.state === status.state && current.message === status.message) return;
+    this[which] = status;
+    this.emit('statusChanged', this.getState());
+  }
+}
+
+function defaultSource(settings: ServiceSettings): DeviceSource {
+  return createSeedApiSource({ apiUrl: settings.apiUrl, timeoutMs: settings.timeoutMs });
+}

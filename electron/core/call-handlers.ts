@@ -1,0 +1,120 @@
+import mysql from 'mysql2/promise';
+import type { CallHandlers, TestConnectionResult, WindowName } from '../../shared/ipc-contract';
+import {
+  applySettingsInput,
+  type Settings,
+  type SettingsInput,
+  toSettingsView,
+  validateSettings,
+} from '../../shared/settings';
+import type { BandwidthService, ServiceSettings } from './bandwidth-service';
+import { describeMysqlError } from './db/connection';
+import type { SettingsStore } from './settings-store';
+
+/** What only the shell can do (windows, login items); the headless collector does without. */
+export interface ShellActions {
+  openWindow(name: WindowName, options: { routerId?: number }): void;
+  /** Side effects of saved settings outside the core, such as launch at login. */
+  settingsSaved?(settings: Settings): void;
+}
+
+export const SETTINGS_HINT = 'Settings';
+
+export function toServiceSettings(settings: Settings, timeoutMs = 10_000): ServiceSettings {
+  return {
+    apiUrl: settings.apiUrl,
+    intervalMs: Math.round(settings.intervalSeconds * 1000),
+    timeoutMs,
+    mysql: { ...settings.database },
+  };
+}
+
+/** Tries the connection a settings form describes, and says exactly what happened. */
+export async function testDatabaseConnection(settings: Settings): Promise<TestConnectionResult> {
+  const db = settings.database;
+  let connection: mysql.Connection | null = null;
+  try {
+    connection = await mysql.createConnection({
+      host: db.host,
+      port: db.port,
+      user: db.user,
+      password: db.password,
+      connectTimeout: 5_000,
+    });
+    const [[row]] = await connection.query<mysql.RowDataPacket[]>(
+      'SELECT VERSION() AS version, (SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?) AS found',
+      [db.database],
+    );
+    const version = String(row?.version ?? 'unknown version');
+    const exists = Number(row?.found) > 0;
+    return {
+      ok: true,
+      message: `Connected to MySQL ${version} at ${db.host}:${db.port} as ${db.user}. Database "${db.database}" ${exists ? 'exists' : 'does not exist yet and will be created'}.`,
+    };
+  } catch (error) {
+    return { ok: false, message: describeMysqlError(error, { ...db }, SETTINGS_HINT) };
+  } finally {
+    await connection?.end().catch(() => {});
+  }
+}
+
+/** Every call of the contract, implemented once for both transports (IPC and HTTP). */
+export function createCallHandlers(
+  service: BandwidthService,
+  store: SettingsStore,
+  shell: ShellActions,
+): CallHandlers {
+  const resolveInput = async (input: SettingsInput) =>
+    applySettingsInput(input, (await store.load()).settings);
+
+  return {
+    async getState() {
+      return service.getState();
+    },
+    async getHistory(request) {
+      return service.history(request);
+    },
+    async getSettings() {
+      const { settings, firstRun } = await store.load();
+      return toSettingsView(settings, firstRun, store.readOnly);
+    },
+    async saveSettings(input) {
+      const checked = validateSettings(input);
+      if (!checked.ok) return { ok: false, errors: checked.errors };
+      if (store.readOnly) {
+        return {
+          ok: false,
+          errors: {},
+          message: 'The headless collector takes its settings from its command line.',
+        };
+      }
+      const settings = await resolveInput(checked.value);
+      try {
+        await store.save(settings);
+      } catch (error) {
+        return {
+          ok: false,
+          errors: {},
+          message: error instanceof Error ? error.message : String(error),
+        };
+      }
+      shell.settingsSaved?.(settings);
+      await service.restart(toServiceSettings(settings, service.currentSettings.timeoutMs));
+      return { ok: true, settings: toSettingsView(settings, false, false) };
+    },
+    async testDatabase(input) {
+      const checked = validateSettings(input);
+      if (!checked.ok) {
+        return { ok: false, message: 'Fix the fields marked in red first.' };
+      }
+      return testDatabaseConnection(await resolveInput(checked.value));
+    },
+    async setPaused(paused) {
+      return service.setPaused(paused);
+    },
+    async openWindow(name, options) {
+      shell.openWindow(name, options);
+      return null;
+    },
+  };
+}

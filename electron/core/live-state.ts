@@ -1,0 +1,206 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { LiveTotals, RouterFreshness, RouterLive } from '../../shared/ipc-contract';
+import { bytesToMbps } from '../../shared/units';
+import { localDateOf, startOfLocalDate } from '../../shared/zoned-time';
+import type { RecordedCycle } from './cycle-recorder';
+
+const REBOOT_BADGE_MS = 60 * 60 * 1000;
+
+interface RouterFigures {
+  id: number;
+  mac: string;
+  name: string;
+  ip: string | null;
+  location: string | null;
+  rxMbps: number;
+  txMbps: number;
+  todayRx: bigint;
+  todayTx: bigint;
+  lifetimeRx: bigint;
+  lifetimeTx: bigint;
+  lastSeenAt: Date | null;
+  lastRebootAt: Date | null;
+}
+
+/**
+ * What the tray, the popover and the state call show: per router live rate, today's and
+ * lifetime totals. Loaded from MySQL once, then kept current from each recorded cycle so a
+ * cycle costs no extra query.
+ */
+export class LiveState {
+  private readonly routers = new Map<number, RouterFigures>();
+  private todayKey = '';
+  private lastCycleAt: Date | null = null;
+
+  constructor(
+    private readonly timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone,
+  ) {}
+
+  get lastPollAt(): Date | null {
+    return this.lastCycleAt;
+  }
+
+  /** One query: every router with its lifetime totals, today's traffic and last reboot. */
+  async load(pool: Pool, now: Date): Promise<void> {
+    const todayStart = startOfLocalDate(localDateOf(now, this.timeZone), this.timeZone);
+    const [rows] = await pool.query<RowDataPacket[]>(
+      `SELECT r.id, r.mac_address, r.name, r.ip_address, r.location, r.total_rx_bytes, r.total_tx_bytes,
+              r.last_bandwidth_update,
+              COALESCE(t.rx, 0) AS today_rx, COALESCE(t.tx, 0) AS today_tx, t.last_reset
+         FROM routers r
+         LEFT JOIN (SELECT router_id, SUM(rx_bytes_diff) AS rx, SUM(tx_bytes_diff) AS tx,
+                           MAX(IF(is_reset, timestamp, NULL)) AS last_reset
+                      FROM bandwidth_snapshots WHERE timestamp >= ? GROUP BY router_id) t
+           ON t.router_id = r.id
+        WHERE r.mac_address IS NOT NULL`,
+      [todayStart],
+    );
+    this.routers.clear();
+    this.todayKey = this.dayKey(now);
+    for (const row of rows) {
+      this.routers.set(Number(row.id), {
+        id: Number(row.id),
+        mac: String(row.mac_address),
+        name: String(row.name ?? row.mac_address),
+        ip: row.ip_address ?? null,
+        location: row.location ?? null,
+        rxMbps: 0,
+        txMbps: 0,
+        todayRx: BigInt(row.today_rx),
+        todayTx: BigInt(row.today_tx),
+        lifetimeRx: BigInt(row.total_rx_bytes),
+        lifetimeTx: BigInt(row.total_tx_bytes),
+        lastSeenAt: row.last_bandwidth_update ?? null,
+        lastRebootAt: row.last_reset ?? null,
+      });
+    }
+  }
+
+  /** Applies a recorded cycle; returns the routers it changed. */
+  applyCycle(cycle: RecordedCycle): RouterLive[] {
+    const key = this.dayKey(cycle.at);
+    if (key !== this.todayKey) {
+      // Local midnight passed: today starts from zero.
+      for (const router of this.routers.values()) {
+        router.todayRx = 0n;
+        router.todayTx = 0n;
+      }
+      this.todayKey = key;
+    }
+    this.lastCycleAt = cycle.at;
+    const changed: RouterFigures[] = [];
+    for (const device of cycle.tracked) {
+      const router = this.ensure(device.routerId, device.identity);
+      const { delta, previous, counters } = device;
+      if (delta.kind === 'baseline') {
+        router.lifetimeRx =
+          router.lifetimeRx > counters.rxBytes ? router.lifetimeRx : counters.rxBytes;
+        router.lifetimeTx =
+          router.lifetimeTx > counters.txBytes ? router.lifetimeTx : counters.txBytes;
+      }
+      router.todayRx += delta.rxDiff;
+      router.todayTx += delta.txDiff;
+      router.lifetimeRx += delta.kind === 'baseline' ? 0n : delta.rxDiff;
+      router.lifetimeTx += delta.kind === 'baseline' ? 0n : delta.txDiff;
+      const elapsed = previous === null ? 0 : cycle.at.getTime() - previous.at.getTime();
+      router.rxMbps = delta.kind === 'delta' ? bytesToMbps(delta.rxDiff, elapsed) : 0;
+      router.txMbps = delta.kind === 'delta' ? bytesToMbps(delta.txDiff, elapsed) : 0;
+      router.lastSeenAt = cycle.at;
+      if (delta.kind === 'reset') router.lastRebootAt = cycle.at;
+      changed.push(router);
+    }
+    for (const identity of cycle.untracked) {
+      const existing = [...this.routers.values()].find((r) => r.mac === identity.mac);
+      if (existing !== undefined) changed.push(existing);
+    }
+    return changed.map((router) => this.view(router, cycle.at));
+  }
+
+  routerList(now: Date): RouterLive[] {
+    return [...this.routers.values()].map((router) => this.view(router, now));
+  }
+
+  totals(): LiveTotals {
+    let rxMbps = 0;
+    let txMbps = 0;
+    let todayRx = 0n;
+    let todayTx = 0n;
+    for (const router of this.routers.values()) {
+      const fresh = this.seenInLastCycle(router);
+      if (fresh) {
+        rxMbps += router.rxMbps;
+        txMbps += router.txMbps;
+      }
+      todayRx += router.todayRx;
+      todayTx += router.todayTx;
+    }
+    return { rxMbps, txMbps, todayRxBytes: String(todayRx), todayTxBytes: String(todayTx) };
+  }
+
+  private ensure(
+    id: number,
+    identity: { mac: string; name: string; ip: string | null; location: string | null },
+  ): RouterFigures {
+    let router = this.routers.get(id);
+    if (router === undefined) {
+      router = {
+        id,
+        mac: identity.mac,
+        name: identity.name,
+        ip: identity.ip,
+        location: identity.location,
+        rxMbps: 0,
+        txMbps: 0,
+        todayRx: 0n,
+        todayTx: 0n,
+        lifetimeRx: 0n,
+        lifetimeTx: 0n,
+        lastSeenAt: null,
+        lastRebootAt: null,
+      };
+      this.routers.set(id, router);
+    }
+    router.name = identity.name;
+    router.ip = identity.ip ?? router.ip;
+    router.location = identity.location ?? router.location;
+    return router;
+  }
+
+  private view(router: RouterFigures, now: Date): RouterLive {
+    const stale = !this.seenInLastCycle(router);
+    let freshness: RouterFreshness = stale ? 'stale' : 'fresh';
+    if (
+      router.lastRebootAt !== null &&
+      now.getTime() - router.lastRebootAt.getTime() < REBOOT_BADGE_MS
+    ) {
+      freshness = 'rebooted';
+    }
+    return {
+      id: router.id,
+      mac: router.mac,
+      name: router.name,
+      ip: router.ip,
+      location: router.location,
+      rxMbps: stale ? 0 : router.rxMbps,
+      txMbps: stale ? 0 : router.txMbps,
+      todayRxBytes: String(router.todayRx),
+      todayTxBytes: String(router.todayTx),
+      lifetimeRxBytes: String(router.lifetimeRx),
+      lifetimeTxBytes: String(router.lifetimeTx),
+      lastSeenAt: router.lastSeenAt?.toISOString() ?? null,
+      lastRebootAt: router.lastRebootAt?.toISOString() ?? null,
+      freshness,
+    };
+  }
+
+  private seenInLastCycle(router: RouterFigures): boolean {
+    return (
+      router.lastSeenAt !== null && router.lastSeenAt.getTime() === this.lastCycleAt?.getTime()
+    );
+  }
+
+  private dayKey(at: Date): string {
+    const { year, month, day } = localDateOf(at, this.timeZone);
+    return `${year}-${month}-${day}`;
+  }
+}

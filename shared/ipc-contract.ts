@@ -1,0 +1,196 @@
+// The one contract between the main process (or the headless collector's HTTP server) and the
+// renderer. A channel is declared here once; main, preload and renderer are typed from it.
+import type { SettingsInput, SettingsView } from './settings';
+
+/** Byte counts cross the boundary as decimal strings: exact past 2^53 and JSON-safe. */
+export type ByteCount = string;
+
+export type ServiceState = 'starting' | 'ok' | 'down';
+
+export interface ServiceStatus {
+  state: ServiceState;
+  /** What failed and what to do, when state is `down`. */
+  message: string | null;
+}
+
+export type RouterFreshness = 'fresh' | 'stale' | 'rebooted';
+
+export interface RouterLive {
+  id: number;
+  mac: string;
+  name: string;
+  ip: string | null;
+  location: string | null;
+  /** Rate from the last two counter readings, in Mbps (decimal). */
+  rxMbps: number;
+  txMbps: number;
+  todayRxBytes: ByteCount;
+  todayTxBytes: ByteCount;
+  lifetimeRxBytes: ByteCount;
+  lifetimeTxBytes: ByteCount;
+  /** ISO time of the last reading, null if never seen by this copy. */
+  lastSeenAt: string | null;
+  lastRebootAt: string | null;
+  freshness: RouterFreshness;
+}
+
+export interface LiveTotals {
+  rxMbps: number;
+  txMbps: number;
+  todayRxBytes: ByteCount;
+  todayTxBytes: ByteCount;
+}
+
+export interface AppState {
+  routers: RouterLive[];
+  totals: LiveTotals;
+  lastPollAt: string | null;
+  source: ServiceStatus;
+  database: ServiceStatus;
+  paused: boolean;
+  /** Label shown everywhere when the data is simulated. */
+  sourceLabel: string;
+}
+
+export type HistoryRange = 'day' | 'week' | 'month' | 'year' | 'custom';
+export type BucketSize = 'hour' | 'day' | 'month';
+
+export interface HistoryRequest {
+  range: HistoryRange;
+  /** Empty means all routers. */
+  routerIds: number[];
+  /** IANA zone of the viewer, e.g. `Europe/Paris`: buckets are the viewer's local hours, days, months. */
+  timeZone: string;
+  /** Local dates `YYYY-MM-DD`, both included, for `custom`. */
+  from?: string;
+  to?: string;
+}
+
+export interface HistoryBucket {
+  /** ISO instant where the local bucket starts. */
+  start: string;
+  routerId: number;
+  rxBytes: ByteCount;
+  txBytes: ByteCount;
+  resets: number;
+}
+
+export interface HistorySummaryRow {
+  routerId: number;
+  name: string;
+  rxBytes: ByteCount;
+  txBytes: ByteCount;
+  lifetimeRxBytes: ByteCount;
+  lifetimeTxBytes: ByteCount;
+  reboots: number;
+}
+
+export interface RebootMarker {
+  routerId: number;
+  at: string;
+}
+
+export interface HistoryResult {
+  bucket: BucketSize;
+  from: string;
+  to: string;
+  /** Every bucket start in the range, in order, so empty buckets still show. */
+  bucketStarts: string[];
+  buckets: HistoryBucket[];
+  summary: HistorySummaryRow[];
+  reboots: RebootMarker[];
+  routers: Array<{ id: number; name: string; mac: string }>;
+}
+
+export type TestConnectionResult = { ok: true; message: string } | { ok: false; message: string };
+
+export type SaveSettingsResult =
+  | { ok: true; settings: SettingsView }
+  | { ok: false; errors: Partial<Record<string, string>>; message?: string };
+
+export type WindowName = 'history' | 'settings';
+
+/** Request/response calls, `name: [arguments, result]`. The IPC channel is `bt:<name>`. */
+export interface Calls {
+  getState: [[], AppState];
+  getHistory: [[HistoryRequest], HistoryResult];
+  getSettings: [[], SettingsView];
+  saveSettings: [[SettingsInput], SaveSettingsResult];
+  testDatabase: [[SettingsInput], TestConnectionResult];
+  setPaused: [[boolean], AppState];
+  openWindow: [[WindowName, { routerId?: number }], null];
+}
+
+export interface CycleEvent {
+  at: string;
+  /** Routers seen this cycle, with their new figures; others keep theirs. */
+  routers: RouterLive[];
+  totals: LiveTotals;
+}
+
+export interface RebootEvent {
+  /** Reboots first seen in one cycle (never one already announced). */
+  reboots: Array<{
+    routerId: number;
+    name: string;
+    detectedAt: string;
+    lastSeenUpAt: string | null;
+    uptimeSeconds: number | null;
+  }>;
+}
+
+/** Events pushed to the pages, `name: payload`. The subscriber is `on<Name>`; the IPC channel `bt:event:<name>`. */
+export interface Events {
+  cycleCompleted: CycleEvent;
+  routerRebooted: RebootEvent;
+  statusChanged: AppState;
+  /** Show this router (a notification was clicked). */
+  historyFocus: { routerId: number };
+}
+
+export type CallName = keyof Calls;
+export type CallArgs<K extends CallName> = Calls[K][0];
+export type CallResult<K extends CallName> = Calls[K][1];
+export type EventName = keyof Events;
+export type SubscriberName<E extends EventName> = `on${Capitalize<E>}`;
+
+// Runtime lists of the names, checked against the interfaces both ways.
+const CALLS: { [K in CallName]: true } = {
+  getState: true,
+  getHistory: true,
+  getSettings: true,
+  saveSettings: true,
+  testDatabase: true,
+  setPaused: true,
+  openWindow: true,
+};
+const EVENTS: { [E in EventName]: true } = {
+  cycleCompleted: true,
+  routerRebooted: true,
+  statusChanged: true,
+  historyFocus: true,
+};
+export const CALL_NAMES = Object.keys(CALLS) as CallName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+export const callChannel = (name: CallName): string => `bt:${name}`;
+export const eventChannel = (name: EventName): string => `bt:event:${name}`;
+export function subscriberName<E extends EventName>(event: E): SubscriberName<E> {
+  return `on${event[0]?.toUpperCase() ?? ''}${event.slice(1)}` as SubscriberName<E>;
+}
+
+export type Unsubscribe = () => void;
+
+/** Handlers behind every call, shared by the Electron IPC and the collector's HTTP UI. */
+export type CallHandlers = {
+  [K in CallName]: (...args: CallArgs<K>) => Promise<CallResult<K>>;
+};
+
+/** What the preload exposes as `window.bandwidth`: one function per call, one subscriber per event. */
+export type BandwidthApi = CallHandlers & {
+  [E in EventName as SubscriberName<E>]: (listener: (payload: Events[E]) => void) => Unsubscribe;
+};
+
+export function isCallName(value: unknown): value is CallName {
+  return typeof value === 'string' && Object.hasOwn(CALLS, value);
+}

@@ -1,0 +1,83 @@
+import type { CallArgs, CallName, HistoryRequest } from './ipc-contract';
+
+export type ArgsCheck<K extends CallName> =
+  | { ok: true; args: CallArgs<K> }
+  | { ok: false; reason: string };
+
+const RANGES = new Set(['day', 'week', 'month', 'year', 'custom']);
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkHistoryRequest(value: unknown): HistoryRequest | string {
+  if (!isRecord(value)) return 'the history request must be an object';
+  if (typeof value.range !== 'string' || !RANGES.has(value.range)) return 'unknown history range';
+  if (
+    !Array.isArray(value.routerIds) ||
+    value.routerIds.length > 10_000 ||
+    !value.routerIds.every((id) => Number.isSafeInteger(id) && id > 0)
+  ) {
+    return 'routerIds must be a list of router ids';
+  }
+  if (typeof value.timeZone !== 'string' || !isTimeZone(value.timeZone)) return 'unknown time zone';
+  if (value.range === 'custom') {
+    if (typeof value.from !== 'string' || !LOCAL_DATE.test(value.from))
+      return 'from must be YYYY-MM-DD';
+    if (typeof value.to !== 'string' || !LOCAL_DATE.test(value.to)) return 'to must be YYYY-MM-DD';
+    if (value.from > value.to) return 'from must not be after to';
+  }
+  return value as unknown as HistoryRequest;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks what a page sent before any handler sees it: a compromised or buggy page must not be
+ * able to pass a shape the handlers do not expect.
+ */
+export function checkCallArgs<K extends CallName>(name: K, args: unknown): ArgsCheck<K> {
+  if (!Array.isArray(args)) return { ok: false, reason: 'arguments must be a list' };
+  const ok = (value: unknown[]): ArgsCheck<K> => ({ ok: true, args: value as CallArgs<K> });
+  const fail = (reason: string): ArgsCheck<K> => ({ ok: false, reason });
+  switch (name) {
+    case 'getState':
+    case 'getSettings':
+      return args.length === 0 ? ok([]) : fail('takes no arguments');
+    case 'getHistory': {
+      if (args.length !== 1) return fail('takes one history request');
+      const request = checkHistoryRequest(args[0]);
+      return typeof request === 'string' ? fail(request) : ok([request]);
+    }
+    case 'saveSettings':
+    case 'testDatabase': {
+      if (args.length !== 1) return fail('takes one settings object');
+      // Field errors are the handler's answer to give, so only the shape is refused here.
+      return isRecord(args[0]) ? ok([args[0]]) : fail('settings must be an object');
+    }
+    case 'setPaused':
+      return args.length === 1 && typeof args[0] === 'boolean'
+        ? ok([args[0]])
+        : fail('takes true or false');
+    case 'openWindow': {
+      const [window, options] = args;
+      if (window !== 'history' && window !== 'settings') return fail('unknown window');
+      if (!isRecord(options)) return fail('options must be an object');
+      const routerId = options.routerId;
+      if (routerId !== undefined && !(Number.isSafeInteger(routerId) && (routerId as number) > 0)) {
+        return fail('routerId must be a router id');
+      }
+      return ok([window, routerId === undefined ? {} : { routerId }]);
+    }
+    default:
+      return fail('unknown call');
+  }
+}
