@@ -93,10 +93,8 @@ export class LiveState {
       const router = this.ensure(device.routerId, device.identity);
       const { delta, previous, counters } = device;
       if (delta.kind === 'baseline') {
-        router.lifetimeRx =
-          router.lifetimeRx > counters.rxBytes ? router.lifetimeRx : counters.rxBytes;
-        router.lifetimeTx =
-          router.lifetimeTx > counters.txBytes ? router.lifetimeTx : counters.txBytes;
+        router.lifetimeRx = largerOf(router.lifetimeRx, counters.rxBytes);
+        router.lifetimeTx = largerOf(router.lifetimeTx, counters.txBytes);
       }
       router.todayRx += delta.rxDiff;
       router.todayTx += delta.txDiff;
@@ -203,4 +201,8 @@ export class LiveState {
     const { year, month, day } = localDateOf(at, this.timeZone);
     return `${year}-${month}-${day}`;
   }
+}
+
+function largerOf(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
 }
