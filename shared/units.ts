@@ -30,3 +30,8 @@ export function bytesToMbps(bytes: bigint | number, elapsedMs: number): number {
 export function formatMbps(mbps: number): string {
   return `${mbps.toFixed(1)} Mbps`;
 }
+
+/** Axis ticks: enough significant digits that neighbouring ticks differ (0.05, 0.1, 0.15 Mbps). */
+export function formatMbpsTick(mbps: number): string {
+  return `${Number(mbps.toPrecision(3))} Mbps`;
+}

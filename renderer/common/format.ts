@@ -1,0 +1,16 @@
+import { formatBytes, formatMbps } from '../../shared/units';
+
+export { formatBytes, formatMbps };
+
+export function sumBytes(...values: string[]): bigint {
+  return values.reduce((sum, value) => sum + BigInt(value), 0n);
+}
+
+export function formatTime(iso: string | null): string {
+  if (iso === null) return 'never';
+  return new Date(iso).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}

@@ -1,0 +1,168 @@
+import { useEffect, useMemo, useState } from 'react';
+import { historyCsv } from '../../shared/csv';
+import { historySeries } from '../../shared/history-series';
+import type { HistoryRange, HistoryRequest } from '../../shared/ipc-contract';
+import { bandwidthClient } from '../client/bandwidth-client';
+import { formatBytes } from '../common/format';
+import { useAppState } from '../hooks/useAppState';
+import { useHistory } from '../hooks/useHistory';
+import { HistoryChart } from './HistoryChart';
+import { SummaryTable } from './SummaryTable';
+import './history.css';
+
+const RANGES: Array<[HistoryRange, string]> = [
+  ['day', 'Last 24 hours'],
+  ['week', 'Last 7 days'],
+  ['month', 'Last 30 days'],
+  ['year', 'Last 12 months'],
+  ['custom', 'Custom range'],
+];
+
+const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function isoDate(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function routerFromUrl(): number[] {
+  const id = Number(new URLSearchParams(window.location.search).get('router'));
+  return Number.isSafeInteger(id) && id > 0 ? [id] : [];
+}
+
+function downloadCsv(text: string, name: string): void {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+export function HistoryApp() {
+  const [range, setRange] = useState<HistoryRange>('day');
+  const [routerIds, setRouterIds] = useState<number[]>(routerFromUrl);
+  const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 6 * 86_400_000)));
+  const [to, setTo] = useState(() => isoDate(new Date()));
+  const { state } = useAppState();
+
+  useEffect(() => bandwidthClient().onHistoryFocus(({ routerId }) => setRouterIds([routerId])), []);
+
+  const request: HistoryRequest = useMemo(
+    () => ({ range, routerIds, timeZone: TIME_ZONE, ...(range === 'custom' ? { from, to } : {}) }),
+    [range, routerIds, from, to],
+  );
+  const history = useHistory(request);
+  const result = history.status === 'error' ? null : history.result;
+  const series = useMemo(
+    () => (result === null ? null : historySeries(result, TIME_ZONE)),
+    [result],
+  );
+  const total =
+    series === null ? 0n : [...series.rxBytes, ...series.txBytes].reduce((a, b) => a + b, 0n);
+  const routers = state?.routers ?? [];
+  const toggle = (id: number) =>
+    setRouterIds((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]));
+
+  return (
+    <main className="history">
+      <header className="history__header">
+        <h1>
+          Bandwidth history{' '}
+          {state !== null && state.sourceLabel !== '' && (
+            <span className="demo-badge">{state.sourceLabel}</span>
+          )}
+        </h1>
+        <p className="history__zone">Times in {TIME_ZONE}</p>
+      </header>
+
+      <section className="history__controls" aria-label="What to show">
+        <fieldset className="history__ranges">
+          <legend>Range</legend>
+          {RANGES.map(([value, label]) => (
+            <label key={value} className="history__range">
+              <input
+                type="radio"
+                name="range"
+                value={value}
+                checked={range === value}
+                onChange={() => setRange(value)}
+              />
+              {label}
+            </label>
+          ))}
+          {range === 'custom' && (
+            <span className="history__custom">
+              <label>
+                From{' '}
+                <input
+                  type="date"
+                  value={from}
+                  max={to}
+                  onChange={(e) => setFrom(e.target.value)}
+                />
+              </label>
+              <label>
+                To{' '}
+                <input type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
+              </label>
+            </span>
+          )}
+        </fieldset>
+        <fieldset className="history__routers">
+          <legend>Routers</legend>
+          <label>
+            <input
+              type="checkbox"
+              checked={routerIds.length === 0}
+              onChange={() => setRouterIds([])}
+            />
+            All routers
+          </label>
+          {routers.map((router) => (
+            <label key={router.id}>
+              <input
+                type="checkbox"
+                checked={routerIds.includes(router.id)}
+                onChange={() => toggle(router.id)}
+              />
+              {router.name}
+            </label>
+          ))}
+        </fieldset>
+        <button
+          type="button"
+          disabled={result === null}
+          onClick={() =>
+            result !== null &&
+            downloadCsv(historyCsv(result), `bandwidth-${range}-${isoDate(new Date())}.csv`)
+          }
+        >
+          Export CSV
+        </button>
+      </section>
+
+      {history.status === 'error' && (
+        <p className="notice notice--bad" role="alert">
+          History cannot be loaded: {history.message}. Check that MySQL is running and the database
+          settings are right.
+        </p>
+      )}
+      {result !== null && series !== null && (
+        <>
+          {total === 0n && (
+            <p className="notice" role="status">
+              No traffic recorded in this range yet. Figures appear after the collector has polled
+              the routers at least twice.
+            </p>
+          )}
+          <HistoryChart
+            series={series}
+            description={`Traffic per ${result.bucket}: ${formatBytes(total)} in total over the range`}
+          />
+          <SummaryTable rows={result.summary} />
+        </>
+      )}
+      {history.status === 'loading' && result === null && <p role="status">Loading history…</p>}
+    </main>
+  );
+}

@@ -1,0 +1,145 @@
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+import { useEffect, useRef } from 'react';
+import type { HistorySeries } from '../../shared/history-series';
+import { formatMbpsTick } from '../../shared/units';
+import { formatBytes, formatMbps } from '../common/format';
+
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+);
+
+type Props = { series: HistorySeries; description: string };
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+/** Volume per bucket as stacked bars, average rate as a line, reboots as markers. */
+export function HistoryChart({ series, description }: Props) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+
+  useEffect(() => {
+    if (canvas.current === null) return;
+    const text = cssVar('--text-muted');
+    const grid = cssVar('--border');
+    const rebootMarkers = series.reboots.map((count, i) =>
+      count > 0 ? Number((series.rxBytes[i] ?? 0n) + (series.txBytes[i] ?? 0n)) : null,
+    );
+    const chart = new Chart(canvas.current, {
+      data: {
+        labels: series.labels,
+        datasets: [
+          {
+            type: 'bar',
+            label: 'Download (RX)',
+            data: series.rxBytes.map(Number),
+            backgroundColor: cssVar('--rx'),
+            stack: 'volume',
+            yAxisID: 'bytes',
+          },
+          {
+            type: 'bar',
+            label: 'Upload (TX)',
+            data: series.txBytes.map(Number),
+            backgroundColor: cssVar('--tx'),
+            stack: 'volume',
+            yAxisID: 'bytes',
+          },
+          {
+            type: 'line',
+            label: 'Average rate',
+            data: series.averageMbps,
+            borderColor: cssVar('--text'),
+            backgroundColor: cssVar('--text'),
+            pointRadius: 0,
+            borderWidth: 1.5,
+            yAxisID: 'rate',
+          },
+          {
+            type: 'line',
+            label: 'Reboot',
+            data: rebootMarkers,
+            showLine: false,
+            pointStyle: 'triangle',
+            pointRadius: 7,
+            borderColor: cssVar('--bad'),
+            backgroundColor: cssVar('--bad'),
+            yAxisID: 'bytes',
+          },
+        ],
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: 'index', intersect: false },
+        scales: {
+          x: {
+            stacked: true,
+            ticks: { color: text, maxRotation: 0, autoSkip: true },
+            grid: { color: grid },
+          },
+          bytes: {
+            type: 'linear',
+            stacked: true,
+            position: 'left',
+            ticks: { color: text, callback: (value) => formatBytes(Number(value)) },
+            grid: { color: grid },
+          },
+          rate: {
+            type: 'linear',
+            position: 'right',
+            ticks: { color: text, callback: (value) => formatMbpsTick(Number(value)) },
+            grid: { drawOnChartArea: false },
+          },
+        },
+        plugins: {
+          legend: { labels: { color: text } },
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const i = item.dataIndex;
+                switch (item.datasetIndex) {
+                  case 0:
+                    return `Download: ${formatBytes(series.rxBytes[i] ?? 0n)} (${(series.rxBytes[i] ?? 0n).toLocaleString()} bytes)`;
+                  case 1:
+                    return `Upload: ${formatBytes(series.txBytes[i] ?? 0n)} (${(series.txBytes[i] ?? 0n).toLocaleString()} bytes)`;
+                  case 2:
+                    return `Average rate: ${formatMbps(series.averageMbps[i] ?? 0)}`;
+                  default:
+                    return `Reboots: ${series.reboots[i] ?? 0}`;
+                }
+              },
+            },
+          },
+        },
+      },
+    });
+    return () => chart.destroy();
+  }, [series]);
+
+  return (
+    <div className="history-chart">
+      <canvas ref={canvas} role="img" aria-label={description} data-testid="history-canvas" />
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import type { HistorySummaryRow } from '../../shared/ipc-contract';
+import { formatBytes } from '../common/format';
+
+type Column = 'name' | 'rx' | 'tx' | 'total' | 'share' | 'lifetime' | 'reboots';
+type Props = { rows: HistorySummaryRow[] };
+
+const HEADINGS: Array<[Column, string]> = [
+  ['name', 'Router'],
+  ['rx', 'Download (RX)'],
+  ['tx', 'Upload (TX)'],
+  ['total', 'Total'],
+  ['share', 'Share'],
+  ['lifetime', 'Lifetime total'],
+  ['reboots', 'Reboots'],
+];
+
+function sortValue(row: HistorySummaryRow, column: Column): bigint | number | string {
+  switch (column) {
+    case 'name':
+      return row.name.toLowerCase();
+    case 'rx':
+      return BigInt(row.rxBytes);
+    case 'tx':
+      return BigInt(row.txBytes);
+    case 'total':
+    case 'share':
+      return BigInt(row.rxBytes) + BigInt(row.txBytes);
+    case 'lifetime':
+      return BigInt(row.lifetimeRxBytes) + BigInt(row.lifetimeTxBytes);
+    case 'reboots':
+      return row.reboots;
+  }
+}
+
+/** Per-router figures for the range; every column sorts, and says how it is sorted. */
+export function SummaryTable({ rows }: Props) {
+  const [sort, setSort] = useState<{ column: Column; descending: boolean }>({
+    column: 'total',
+    descending: true,
+  });
+  const grand = rows.reduce((sum, r) => sum + BigInt(r.rxBytes) + BigInt(r.txBytes), 0n);
+  const sorted = [...rows].sort((a, b) => {
+    const x = sortValue(a, sort.column);
+    const y = sortValue(b, sort.column);
+    const order = x < y ? -1 : x > y ? 1 : 0;
+    return sort.descending ? -order : order;
+  });
+
+  return (
+    <table className="summary-table" data-testid="summary-table">
+      <caption className="visually-hidden">Traffic per router for the chosen range</caption>
+      <thead>
+        <tr>
+          {HEADINGS.map(([column, label]) => {
+            const active = sort.column === column;
+            return (
+              <th
+                key={column}
+                scope="col"
+                aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+              >
+                <button
+                  type="button"
+                  className="summary-table__sort"
+                  onClick={() =>
+                    setSort({ column, descending: active ? !sort.descending : column !== 'name' })
+                  }
+                >
+                  {label}
+                  {active ? (sort.descending ? ' ▼' : ' ▲') : ''}
+                </button>
+              </th>
+            );
+          })}
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((row) => {
+          const total = BigInt(row.rxBytes) + BigInt(row.txBytes);
+          const share = grand === 0n ? 0 : Number((total * 10_000n) / grand) / 100;
+          return (
+            <tr key={row.routerId} data-router-id={row.routerId}>
+              <th scope="row">{row.name}</th>
+              <td data-bytes={row.rxBytes} title={`${row.rxBytes} bytes`}>
+                {formatBytes(BigInt(row.rxBytes))}
+              </td>
+              <td data-bytes={row.txBytes} title={`${row.txBytes} bytes`}>
+                {formatBytes(BigInt(row.txBytes))}
+              </td>
+              <td data-bytes={String(total)}>{formatBytes(total)}</td>
+              <td>{share.toFixed(1)} %</td>
+              <td>{formatBytes(BigInt(row.lifetimeRxBytes) + BigInt(row.lifetimeTxBytes))}</td>
+              <td>{row.reboots}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

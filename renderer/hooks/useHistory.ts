@@ -1,0 +1,44 @@
+import { useEffect, useState } from 'react';
+import type { HistoryRequest, HistoryResult } from '../../shared/ipc-contract';
+import { bandwidthClient } from '../client/bandwidth-client';
+
+export type HistoryView =
+  | { status: 'loading'; result: HistoryResult | null }
+  | { status: 'ready'; result: HistoryResult }
+  | { status: 'error'; message: string };
+
+/** Loads the history for a request; reloads when it changes or after each cycle of the day view. */
+export function useHistory(request: HistoryRequest): HistoryView {
+  const [view, setView] = useState<HistoryView>({ status: 'loading', result: null });
+  const key = JSON.stringify(request);
+  const [refresh, setRefresh] = useState(0);
+
+  useEffect(() => {
+    if (request.range !== 'day') return;
+    return bandwidthClient().onCycleCompleted(() => setRefresh((n) => n + 1));
+  }, [request.range]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the request is compared by value through `key`.
+  useEffect(() => {
+    let active = true;
+    setView((previous) => ({
+      status: 'loading',
+      result: 'result' in previous ? previous.result : null,
+    }));
+    bandwidthClient()
+      .getHistory(request)
+      .then(
+        (result) => active && setView({ status: 'ready', result }),
+        (error: unknown) =>
+          active &&
+          setView({
+            status: 'error',
+            message: error instanceof Error ? error.message : String(error),
+          }),
+      );
+    return () => {
+      active = false;
+    };
+  }, [key, refresh]);
+  return view;
+}

@@ -1,0 +1,296 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import type { TestConnectionResult } from '../../shared/ipc-contract';
+import {
+  type SettingsErrors,
+  type SettingsField,
+  type SettingsInput,
+  type SettingsView,
+  validateSettings,
+} from '../../shared/settings';
+import { bandwidthClient } from '../client/bandwidth-client';
+import './settings.css';
+
+type Draft = {
+  apiUrl: string;
+  intervalSeconds: string;
+  host: string;
+  port: string;
+  user: string;
+  password: string;
+  database: string;
+  notifications: boolean;
+  launchAtLogin: boolean;
+};
+
+function draftOf(view: SettingsView): Draft {
+  return {
+    apiUrl: view.apiUrl,
+    intervalSeconds: String(view.intervalSeconds),
+    host: view.database.host,
+    port: String(view.database.port),
+    user: view.database.user,
+    password: '',
+    database: view.database.database,
+    notifications: view.notifications,
+    launchAtLogin: view.launchAtLogin,
+  };
+}
+
+function inputOf(draft: Draft, passwordSet: boolean): SettingsInput {
+  return {
+    apiUrl: draft.apiUrl,
+    intervalSeconds: Number(draft.intervalSeconds),
+    database: {
+      host: draft.host,
+      port: Number(draft.port),
+      user: draft.user,
+      // An empty box keeps the stored password; there is no way to read it back.
+      password: draft.password === '' && passwordSet ? null : draft.password,
+      database: draft.database,
+    },
+    notifications: draft.notifications,
+    launchAtLogin: draft.launchAtLogin,
+  };
+}
+
+type FieldProps = {
+  id: SettingsField;
+  label: string;
+  hint?: string;
+  errors: SettingsErrors;
+  children: (props: {
+    id: string;
+    'aria-invalid': boolean;
+    'aria-describedby': string;
+  }) => React.ReactNode;
+};
+
+function Field({ id, label, hint, errors, children }: FieldProps) {
+  const error = errors[id];
+  const domId = `field-${id.replace('.', '-')}`;
+  return (
+    <div className={`settings-field${error === undefined ? '' : ' settings-field--invalid'}`}>
+      <label htmlFor={domId}>{label}</label>
+      {children({
+        id: domId,
+        'aria-invalid': error !== undefined,
+        'aria-describedby': `${domId}-message`,
+      })}
+      <span
+        id={`${domId}-message`}
+        className="settings-field__message"
+        role={error === undefined ? undefined : 'alert'}
+      >
+        {error ?? hint ?? ''}
+      </span>
+    </div>
+  );
+}
+
+export function SettingsApp() {
+  const client = bandwidthClient();
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [errors, setErrors] = useState<SettingsErrors>({});
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [test, setTest] = useState<TestConnectionResult | { ok: null; message: string } | null>(
+    null,
+  );
+
+  useEffect(() => {
+    client.getSettings().then(
+      (loaded) => {
+        setView(loaded);
+        setDraft(draftOf(loaded));
+      },
+      (error: unknown) =>
+        setMessage({ ok: false, text: `Settings cannot be loaded: ${String(error)}` }),
+    );
+  }, [client]);
+
+  if (view === null || draft === null) {
+    return (
+      <main className="settings">{message === null ? 'Loading settings…' : message.text}</main>
+    );
+  }
+  const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  const input = () => inputOf(draft, view.database.passwordSet);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    const checked = validateSettings(input());
+    setErrors(checked.ok ? {} : checked.errors);
+    if (!checked.ok) {
+      setMessage({ ok: false, text: 'Some fields need attention.' });
+      return;
+    }
+    const result = await client.saveSettings(input());
+    if (result.ok) {
+      setView(result.settings);
+      setDraft(draftOf(result.settings));
+      setMessage({ ok: true, text: 'Saved. Polling restarted with the new settings.' });
+    } else {
+      setErrors(result.errors);
+      setMessage({ ok: false, text: result.message ?? 'Some fields need attention.' });
+    }
+  }
+
+  async function testConnection() {
+    setTest({ ok: null, message: 'Connecting…' });
+    setTest(await client.testDatabase(input()));
+  }
+
+  const readOnly = view.readOnly;
+  return (
+    <main className="settings">
+      <h1>Settings</h1>
+      {view.firstRun && (
+        <p className="notice" data-testid="first-run">
+          Welcome. Bandwidth Tracker reads byte counters from your UniFi API server and keeps the
+          history in MySQL. Check the two addresses below, test the database connection, then save.
+          The defaults suit a UniFi API server and a MySQL server on this computer.
+        </p>
+      )}
+      {readOnly && (
+        <p className="notice">
+          These settings come from the collector's command line and are shown read-only. Restart the
+          collector with new flags to change them.
+        </p>
+      )}
+      <form onSubmit={save} noValidate>
+        <fieldset disabled={readOnly}>
+          <legend>Device source</legend>
+          <Field
+            id="apiUrl"
+            label="UniFi API server"
+            hint="For example http://127.0.0.1:5001"
+            errors={errors}
+          >
+            {(props) => (
+              <input
+                {...props}
+                type="url"
+                value={draft.apiUrl}
+                onChange={(e) => set({ apiUrl: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field id="intervalSeconds" label="Poll every (seconds)" errors={errors}>
+            {(props) => (
+              <input
+                {...props}
+                type="number"
+                min={1}
+                value={draft.intervalSeconds}
+                onChange={(e) => set({ intervalSeconds: e.target.value })}
+              />
+            )}
+          </Field>
+        </fieldset>
+        <fieldset disabled={readOnly}>
+          <legend>MySQL database</legend>
+          <Field id="database.host" label="Host" errors={errors}>
+            {(props) => (
+              <input
+                {...props}
+                value={draft.host}
+                onChange={(e) => set({ host: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field id="database.port" label="Port" errors={errors}>
+            {(props) => (
+              <input
+                {...props}
+                type="number"
+                value={draft.port}
+                onChange={(e) => set({ port: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field id="database.user" label="User" errors={errors}>
+            {(props) => (
+              <input
+                {...props}
+                autoComplete="username"
+                value={draft.user}
+                onChange={(e) => set({ user: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field
+            id="database.password"
+            label="Password"
+            hint={
+              view.database.passwordSet
+                ? 'A password is stored (encrypted). Leave empty to keep it.'
+                : 'Stored encrypted by your system keychain.'
+            }
+            errors={errors}
+          >
+            {(props) => (
+              <input
+                {...props}
+                type="password"
+                autoComplete="current-password"
+                value={draft.password}
+                onChange={(e) => set({ password: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field
+            id="database.database"
+            label="Database"
+            hint="Created on first start if it does not exist"
+            errors={errors}
+          >
+            {(props) => (
+              <input
+                {...props}
+                value={draft.database}
+                onChange={(e) => set({ database: e.target.value })}
+              />
+            )}
+          </Field>
+          <button type="button" onClick={testConnection}>
+            Test connection
+          </button>
+          {test !== null && (
+            <p
+              className={`notice${test.ok === false ? ' notice--bad' : ''}`}
+              role="status"
+              data-testid="test-result"
+            >
+              {test.message}
+            </p>
+          )}
+        </fieldset>
+        <fieldset disabled={readOnly}>
+          <legend>App</legend>
+          <label className="settings-check">
+            <input
+              type="checkbox"
+              checked={draft.notifications}
+              onChange={(e) => set({ notifications: e.target.checked })}
+            />
+            Notify me when a router reboots
+          </label>
+          <label className="settings-check">
+            <input
+              type="checkbox"
+              checked={draft.launchAtLogin}
+              onChange={(e) => set({ launchAtLogin: e.target.checked })}
+            />
+            Start Bandwidth Tracker when I log in
+          </label>
+        </fieldset>
+        {!readOnly && <button type="submit">Save</button>}
+        {message !== null && (
+          <p className={`notice${message.ok ? '' : ' notice--bad'}`} role="status">
+            {message.text}
+          </p>
+        )}
+      </form>
+    </main>
+  );
+}

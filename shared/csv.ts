@@ -1,0 +1,43 @@
+import type { HistoryResult } from './ipc-contract';
+
+const HEADER = [
+  'router_id',
+  'router_name',
+  'mac_address',
+  'bucket_start',
+  'rx_bytes',
+  'tx_bytes',
+  'resets',
+];
+
+/** RFC 4180 quoting; a leading =, +, - or @ is defused so a spreadsheet never runs a name as a formula. */
+export function csvField(value: string | number): string {
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n']/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One row per router per bucket of the range (zeros included), ISO timestamps, whole bytes. */
+export function historyCsv(result: HistoryResult): string {
+  const byKey = new Map(result.buckets.map((b) => [`${b.routerId}|${b.start}`, b]));
+  const lines = [HEADER.join(',')];
+  for (const router of result.routers) {
+    for (const start of result.bucketStarts) {
+      const bucket = byKey.get(`${router.id}|${start}`);
+      lines.push(
+        [
+          router.id,
+          router.name,
+          router.mac,
+          start,
+          bucket?.rxBytes ?? '0',
+          bucket?.txBytes ?? '0',
+          bucket?.resets ?? 0,
+        ]
+          .map((field, i) => (i === 4 || i === 5 ? String(field) : csvField(field)))
+          .join(','),
+      );
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,268 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type { Browser, Page } from '@playwright/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, launchChromium } from '../support/browser';
+import { type CollectorRun, startCollector } from '../support/collector-process';
+import { type DeviceServer, startDeviceServer } from '../support/device-server';
+import { buildRenderer } from '../support/renderer-build';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const SCREENSHOTS = 'test-results/screenshots';
+const XSS_NAME = '<img src=x onerror=alert(1)>';
+const missing = chromiumMissing();
+
+/** The traffic the fake controller plays; the test moves it forward between checks. */
+const counters = {
+  living: [5_000_000_000n, 2_000_000_000n],
+  bedroom: [3_000_000_000n, 1_000_000_000n],
+  odd: [10_000n, 20_000n],
+  livingUptime: 86_400,
+};
+
+function payload() {
+  return [
+    {
+      name: 'Living Room AP',
+      mac: 'AA:BB:CC:DD:EE:01',
+      rx_bytes: counters.living[0],
+      tx_bytes: counters.living[1],
+      uptime: counters.livingUptime,
+    },
+    {
+      name: 'Bedroom AP',
+      mac: 'AA:BB:CC:DD:EE:02',
+      rx_bytes: counters.bedroom[0],
+      tx_bytes: counters.bedroom[1],
+    },
+    {
+      name: XSS_NAME,
+      mac: 'AA:BB:CC:DD:EE:03',
+      rx_bytes: counters.odd[0],
+      tx_bytes: counters.odd[1],
+    },
+  ];
+}
+
+let db: TestDatabase;
+let server: DeviceServer;
+let collector: CollectorRun;
+let browser: Browser;
+let baseUrl: string;
+const dialogs: string[] = [];
+
+async function cycles(count: number): Promise<void> {
+  const seen = collector.stdout.match(/^📈 Updated/gm)?.length ?? 0;
+  await collector.waitFor(/^📈 Updated/, seen + count);
+}
+
+async function openPage(
+  path: string,
+  colorScheme: 'light' | 'dark' = 'light',
+  width = 400,
+  height = 560,
+): Promise<Page> {
+  const page = await browser.newPage({
+    viewport: { width, height },
+    colorScheme,
+    acceptDownloads: true,
+  });
+  page.on('dialog', async (dialog) => {
+    dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  await page.goto(`${baseUrl}${path}`);
+  return page;
+}
+
+describe('browser view of the collector (Chromium, real MariaDB, real device API)', () => {
+  beforeAll(async () => {
+    if (missing !== null) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    buildRenderer();
+    db = await createTestDatabase();
+    server = await startDeviceServer(() => ({ devices: payload() }));
+    collector = startCollector([
+      '--api-url',
+      server.url,
+      '--mysql-url',
+      db.url,
+      '--interval',
+      '0.3',
+      '--ui-port',
+      '0',
+    ]);
+    await collector.waitFor(/^Browser view: http:\/\/127\.0\.0\.1:\d+\//);
+    baseUrl = /Browser view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(collector.stdout)?.[1] ?? '';
+    await cycles(1);
+    // One cycle of real traffic, then the counters stand still so the figures hold.
+    counters.living = [5_001_000_000n, 2_000_500_000n];
+    counters.bedroom = [3_002_000_000n, 1_001_000_000n];
+    await cycles(2);
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    if (missing !== null) return;
+    await browser?.close();
+    collector?.child.kill('SIGTERM');
+    await collector?.exited;
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('lists every router in the popover with its figures, and shows a hostile name as text', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const page = await openPage('/');
+    const rows = page.locator('.router-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    const living = page.locator('.router-row', { hasText: 'Living Room AP' });
+    await expect.poll(() => living.locator('.router-row__today-rx').textContent()).toBe('1.00 MB');
+    expect(await living.locator('.router-row__today-tx').textContent()).toBe('500.00 KB');
+    const bedroom = page.locator('.router-row', { hasText: 'Bedroom AP' });
+    expect(await bedroom.locator('.router-row__today-rx').textContent()).toBe('2.00 MB');
+    expect(await page.getByTestId('today-total').textContent()).toBe('today 4.50 MB');
+
+    const names = await page.locator('.router-row__name').allTextContents();
+    expect(names).toContain(XSS_NAME);
+    expect(await page.locator('.popover img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/popover-light.png` });
+    await page.close();
+  });
+
+  it('updates the popover on the next cycle without reloading, and marks a reboot', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const page = await openPage('/');
+    const living = page.locator('.router-row', { hasText: 'Living Room AP' });
+    await expect.poll(() => living.locator('.router-row__today-rx').textContent()).toBe('1.00 MB');
+    await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 42;
+    });
+
+    counters.living = [5_003_000_000n, 2_001_500_000n];
+    await expect
+      .poll(() => living.locator('.router-row__today-rx').textContent(), { timeout: 10_000 })
+      .toBe('3.00 MB');
+    expect(await living.locator('.router-row__today-tx').textContent()).toBe('1.50 MB');
+
+    counters.living = [1_000n, 2_000n];
+    counters.livingUptime = 30;
+    await expect
+      .poll(() => living.locator('.router-row__dot').getAttribute('aria-label'), {
+        timeout: 10_000,
+      })
+      .toBe('Rebooted in the last hour');
+    // Same page object, never reloaded: the figures came in through the event stream.
+    expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
+    expect(await living.locator('.router-row__today-rx').textContent()).toBe('3.00 MB');
+    await page.close();
+  });
+
+  it('draws the history chart with the bucket totals of the database, and exports the same figures', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    await cycles(1);
+    const page = await openPage('/history.html', 'light', 1100, 900);
+    const table = page.getByTestId('summary-table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
+
+    const inDb = await db.rows<{ id: number; rx: string; tx: string }>(
+      `SELECT r.id, COALESCE(SUM(s.rx_bytes_diff), 0) AS rx, COALESCE(SUM(s.tx_bytes_diff), 0) AS tx
+         FROM routers r LEFT JOIN bandwidth_snapshots s ON s.router_id = r.id GROUP BY r.id ORDER BY r.id`,
+    );
+    expect(inDb.map((r) => r.rx)).toEqual(['3000000', '2000000', '0']);
+    for (const row of inDb) {
+      const cells = table.locator(`tr[data-router-id="${row.id}"] td[data-bytes]`);
+      expect(await cells.nth(0).getAttribute('data-bytes')).toBe(row.rx);
+      expect(await cells.nth(1).getAttribute('data-bytes')).toBe(row.tx);
+    }
+    const rebootCell = table.locator('tr', { hasText: 'Living Room AP' }).locator('td').last();
+    expect(await rebootCell.textContent()).toBe('1');
+
+    // The canvas has drawn bars: count pixels that are not background.
+    const canvas = page.getByTestId('history-canvas');
+    await expect
+      .poll(() =>
+        canvas.evaluate((element) => {
+          const c = element as HTMLCanvasElement;
+          const data =
+            c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ??
+            new Uint8ClampedArray();
+          let painted = 0;
+          for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) painted += 1;
+          return painted;
+        }),
+      )
+      .toBeGreaterThan(1000);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8')
+      .trim()
+      .split('\r\n');
+    expect(csv[0]).toBe('router_id,router_name,mac_address,bucket_start,rx_bytes,tx_bytes,resets');
+    const body = csv.slice(1).map((line) => line.split(','));
+    expect(body).toHaveLength(3 * 24);
+    for (const row of inDb) {
+      const mine = body.filter((fields) => fields[0] === String(row.id));
+      expect(
+        mine.every((fields) => /^\d{4}-\d{2}-\d{2}T\d{2}:00:00\.000Z$/.test(fields[3] ?? '')),
+      ).toBe(true);
+      expect(String(mine.reduce((sum, f) => sum + BigInt(f[4] ?? '0'), 0n))).toBe(row.rx);
+      expect(String(mine.reduce((sum, f) => sum + BigInt(f[5] ?? '0'), 0n))).toBe(row.tx);
+    }
+    expect(csv.some((line) => line.includes(`"${XSS_NAME}"`) || line.includes(XSS_NAME))).toBe(
+      true,
+    );
+
+    await page.screenshot({ path: `${SCREENSHOTS}/history-light.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('takes dark screenshots of both windows', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const popover = await openPage('/', 'dark');
+    await expect.poll(() => popover.locator('.router-row').count()).toBe(3);
+    const background = await popover.evaluate(
+      () => getComputedStyle(document.body).backgroundColor,
+    );
+    expect(background).toBe('rgb(22, 25, 29)');
+    await popover.screenshot({ path: `${SCREENSHOTS}/popover-dark.png` });
+    const history = await openPage('/history.html', 'dark', 1100, 900);
+    await expect
+      .poll(() => history.getByTestId('summary-table').locator('tbody tr').count())
+      .toBe(3);
+    await history.screenshot({ path: `${SCREENSHOTS}/history-dark.png`, fullPage: true });
+    await popover.close();
+    await history.close();
+  });
+
+  it('refuses calls from another origin or host', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    // node:http, because fetch does not let a caller set Host (a DNS-rebinding page can).
+    const call = (headers: Record<string, string>) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        const req = request(`${baseUrl}/api/call/getState`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
+        req.on('error', reject);
+        req.end('{"args":[]}');
+      });
+    expect(await call({})).toBe(200);
+    expect(await call({ origin: 'http://evil.example' })).toBe(403);
+    expect(await call({ host: 'evil.example' })).toBe(421);
+    const bad = await fetch(`${baseUrl}/api/call/getHistory`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ args: [{ range: 'forever', routerIds: [], timeZone: 'UTC' }] }),
+    });
+    expect(bad.status).toBe(400);
+  });
+});
