@@ -1,0 +1,109 @@
+// The tray app's main process: a thin shell that wires the core to Tray, BrowserWindow,
+// Notification and ipcMain. Every decision lives in the core or in shared/.
+import { join } from 'node:path';
+import { app, ipcMain } from 'electron';
+import { trayTooltip } from '../../shared/tray-status';
+import { announcedRebootsFile } from '../core/announced-reboots-file';
+import { BandwidthService } from '../core/bandwidth-service';
+import { createCallHandlers, toServiceSettings } from '../core/call-handlers';
+import { FileSettingsStore } from '../core/settings-store';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { registerIpcHandlers } from './ipc-router';
+import { notifyReboots } from './reboot-notifier';
+import { safeStorageBox } from './safe-storage-box';
+import { TrayController } from './tray-controller';
+import { Windows } from './windows';
+
+// The bundle sits in dist-electron/; the pages in dist/renderer/.
+const APP_DIR = __dirname;
+const RENDERER_DIR = join(APP_DIR, '..', 'dist', 'renderer');
+
+const log = (line: string) => console.log(line);
+
+// End-to-end tests run the app against a throwaway profile.
+if (process.env.BT_USER_DATA_DIR) app.setPath('userData', process.env.BT_USER_DATA_DIR);
+
+if (!app.requestSingleInstanceLock()) {
+  // Another copy runs: it gets the 'second-instance' event and shows itself.
+  app.quit();
+} else {
+  registerAppScheme();
+  app.whenReady().then(start, (error: unknown) => {
+    console.error(`Bandwidth Tracker could not start: ${String(error)}`);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  app.dock?.hide();
+  serveRenderer(RENDERER_DIR);
+  const userData = app.getPath('userData');
+  const store = new FileSettingsStore(join(userData, 'settings.json'), safeStorageBox);
+  const { settings, firstRun } = await store.load();
+  let notificationsOn = settings.notifications;
+
+  const service = new BandwidthService({
+    settings: toServiceSettings(settings),
+    log,
+    announcedReboots: announcedRebootsFile(join(userData, 'announced-reboots.json')),
+  });
+  const windows = new Windows(APP_DIR);
+  const tray = new TrayController({
+    togglePopover: (bounds) => windows.togglePopover(bounds),
+    openHistory: () => windows.openHistory(),
+    openSettings: () => windows.openSettings(),
+    setPaused: (paused) => service.setPaused(paused),
+    quit: () => app.quit(),
+  });
+
+  const handlers = createCallHandlers(service, store, {
+    openWindow: (name, options) =>
+      name === 'history' ? windows.openHistory(options.routerId) : windows.openSettings(),
+    settingsSaved: (saved) => {
+      notificationsOn = saved.notifications;
+      app.setLoginItemSettings({ openAtLogin: saved.launchAtLogin });
+    },
+  });
+  registerIpcHandlers(ipcMain, handlers, log);
+
+  service.on('statusChanged', (state) => {
+    tray.update(state);
+    windows.broadcast('statusChanged', state);
+  });
+  service.on('cycleCompleted', (event) => {
+    tray.update(service.getState());
+    windows.broadcast('cycleCompleted', event);
+  });
+  service.on('routerRebooted', (event) => {
+    windows.broadcast('routerRebooted', event);
+    notifyReboots(event, notificationsOn, (routerId) => windows.openHistory(routerId));
+  });
+
+  app.on('second-instance', () => (firstRun ? windows.openSettings() : windows.openHistory()));
+  // A tray app keeps running with every window closed.
+  app.on('window-all-closed', () => {});
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    // Let the cycle in progress commit before the process ends.
+    event.preventDefault();
+    quitting = true;
+    service.stop().finally(() => {
+      tray.destroy();
+      app.quit();
+    });
+  });
+
+  if (process.env.BT_E2E === '1') {
+    // What a person sees in the tray, readable by the Playwright test (which cannot see a tray).
+    Object.assign(globalThis, {
+      bandwidthE2E: {
+        tooltip: () => trayTooltip(service.getState()),
+        openPopover: () => windows.togglePopover({ x: 0, y: 0, width: 0, height: 0 }),
+      },
+    });
+  }
+  tray.update(service.getState());
+  service.start();
+  if (firstRun) windows.openSettings();
+}

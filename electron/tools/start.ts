@@ -1,0 +1,39 @@
+// `npm start`: check the Electron runtime, build, launch. Without the runtime it explains
+// what to do in one paragraph and exits non-zero (no stack trace).
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  downloadElectron,
+  installedElectronBinary,
+  missingRuntimeMessage,
+} from './electron-runtime';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function run(args: string[]): void {
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(
+      `Bandwidth Tracker: building failed (${args.join(' ')}); see the messages above.`,
+    );
+    process.exit(1);
+  }
+}
+
+let binary = installedElectronBinary(ROOT);
+if (binary === null) {
+  console.log('Downloading the Electron runtime (first start only)…');
+  const download = downloadElectron(ROOT);
+  if ('error' in download) {
+    console.error(missingRuntimeMessage(download.error));
+    process.exit(1);
+  }
+  binary = download.binary;
+}
+
+run(['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
+run(['node_modules/tsx/dist/cli.mjs', 'electron/tools/build-main.ts']);
+
+const child = spawn(binary, ['.', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));

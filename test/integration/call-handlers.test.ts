@@ -1,0 +1,248 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { announcedRebootsFile } from '../../electron/core/announced-reboots-file';
+import { BandwidthService } from '../../electron/core/bandwidth-service';
+import {
+  createCallHandlers,
+  type ShellActions,
+  toServiceSettings,
+} from '../../electron/core/call-handlers';
+import { FileSettingsStore, type SecretBox } from '../../electron/core/settings-store';
+import type { CallHandlers, Events, RebootEvent } from '../../shared/ipc-contract';
+import type { Settings } from '../../shared/settings';
+import { type DeviceServer, startDeviceServer } from '../support/device-server';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/** A keychain stand-in that really transforms the text, so a clear-text leak would show. */
+const reversingBox: SecretBox = {
+  isAvailable: () => true,
+  encrypt: (plain) => Buffer.from([...plain].reverse().join('')).toString('base64'),
+  decrypt: (sealed) => [...Buffer.from(sealed, 'base64').toString()].reverse().join(''),
+};
+
+let db: TestDatabase;
+let server: DeviceServer;
+let dir: string;
+let counters: { rx: bigint; tx: bigint; uptime: number };
+
+beforeEach(async () => {
+  db = await createTestDatabase();
+  dir = mkdtempSync(join(tmpdir(), 'bt-handlers-'));
+  counters = { rx: 1_000_000n, tx: 500_000n, uptime: 1000 };
+  server = await startDeviceServer(() => ({
+    devices: [
+      {
+        name: 'Living Room AP',
+        mac: 'AA:BB:CC:DD:EE:01',
+        rx_bytes: counters.rx,
+        tx_bytes: counters.tx,
+        uptime: counters.uptime,
+      },
+    ],
+  }));
+});
+afterEach(async () => {
+  await server.close();
+  await db.drop();
+});
+
+function settingsFor(overrides: Partial<Settings> = {}): Settings {
+  return {
+    apiUrl: server.url,
+    intervalSeconds: 1,
+    database: { ...db.settings },
+    notifications: true,
+    launchAtLogin: false,
+    ...overrides,
+  };
+}
+
+interface Harness {
+  service: BandwidthService;
+  handlers: CallHandlers;
+  opened: Array<[string, unknown]>;
+  reboots: RebootEvent[];
+  store: FileSettingsStore;
+}
+
+function harness(settings: Settings = settingsFor()): Harness {
+  const store = new FileSettingsStore(join(dir, 'settings.json'), reversingBox);
+  const service = new BandwidthService({
+    settings: toServiceSettings(settings),
+    log: () => {},
+    announcedReboots: announcedRebootsFile(join(dir, 'announced.json')),
+  });
+  const opened: Array<[string, unknown]> = [];
+  const shell: ShellActions = { openWindow: (name, options) => opened.push([name, options]) };
+  const reboots: RebootEvent[] = [];
+  service.on('routerRebooted', (event) => reboots.push(event));
+  return { service, handlers: createCallHandlers(service, store, shell), opened, reboots, store };
+}
+
+/** Runs `work` while the service is connected (its pool lives as long as its run). */
+async function whileRunning<T>(service: BandwidthService, work: () => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const connected = new Promise<void>((resolve) => {
+    const off = service.on('cycleCompleted', () => {
+      off();
+      resolve();
+    });
+  });
+  const running = service.run({ signal: stop.signal });
+  await connected;
+  try {
+    return await work();
+  } finally {
+    stop.abort();
+    await running;
+  }
+}
+
+async function runCycles(service: BandwidthService, cycles: number, between?: (i: number) => void) {
+  for (let i = 0; i < cycles; i += 1) {
+    between?.(i);
+    await service.run({ cycles: 1, signal: new AbortController().signal });
+  }
+}
+
+describe('call handlers on the real core and MariaDB', () => {
+  it('getState reports routers with live rate, today and lifetime totals, and statuses', async () => {
+    const { service, handlers } = harness();
+    const events: Events['cycleCompleted'][] = [];
+    service.on('cycleCompleted', (e) => events.push(e));
+    const stop = new AbortController();
+    const running = service.run({ signal: stop.signal, cycles: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    counters.rx += 1_000_000n;
+    counters.tx += 250_000n;
+    await running;
+
+    const state = await handlers.getState();
+    expect(state.source).toEqual({ state: 'ok', message: null });
+    expect(state.database).toEqual({ state: 'ok', message: null });
+    expect(state.routers).toHaveLength(1);
+    const [router] = state.routers;
+    expect(router).toMatchObject({
+      name: 'Living Room AP',
+      todayRxBytes: '1000000',
+      todayTxBytes: '250000',
+      lifetimeRxBytes: '2000000',
+      lifetimeTxBytes: '750000',
+      freshness: 'fresh',
+    });
+    // 1 MB over about one second is about 8 Mbps.
+    expect(router?.rxMbps).toBeGreaterThan(4);
+    expect(router?.rxMbps).toBeLessThan(12);
+    expect(events).toHaveLength(2);
+    expect(events[1]?.routers[0]?.todayRxBytes).toBe('1000000');
+  });
+
+  it('getHistory returns the hour buckets of the snapshots', async () => {
+    const { service, handlers } = harness();
+    await runCycles(service, 3, (i) => {
+      if (i > 0) counters.rx += 2_000_000n;
+    });
+    const history = await whileRunning(service, () =>
+      handlers.getHistory({ range: 'day', routerIds: [], timeZone: 'Europe/Paris' }),
+    );
+    expect(history.bucket).toBe('hour');
+    expect(history.bucketStarts).toHaveLength(24);
+    const total = history.buckets.reduce((sum, b) => sum + BigInt(b.rxBytes), 0n);
+    expect(total).toBe(4_000_000n);
+    expect(history.summary).toEqual([
+      {
+        routerId: history.routers[0]?.id,
+        name: 'Living Room AP',
+        rxBytes: '4000000',
+        txBytes: '0',
+        lifetimeRxBytes: '5000000',
+        lifetimeTxBytes: '500000',
+        reboots: 0,
+      },
+    ]);
+  });
+
+  it('announces a reboot once, including one that happened while the app was closed', async () => {
+    const first = harness();
+    await runCycles(first.service, 2);
+    counters.rx = 10n;
+    counters.uptime = 5;
+    await runCycles(first.service, 1);
+    expect(first.reboots.map((e) => e.reboots.map((r) => r.name))).toEqual([['Living Room AP']]);
+
+    // The app is closed; the router reboots again; the next start announces it once.
+    counters.rx = 5n;
+    counters.uptime = 2;
+    const second = harness();
+    await runCycles(second.service, 2);
+    expect(second.reboots).toHaveLength(1);
+    expect(second.reboots[0]?.reboots[0]?.uptimeSeconds).toBe(2);
+
+    const third = harness();
+    await runCycles(third.service, 2);
+    expect(third.reboots).toEqual([]);
+  });
+
+  it('saves settings with the password sealed, never in clear text, and reloads them', async () => {
+    const { handlers } = harness();
+    const first = await handlers.getSettings();
+    expect(first.firstRun).toBe(true);
+    const input = { ...settingsFor(), database: { ...db.settings, password: 'hunter2-secret' } };
+    const saved = await handlers.saveSettings(input);
+    expect(saved.ok).toBe(true);
+    const file = readFileSync(join(dir, 'settings.json'), 'utf8');
+    expect(file).not.toContain('hunter2-secret');
+    expect(JSON.stringify(saved)).not.toContain('hunter2-secret');
+    const again = await handlers.getSettings();
+    expect(again).toMatchObject({
+      firstRun: false,
+      database: { passwordSet: true, host: db.settings.host },
+    });
+
+    const invalid = await handlers.saveSettings({ ...input, intervalSeconds: 0 });
+    expect(invalid).toEqual({
+      ok: false,
+      errors: { intervalSeconds: 'Enter a number of seconds from 1 to 86400 (one day)' },
+    });
+  });
+
+  it('tests a database connection and reports success or the exact error', async () => {
+    const { handlers } = harness();
+    const good = await handlers.testDatabase({
+      ...settingsFor(),
+      database: { ...db.settings, password: null },
+    });
+    expect(good.ok).toBe(true);
+    expect(good.message).toMatch(
+      new RegExp(
+        `^Connected to MySQL .+ at 127\\.0\\.0\\.1:3306 as root\\. Database "${db.settings.database}" exists\\.$`,
+      ),
+    );
+    const refused = await handlers.testDatabase({
+      ...settingsFor(),
+      database: { ...db.settings, port: 1, password: null },
+    });
+    expect(refused).toEqual({
+      ok: false,
+      message:
+        'Cannot reach MySQL at 127.0.0.1:1 (ECONNREFUSED): start the server or check Settings',
+    });
+    const denied = await handlers.testDatabase({
+      ...settingsFor(),
+      database: { ...db.settings, user: 'nobody_here', password: 'x' },
+    });
+    expect(denied.message).toBe(
+      'MySQL at 127.0.0.1:3306 refused user "nobody_here" (ER_ACCESS_DENIED_ERROR): check the user and password in Settings',
+    );
+  });
+
+  it('pauses and resumes polling, and asks the shell for windows', async () => {
+    const { handlers, opened } = harness();
+    expect((await handlers.setPaused(true)).paused).toBe(true);
+    expect((await handlers.setPaused(false)).paused).toBe(false);
+    expect(await handlers.openWindow('history', { routerId: 7 })).toBeNull();
+    expect(opened).toEqual([['history', { routerId: 7 }]]);
+  });
+});

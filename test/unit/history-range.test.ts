@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { historyCsv } from '../../shared/csv';
+import { historyWindow } from '../../shared/history-range';
+import { historySeries } from '../../shared/history-series';
+import type { HistoryRequest, HistoryResult } from '../../shared/ipc-contract';
+
+const request = (
+  range: HistoryRequest['range'],
+  timeZone: string,
+  extra: Partial<HistoryRequest> = {},
+): HistoryRequest => ({
+  range,
+  routerIds: [],
+  timeZone,
+  ...extra,
+});
+const iso = (d: Date) => d.toISOString();
+
+describe('historyWindow', () => {
+  const now = new Date('2026-11-27T10:17:00Z');
+
+  it('covers the last 24 hours by the hour, ending after the current hour', () => {
+    const w = historyWindow(request('day', 'UTC'), now);
+    expect(w.bucket).toBe('hour');
+    expect(w.bucketStarts).toHaveLength(24);
+    expect(iso(w.from)).toBe('2026-11-26T11:00:00.000Z');
+    expect(iso(w.to)).toBe('2026-11-27T11:00:00.000Z');
+    expect(historyWindow(request('week', 'UTC'), now).bucketStarts).toHaveLength(168);
+  });
+
+  it('cuts 30 local days at the viewer’s midnight', () => {
+    const w = historyWindow(request('month', 'America/New_York'), now);
+    expect(w.bucket).toBe('day');
+    expect(w.bucketStarts).toHaveLength(30);
+    // 27 Nov in New York (EST, UTC−5) starts at 05:00 UTC.
+    expect(iso(w.bucketStarts.at(-1) ?? now)).toBe('2026-11-27T05:00:00.000Z');
+    expect(iso(w.to)).toBe('2026-11-28T05:00:00.000Z');
+  });
+
+  it('gives a 23-hour and a 25-hour day across the DST changes', () => {
+    const spring = historyWindow(
+      request('custom', 'Europe/Paris', { from: '2026-03-28', to: '2026-03-30' }),
+      now,
+    );
+    expect(spring.bucket).toBe('day');
+    const [d28, d29, d30] = spring.bucketStarts;
+    expect([d28, d29, d30].map((d) => d && iso(d))).toEqual([
+      '2026-03-27T23:00:00.000Z',
+      '2026-03-28T23:00:00.000Z',
+      '2026-03-29T22:00:00.000Z',
+    ]);
+    const autumn = historyWindow(
+      request('custom', 'Europe/Paris', { from: '2026-10-24', to: '2026-10-26' }),
+      now,
+    );
+    const starts = autumn.bucketStarts.map((d) => d.getTime());
+    expect(((starts[2] ?? 0) - (starts[1] ?? 0)) / 3_600_000).toBe(25);
+  });
+
+  it('covers 12 months by local month', () => {
+    const w = historyWindow(request('year', 'Europe/Paris'), now);
+    expect(w.bucket).toBe('month');
+    expect(w.bucketStarts).toHaveLength(12);
+    expect(iso(w.bucketStarts[0] ?? now)).toBe('2025-11-30T23:00:00.000Z');
+    expect(iso(w.to)).toBe('2026-11-30T23:00:00.000Z');
+  });
+
+  it('picks hours, days or months for a custom range by its length', () => {
+    expect(
+      historyWindow(request('custom', 'UTC', { from: '2026-01-01', to: '2026-01-02' }), now)
+        .bucketStarts,
+    ).toHaveLength(48);
+    expect(
+      historyWindow(request('custom', 'UTC', { from: '2026-01-01', to: '2026-03-01' }), now).bucket,
+    ).toBe('day');
+    const long = historyWindow(
+      request('custom', 'UTC', { from: '2025-01-15', to: '2026-01-10' }),
+      now,
+    );
+    expect(long.bucket).toBe('month');
+    expect(long.bucketStarts).toHaveLength(13);
+  });
+});
+
+const result: HistoryResult = {
+  bucket: 'hour',
+  from: '2026-01-01T00:00:00.000Z',
+  to: '2026-01-01T02:00:00.000Z',
+  bucketStarts: ['2026-01-01T00:00:00.000Z', '2026-01-01T01:00:00.000Z'],
+  buckets: [
+    {
+      start: '2026-01-01T00:00:00.000Z',
+      routerId: 1,
+      rxBytes: '9007199254740993',
+      txBytes: '5',
+      resets: 0,
+    },
+    {
+      start: '2026-01-01T01:00:00.000Z',
+      routerId: 2,
+      rxBytes: '3600000000',
+      txBytes: '0',
+      resets: 1,
+    },
+  ],
+  summary: [],
+  reboots: [],
+  routers: [
+    { id: 1, name: 'Living Room AP', mac: 'AA:BB:CC:DD:EE:01' },
+    { id: 2, name: '=HYPERLINK("x"), "quoted"', mac: 'AA:BB:CC:DD:EE:02' },
+  ],
+};
+
+describe('historySeries', () => {
+  it('sums routers per bucket exactly and gives the average rate', () => {
+    const series = historySeries(result, 'UTC');
+    expect(series.rxBytes).toEqual([9_007_199_254_740_993n, 3_600_000_000n]);
+    expect(series.reboots).toEqual([0, 1]);
+    expect(series.averageMbps[1]).toBeCloseTo(8, 10);
+    expect(series.labels).toEqual(['1 Jan, 00:00', '1 Jan, 01:00']);
+  });
+});
+
+describe('historyCsv', () => {
+  it('writes one row per router per bucket with whole bytes and defused formulas', () => {
+    const lines = historyCsv(result).trimEnd().split('\r\n');
+    expect(lines).toEqual([
+      'router_id,router_name,mac_address,bucket_start,rx_bytes,tx_bytes,resets',
+      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T00:00:00.000Z,9007199254740993,5,0',
+      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T01:00:00.000Z,0,0,0',
+      `2,"'=HYPERLINK(""x""), ""quoted""",AA:BB:CC:DD:EE:02,2026-01-01T00:00:00.000Z,0,0,0`,
+      `2,"'=HYPERLINK(""x""), ""quoted""",AA:BB:CC:DD:EE:02,2026-01-01T01:00:00.000Z,3600000000,0,1`,
+    ]);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applySettingsInput,
+  DEFAULT_SETTINGS,
+  toSettingsView,
+  validateSettings,
+} from '../../shared/settings';
+
+const valid = () => ({
+  apiUrl: 'http://10.0.0.5:5001',
+  intervalSeconds: 30,
+  database: {
+    host: 'db.lan',
+    port: 3306,
+    user: 'tracker',
+    password: 's3cret',
+    database: 'bandwidth_tracker',
+  },
+  notifications: true,
+  launchAtLogin: false,
+});
+
+describe('validateSettings', () => {
+  it('accepts good settings and trims text', () => {
+    const input = { ...valid(), apiUrl: '  http://10.0.0.5:5001 ' };
+    const result = validateSettings(input);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.value.apiUrl).toBe('http://10.0.0.5:5001');
+  });
+
+  it('gives one message per bad field, next to the field it concerns', () => {
+    const result = validateSettings({
+      apiUrl: 'ftp://x',
+      intervalSeconds: 0,
+      database: { host: '', port: 70000, user: '', password: 5, database: 'bad name;' },
+      notifications: 'yes',
+      launchAtLogin: false,
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors).sort()).toEqual([
+      'apiUrl',
+      'database.database',
+      'database.host',
+      'database.password',
+      'database.port',
+      'database.user',
+      'intervalSeconds',
+      'notifications',
+    ]);
+    expect(result.errors['database.port']).toBe('Enter a port from 1 to 65535 (MySQL uses 3306)');
+  });
+
+  it('accepts the defaults', () => {
+    expect(validateSettings(DEFAULT_SETTINGS).ok).toBe(true);
+  });
+
+  it('keeps the stored password when a page sends none, and never shows it', () => {
+    const stored = valid();
+    const merged = applySettingsInput(
+      { ...stored, database: { ...stored.database, password: null } },
+      stored,
+    );
+    expect(merged.database.password).toBe('s3cret');
+    const view = toSettingsView(merged, false, false);
+    expect(JSON.stringify(view)).not.toContain('s3cret');
+    expect(view.database.passwordSet).toBe(true);
+  });
+});
