@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../core/db/retention';
 import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db/settings';
 import { DEFAULT_API_URL } from '../core/sources/seed-api-source';
 
@@ -11,6 +12,9 @@ export interface CollectorConfig {
   cycles: number | undefined;
   /** Serve the pages and the contract over HTTP on 127.0.0.1 (`--ui`). */
   ui: { port: number } | null;
+  retention: RetentionPolicy;
+  /** Print only each cycle's summary and problems, not a line per device. */
+  quiet: boolean;
 }
 
 /** A setting with a bad value: the message names the setting, the value and what is expected. */
@@ -26,6 +30,10 @@ export const USAGE = `Usage: npm run collector -- [options]
   --cycles N         stop after N poll cycles (default: run until Ctrl+C)
   --ui               also serve the popover, history and settings pages on 127.0.0.1
   --ui-port PORT     port for --ui (env BT_UI_PORT; default 8787; 0 picks a free one)
+  --keep-raw-days N     days of raw snapshots and legacy log rows to keep (default 30)
+  --keep-hourly-days N  days of hourly history to keep (default 400, about 13 months)
+  --keep-daily-days N   days of daily history to keep (default 0: forever)
+  --quiet            print each cycle's summary and problems only, not a line per device
   --help             show this help`;
 
 type Env = Record<string, string | undefined>;
@@ -44,6 +52,10 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
         cycles: { type: 'string' },
         ui: { type: 'boolean' },
         'ui-port': { type: 'string' },
+        'keep-raw-days': { type: 'string' },
+        'keep-hourly-days': { type: 'string' },
+        'keep-daily-days': { type: 'string' },
+        quiet: { type: 'boolean' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -68,6 +80,10 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
   const timeout = pick('timeout', 'BT_TIMEOUT');
   const cycles = pick('cycles', 'BT_CYCLES');
   const uiPort = pick('ui-port', 'BT_UI_PORT');
+  const keep = (flag: string, envName: string, fallback: number) => {
+    const value = pick(flag, envName);
+    return value === undefined ? fallback : readDays(value.value, value.from);
+  };
 
   return {
     apiUrl: api === undefined ? DEFAULT_API_URL : readHttpUrl(api.value, api.from),
@@ -79,7 +95,20 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
       values.ui === true || uiPort !== undefined
         ? { port: uiPort === undefined ? 8787 : readPort(uiPort.value, uiPort.from) }
         : null,
+    retention: {
+      rawDays: keep('keep-raw-days', 'BT_KEEP_RAW_DAYS', DEFAULT_RETENTION.rawDays),
+      hourlyDays: keep('keep-hourly-days', 'BT_KEEP_HOURLY_DAYS', DEFAULT_RETENTION.hourlyDays),
+      dailyDays: keep('keep-daily-days', 'BT_KEEP_DAILY_DAYS', DEFAULT_RETENTION.dailyDays),
+    },
+    quiet: values.quiet === true,
   };
+}
+
+function readDays(text: string, setting: string): number {
+  if (!/^\d+$/.test(text.trim())) {
+    throw new ConfigError(`${setting} "${text}" is not a whole number of days (0 keeps forever)`);
+  }
+  return Number(text);
 }
 
 function readHttpUrl(text: string, setting: string): string {

@@ -38,8 +38,10 @@ async function main(): Promise<number> {
       intervalMs: config.intervalMs,
       timeoutMs: config.timeoutMs,
       mysql: config.mysql,
+      retention: config.retention,
     },
     log,
+    quiet: config.quiet,
   });
   log(
     `Bandwidth Tracker collector: polling the device API at ${config.apiUrl} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,

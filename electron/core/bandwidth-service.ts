@@ -13,10 +13,12 @@ import { type DetectedReboot, RebootLedger } from '../../shared/reboot-notice';
 import { CycleRecorder } from './cycle-recorder';
 import { describeMysqlError } from './db/connection';
 import { openDatabase } from './db/open-database';
+import { DEFAULT_RETENTION, pruneOldRows, type RetentionPolicy } from './db/retention';
+import { backfillRollups } from './db/rollup-backfill';
 import type { MysqlSettings } from './db/settings';
 import { queryHistory } from './history-query';
 import { LiveState } from './live-state';
-import { type CycleOutcome, Poller } from './poller';
+import { abortableSleep, type CycleOutcome, Poller } from './poller';
 import type { DeviceSource } from './sources/device-source';
 import { createSeedApiSource } from './sources/seed-api-source';
 
@@ -25,7 +27,10 @@ export interface ServiceSettings {
   intervalMs: number;
   timeoutMs: number;
   mysql: MysqlSettings;
+  retention?: RetentionPolicy;
 }
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /** Where announced reboots are remembered, so a restart does not announce them again. */
 export interface AnnouncedRebootsStore {
@@ -42,6 +47,8 @@ export interface ServiceOptions {
   announcedReboots?: AnnouncedRebootsStore;
   /** Shown in the tray and pages when the data is not real (`DEMO`); empty otherwise. */
   sourceLabel?: string;
+  /** Cycle summaries only, not a console line per device. */
+  quiet?: boolean;
 }
 
 const STARTING: ServiceStatus = { state: 'starting', message: null };
@@ -138,6 +145,7 @@ export class BandwidthService {
         intervalMs: settings.intervalMs,
         describeDatabaseError: (error) => describeMysqlError(error, settings.mysql),
         log: this.log,
+        quiet: this.options.quiet,
         now: this.now,
         onCycle: (outcome) => this.afterCycle(outcome),
       });
@@ -149,6 +157,33 @@ export class BandwidthService {
     } finally {
       this.pool = null;
       await pool.end().catch(() => {});
+    }
+  }
+
+  /** The one-time rollup backfill, then pruning by the retention policy every hour, off the poll path. */
+  private async housekeeping(
+    pool: Pool,
+    settings: ServiceSettings,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      await backfillRollups(pool, this.log, signal);
+      while (!signal.aborted) {
+        const deleted = await pruneOldRows(
+          pool,
+          settings.retention ?? DEFAULT_RETENTION,
+          this.now(),
+          { signal },
+        );
+        const total = Object.values(deleted).reduce((a, b) => a + b, 0);
+        if (total > 0)
+          this.log(`🧹 Pruned ${total.toLocaleString('en-US')} row(s) past their retention`);
+        await abortableSleep(PRUNE_EVERY_MS, signal);
+      }
+    } catch (error) {
+      // Housekeeping retries on the next start; polling goes on regardless.
+      if (!signal.aborted)
+        this.log(`Housekeeping stopped: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

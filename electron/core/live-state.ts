@@ -40,17 +40,19 @@ export class LiveState {
     return this.lastCycleAt;
   }
 
-  /** One query: every router with its lifetime totals, today's traffic and last reboot. */
+  /** One query: every router with its lifetime totals, today's traffic and last reboot (from the hourly rollup). */
   async load(pool: Pool, now: Date): Promise<void> {
-    const todayStart = startOfLocalDate(localDateOf(now, this.timeZone), this.timeZone);
+    const midnight = startOfLocalDate(localDateOf(now, this.timeZone), this.timeZone);
+    // Rollup hours are UTC hours: in a zone with a half-hour offset "today" starts 30 min early.
+    const todayStart = new Date(Math.floor(midnight.getTime() / 3_600_000) * 3_600_000);
     const [rows] = await pool.query<RowDataPacket[]>(
       `SELECT r.id, r.mac_address, r.name, r.ip_address, r.location, r.total_rx_bytes, r.total_tx_bytes,
               r.last_bandwidth_update,
               COALESCE(t.rx, 0) AS today_rx, COALESCE(t.tx, 0) AS today_tx, t.last_reset
          FROM routers r
-         LEFT JOIN (SELECT router_id, SUM(rx_bytes_diff) AS rx, SUM(tx_bytes_diff) AS tx,
-                           MAX(IF(is_reset, timestamp, NULL)) AS last_reset
-                      FROM bandwidth_snapshots WHERE timestamp >= ? GROUP BY router_id) t
+         LEFT JOIN (SELECT router_id, SUM(rx_bytes) AS rx, SUM(tx_bytes) AS tx,
+                           MAX(IF(resets > 0, hour_start, NULL)) AS last_reset
+                      FROM bandwidth_hourly WHERE hour_start >= ? GROUP BY router_id) t
            ON t.router_id = r.id
         WHERE r.mac_address IS NOT NULL`,
       [todayStart],

@@ -16,6 +16,8 @@ export interface PollerOptions {
   describeDatabaseError: (error: unknown) => string;
   now?: () => Date;
   log?: (line: string) => void;
+  /** Log only each cycle's summary line, not one line per device. */
+  quiet?: boolean;
   /** Resolves after `ms`, or early when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Called after every cycle, whatever its outcome: the tray and the UI hang off this. */
@@ -78,7 +80,8 @@ export class Poller {
     try {
       const cycle = await recorder.record(payload.devices, at);
       this.report(this.databaseOutage.success(this.now()), at, '✅');
-      for (const line of describeCycle(cycle)) this.log(line);
+      const lines = describeCycle(cycle);
+      for (const line of this.options.quiet === true ? lines.slice(-1) : lines) this.log(line);
       return { kind: 'recorded', cycle };
     } catch (error) {
       const message = this.options.describeDatabaseError(error);

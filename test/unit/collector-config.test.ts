@@ -16,6 +16,8 @@ describe('readCollectorConfig', () => {
       timeoutMs: 10_000,
       cycles: undefined,
       ui: null,
+      retention: { rawDays: 30, hourlyDays: 400, dailyDays: 0 },
+      quiet: false,
     });
   });
 
@@ -48,6 +50,16 @@ describe('readCollectorConfig', () => {
     expect(readCollectorConfig(['--ui'], {})?.ui).toEqual({ port: 8787 });
     expect(readCollectorConfig(['--ui-port', '0'], {})?.ui).toEqual({ port: 0 });
     expect(() => readCollectorConfig(['--ui-port', 'http'], {})).toThrow('--ui-port "http"');
+  });
+
+  it('reads the retention policy in days', () => {
+    const config = readCollectorConfig(['--keep-raw-days', '7', '--keep-daily-days', '3650'], {
+      BT_KEEP_HOURLY_DAYS: '90',
+    });
+    expect(config?.retention).toEqual({ rawDays: 7, hourlyDays: 90, dailyDays: 3650 });
+    expect(() => readCollectorConfig(['--keep-raw-days', 'a week'], {})).toThrow(
+      '--keep-raw-days "a week"',
+    );
   });
 
   it('returns null for --help', () => {

@@ -1,56 +1,119 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { LegacyThroughput, RouterIdentity } from '../../../shared/types';
 import type { PreviousReading } from '../tracker';
-import type { Sql } from './sql';
+import type { Sql, SqlValues } from './sql';
 
-// One statement per table per cycle, whatever the number of devices: values go in as
-// parameters (nested arrays for multi-row VALUES), never into the SQL text.
+// Every statement takes its values as parameters (nested arrays for multi-row VALUES), never
+// in the SQL text. One statement per table per cycle, whatever the number of devices.
 
-export async function upsertRouters(sql: Sql, routers: readonly RouterIdentity[]): Promise<void> {
-  const rows = routers.map((r) => [r.mac, r.name, r.ip, r.brand, r.location]);
-  // A source that stops sending an IP or location does not erase what we already know.
-  await sql.query(
-    `INSERT INTO routers (mac_address, name, ip_address, brand, location) VALUES ?
-     ON DUPLICATE KEY UPDATE name = VALUES(name),
-       ip_address = COALESCE(VALUES(ip_address), ip_address),
-       brand = COALESCE(VALUES(brand), brand),
-       location = COALESCE(VALUES(location), location)`,
-    [rows],
-  );
+/** A statement and its values, to be sent alone or batched with others in one round trip. */
+export interface Statement {
+  sql: string;
+  values: SqlValues;
+}
+
+/** Joins statements into one multi-statement round trip. */
+export function batch(statements: readonly Statement[]): Statement {
+  return {
+    sql: statements.map((s) => s.sql).join(';\n'),
+    values: statements.flatMap((s) => s.values),
+  };
+}
+
+/** Routers never seen by this copy: insert them (identity only) so they get an id. */
+export function insertRouterIdentities(routers: readonly RouterIdentity[]): Statement {
+  return {
+    sql: `INSERT INTO routers (mac_address, name, ip_address, brand, location) VALUES ?
+          ON DUPLICATE KEY UPDATE name = VALUES(name)`,
+    values: [routers.map((r) => [r.mac, r.name, r.ip, r.brand, r.location])],
+  };
 }
 
 export interface StoredRouter {
   id: number;
   mac: string;
-  /** The counters of its newest snapshot: where tracking resumes after a restart. */
+  totalRxBytes: bigint;
+  totalTxBytes: bigint;
+  /** The last counters recorded: where tracking resumes after a restart. */
   latest: PreviousReading | null;
 }
 
-export async function findRoutersWithLatestSnapshot(
-  sql: Sql,
-  macs: readonly string[],
-): Promise<StoredRouter[]> {
+export async function findRouters(sql: Sql, macs: readonly string[]): Promise<StoredRouter[]> {
   const rows = await sql.query<RowDataPacket[]>(
-    `SELECT r.id, r.mac_address, s.rx_bytes_total, s.tx_bytes_total, s.uptime, s.timestamp
-       FROM routers r
-       LEFT JOIN bandwidth_snapshots s
-         ON s.id = (SELECT MAX(latest.id) FROM bandwidth_snapshots latest WHERE latest.router_id = r.id)
-      WHERE r.mac_address IN (?)`,
+    `SELECT id, mac_address, total_rx_bytes, total_tx_bytes, last_rx_bytes, last_tx_bytes,
+            last_uptime, last_bandwidth_update
+       FROM routers WHERE mac_address IN (?)`,
     [macs],
   );
   return rows.map((row) => ({
     id: Number(row.id),
     mac: String(row.mac_address),
+    totalRxBytes: BigInt(row.total_rx_bytes),
+    totalTxBytes: BigInt(row.total_tx_bytes),
     latest:
-      row.rx_bytes_total === null
+      row.last_rx_bytes === null || row.last_bandwidth_update === null
         ? null
         : {
-            rxBytes: BigInt(row.rx_bytes_total),
-            txBytes: BigInt(row.tx_bytes_total),
-            uptime: row.uptime === null ? null : Number(row.uptime),
-            at: row.timestamp as Date,
+            rxBytes: BigInt(row.last_rx_bytes),
+            txBytes: BigInt(row.last_tx_bytes),
+            uptime: row.last_uptime === null ? null : Number(row.last_uptime),
+            at: row.last_bandwidth_update as Date,
           },
   }));
+}
+
+/** Remembers the cycle: recording the same cycle twice fails on the primary key. */
+export function markCycle(cycleId: string, at: Date): Statement {
+  return { sql: 'INSERT INTO poll_cycles (id, recorded_at) VALUES (?, ?)', values: [cycleId, at] };
+}
+
+export interface RouterUpdate {
+  identity: RouterIdentity;
+  /** Null for a device whose counters failed validation: its totals and baseline stay. */
+  tracked: {
+    addRxBytes: bigint;
+    addTxBytes: bigint;
+    rxBytes: bigint;
+    txBytes: bigint;
+    uptime: number | null;
+  } | null;
+}
+
+/**
+ * Identity, lifetime totals and baseline of every router of the cycle in one statement.
+ * Totals only ever grow by the amounts given; a source that stops sending an IP or location
+ * does not erase what we already know.
+ */
+export function updateRouters(updates: readonly RouterUpdate[], at: Date): Statement {
+  const rows = updates.map(({ identity: r, tracked: t }) => [
+    r.mac,
+    r.name,
+    r.ip,
+    r.brand,
+    r.location,
+    t?.addRxBytes ?? 0n,
+    t?.addTxBytes ?? 0n,
+    t?.rxBytes ?? null,
+    t?.txBytes ?? null,
+    t?.uptime ?? null,
+    t === null ? null : at,
+  ]);
+  return {
+    sql: `INSERT INTO routers (mac_address, name, ip_address, brand, location, total_rx_bytes, total_tx_bytes,
+                               last_rx_bytes, last_tx_bytes, last_uptime, last_bandwidth_update)
+          VALUES ?
+          ON DUPLICATE KEY UPDATE name = VALUES(name),
+            ip_address = COALESCE(VALUES(ip_address), ip_address),
+            brand = COALESCE(VALUES(brand), brand),
+            location = COALESCE(VALUES(location), location),
+            total_rx_bytes = total_rx_bytes + VALUES(total_rx_bytes),
+            total_tx_bytes = total_tx_bytes + VALUES(total_tx_bytes),
+            last_rx_bytes = IF(VALUES(last_bandwidth_update) IS NULL, last_rx_bytes, VALUES(last_rx_bytes)),
+            last_tx_bytes = IF(VALUES(last_bandwidth_update) IS NULL, last_tx_bytes, VALUES(last_tx_bytes)),
+            last_uptime = IF(VALUES(last_bandwidth_update) IS NULL, last_uptime, VALUES(last_uptime)),
+            last_bandwidth_update = COALESCE(VALUES(last_bandwidth_update), last_bandwidth_update)`,
+    values: [rows],
+  };
 }
 
 export interface SnapshotRow {
@@ -63,60 +126,46 @@ export interface SnapshotRow {
   uptime: number | null;
 }
 
-export async function insertSnapshots(
-  sql: Sql,
-  snapshots: readonly SnapshotRow[],
-  at: Date,
-): Promise<void> {
-  const rows = snapshots.map((s) => [
-    s.routerId,
-    s.rxBytesTotal,
-    s.txBytesTotal,
-    s.rxBytesDiff,
-    s.txBytesDiff,
-    s.isReset,
-    s.uptime,
-    at,
-  ]);
-  await sql.query(
-    `INSERT INTO bandwidth_snapshots
-       (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, uptime, timestamp)
-     VALUES ?`,
-    [rows],
-  );
+export function insertSnapshots(snapshots: readonly SnapshotRow[], at: Date): Statement {
+  return {
+    sql: `INSERT INTO bandwidth_snapshots
+            (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, uptime, timestamp)
+          VALUES ?`,
+    values: [
+      snapshots.map((s) => [
+        s.routerId,
+        s.rxBytesTotal,
+        s.txBytesTotal,
+        s.rxBytesDiff,
+        s.txBytesDiff,
+        s.isReset,
+        s.uptime,
+        at,
+      ]),
+    ],
+  };
 }
 
-export interface TotalsChange {
-  routerId: number;
-  /** First time this router is tracked: its totals start at its counters. */
-  firstTracked: boolean;
-  /** The counters when first tracked, else the delta to add. */
-  rxBytes: bigint;
-  txBytes: bigint;
-}
-
-export async function addToRouterTotals(
-  sql: Sql,
-  changes: readonly TotalsChange[],
-  at: Date,
-): Promise<void> {
-  const sorted = [...changes].sort((a, b) => a.routerId - b.routerId);
-  // A derived table of parameter rows lets one UPDATE give each router its own amount.
-  const derived = sorted
-    .map((_, index) =>
-      index === 0 ? 'SELECT ? AS id, ? AS rx, ? AS tx, ? AS first_tracked' : 'SELECT ?, ?, ?, ?',
-    )
-    .join(' UNION ALL ');
-  const values = sorted.flatMap((c) => [c.routerId, c.rxBytes, c.txBytes, c.firstTracked ? 1 : 0]);
-  // Totals never go down: a first baseline can only raise them (an older dashboard may have
-  // stored totals already), and a reset adds nothing.
-  await sql.query(
-    `UPDATE routers r JOIN (${derived}) d ON r.id = d.id
-        SET r.total_rx_bytes = IF(d.first_tracked = 1, GREATEST(r.total_rx_bytes, d.rx), r.total_rx_bytes + d.rx),
-            r.total_tx_bytes = IF(d.first_tracked = 1, GREATEST(r.total_tx_bytes, d.tx), r.total_tx_bytes + d.tx),
-            r.last_bandwidth_update = ?`,
-    [...values, at],
-  );
+/** Adds the cycle's deltas to the hourly and daily rollups (UTC buckets). */
+export function addToRollups(snapshots: readonly SnapshotRow[], at: Date): Statement[] {
+  const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
+  const day = at.toISOString().slice(0, 10);
+  const rollup = (table: string, column: string, bucket: Date | string): Statement => ({
+    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples) VALUES ?
+          ON DUPLICATE KEY UPDATE rx_bytes = rx_bytes + VALUES(rx_bytes), tx_bytes = tx_bytes + VALUES(tx_bytes),
+            resets = resets + VALUES(resets), samples = samples + VALUES(samples)`,
+    values: [
+      snapshots.map((s) => [
+        bucket,
+        s.routerId,
+        s.rxBytesDiff,
+        s.txBytesDiff,
+        s.isReset ? 1 : 0,
+        1,
+      ]),
+    ],
+  });
+  return [rollup('bandwidth_hourly', 'hour_start', hour), rollup('bandwidth_daily', 'day', day)];
 }
 
 export interface LogRow {
@@ -124,20 +173,17 @@ export interface LogRow {
   throughput: LegacyThroughput;
 }
 
-export async function insertBandwidthLogs(
-  sql: Sql,
-  logs: readonly LogRow[],
-  at: Date,
-): Promise<void> {
-  const rows = logs.map((l) => [
-    l.routerId,
-    l.throughput.downloadMbps,
-    l.throughput.uploadMbps,
-    l.throughput.latencyMs,
-    at,
-  ]);
-  await sql.query(
-    'INSERT INTO bandwidth_logs (router_id, download_mbps, upload_mbps, latency_ms, timestamp) VALUES ?',
-    [rows],
-  );
+export function insertBandwidthLogs(logs: readonly LogRow[], at: Date): Statement {
+  return {
+    sql: 'INSERT INTO bandwidth_logs (router_id, download_mbps, upload_mbps, latency_ms, timestamp) VALUES ?',
+    values: [
+      logs.map((l) => [
+        l.routerId,
+        l.throughput.downloadMbps,
+        l.throughput.uploadMbps,
+        l.throughput.latencyMs,
+        at,
+      ]),
+    ],
+  };
 }

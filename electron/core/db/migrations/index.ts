@@ -1,6 +1,7 @@
 import { createRouters } from './001-routers';
 import { createBandwidthLogs } from './002-bandwidth-logs';
 import { createBandwidthSnapshots } from './003-bandwidth-snapshots';
+import { createRollupsAndBaselines } from './004-rollups-and-baselines';
 import type { Migration } from './registry-types';
 
 export type { Migration } from './registry-types';
@@ -10,4 +11,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createRouters,
   createBandwidthLogs,
   createBandwidthSnapshots,
+  createRollupsAndBaselines,
 ];

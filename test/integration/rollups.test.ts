@@ -1,0 +1,221 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CycleAlreadyRecorded, CycleRecorder } from '../../electron/core/cycle-recorder';
+import { migrate } from '../../electron/core/db/migrate';
+import { MIGRATIONS } from '../../electron/core/db/migrations';
+import { pruneOldRows } from '../../electron/core/db/retention';
+import { backfillRollups } from '../../electron/core/db/rollup-backfill';
+import { queryHistory } from '../../electron/core/history-query';
+import { parseDevicePayload } from '../../electron/core/payload';
+import { historyWindow } from '../../shared/history-range';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+let db: TestDatabase;
+beforeEach(async () => {
+  db = await createTestDatabase();
+});
+afterEach(async () => {
+  await db.drop();
+});
+
+const devices = (rx: number[], resetAt = -1) =>
+  parseDevicePayload(
+    rx.map((value, i) => ({
+      name: `R${i}`,
+      mac: `AA:00:00:00:00:0${i}`,
+      rx_bytes: i === resetAt ? 1 : value,
+      tx_bytes: value * 2,
+    })),
+  ).devices;
+
+/** Rollup rows next to the same figures computed from the raw snapshots. */
+async function rollupsAgainstSnapshots() {
+  const hourly = await db.rows(
+    `SELECT router_id, hour_start AS bucket, rx_bytes AS rx, tx_bytes AS tx, resets, samples FROM bandwidth_hourly ORDER BY 1, 2`,
+  );
+  const hourlyFromRaw = await db.rows(
+    `SELECT router_id, CAST(DATE_FORMAT(timestamp, '%Y-%m-%d %H:00:00') AS DATETIME) AS bucket, SUM(rx_bytes_diff) AS rx,
+            SUM(tx_bytes_diff) AS tx, SUM(is_reset) AS resets, COUNT(*) AS samples
+       FROM bandwidth_snapshots GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  const daily = await db.rows(
+    `SELECT router_id, day AS bucket, rx_bytes AS rx, resets FROM bandwidth_daily ORDER BY 1, 2`,
+  );
+  const dailyFromRaw = await db.rows(
+    `SELECT router_id, DATE(timestamp) AS bucket, SUM(rx_bytes_diff) AS rx, SUM(is_reset) AS resets
+       FROM bandwidth_snapshots GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  const normalise = (rows: unknown[]) =>
+    JSON.parse(JSON.stringify(rows, (_, v) => (typeof v === 'number' ? String(v) : v)));
+  return {
+    hourly: normalise(hourly),
+    hourlyFromRaw: normalise(hourlyFromRaw),
+    daily: normalise(daily),
+    dailyFromRaw: normalise(dailyFromRaw),
+  };
+}
+
+describe('rollups', () => {
+  it('follow the snapshots in the same transaction, across hours and UTC days', async () => {
+    await migrate(db.pool);
+    const recorder = new CycleRecorder(db.pool);
+    const times = [
+      '2026-03-01T22:50:00Z',
+      '2026-03-01T23:10:00Z',
+      '2026-03-01T23:59:00Z',
+      '2026-03-02T00:01:00Z',
+      '2026-03-02T05:00:00Z',
+    ];
+    for (const [i, time] of times.entries()) {
+      await recorder.record(
+        devices([1000 * (i + 1) ** 2, 500 * (i + 1)], i === 3 ? 0 : -1),
+        new Date(time),
+      );
+    }
+    const { hourly, hourlyFromRaw, daily, dailyFromRaw } = await rollupsAgainstSnapshots();
+    expect(hourly).toHaveLength(8);
+    expect(hourly).toEqual(hourlyFromRaw);
+    expect(daily).toEqual(dailyFromRaw);
+    expect(daily.some((row: { resets: string }) => row.resets === '1')).toBe(true);
+  });
+
+  it('never count a replayed cycle twice', async () => {
+    await migrate(db.pool);
+    const recorder = new CycleRecorder(db.pool);
+    await recorder.record(devices([100]), new Date('2026-03-01T10:00:00Z'), 'cycle-1');
+    await recorder.record(devices([300]), new Date('2026-03-01T10:01:00Z'), 'cycle-2');
+    const again = new CycleRecorder(db.pool);
+    await expect(
+      again.record(devices([300]), new Date('2026-03-01T10:01:00Z'), 'cycle-2'),
+    ).rejects.toThrow(CycleAlreadyRecorded);
+    const [router] = await db.rows<{ total_rx_bytes: string }>(
+      'SELECT total_rx_bytes FROM routers',
+    );
+    expect(router?.total_rx_bytes).toBe('300');
+    const [hour] = await db.rows<{ rx_bytes: string; samples: string }>(
+      'SELECT rx_bytes, samples FROM bandwidth_hourly',
+    );
+    expect(hour).toEqual({ rx_bytes: '200', samples: 2 });
+    const [snapshots] = await db.rows<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM bandwidth_snapshots',
+    );
+    expect(snapshots?.n).toBe('2');
+  });
+
+  it('are built once from the snapshots of a database older than them, resumably and with progress', async () => {
+    await migrate(db.pool, () => {}, MIGRATIONS.slice(0, 3));
+    await db.pool.query(
+      "INSERT INTO routers (id, name, mac_address, total_rx_bytes) VALUES (1, 'Old AP', 'AA:00:00:00:00:00', 0)",
+    );
+    const rows = Array.from({ length: 7 }, (_, i) => [
+      1,
+      1000 + i * 100,
+      0,
+      i === 0 ? 0 : 100,
+      0,
+      0,
+      new Date(Date.UTC(2026, 0, 1, 20 + i, 30)),
+    ]);
+    await db.pool.query(
+      'INSERT INTO bandwidth_snapshots (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, timestamp) VALUES ?',
+      [rows],
+    );
+    await migrate(db.pool);
+    const [router] = await db.rows<Record<string, unknown>>(
+      'SELECT last_rx_bytes, last_bandwidth_update FROM routers',
+    );
+    expect(router).toEqual({
+      last_rx_bytes: '1600',
+      last_bandwidth_update: new Date(Date.UTC(2026, 0, 2, 2, 30)),
+    });
+
+    const progress: string[] = [];
+    expect(
+      await backfillRollups(
+        db.pool,
+        (line) => progress.push(line),
+        new AbortController().signal,
+        3,
+      ),
+    ).toBe(7);
+    expect(progress[0]).toBe('🗄️  Building history rollups from 7 existing snapshot id(s)…');
+    expect(progress.slice(1)).toEqual([
+      '🗄️  Rollups: 3 / 7 snapshot ids (43 %)',
+      '🗄️  Rollups: 6 / 7 snapshot ids (86 %)',
+      '🗄️  Rollups: 7 / 7 snapshot ids (100 %)',
+    ]);
+    const { hourly, hourlyFromRaw, daily, dailyFromRaw } = await rollupsAgainstSnapshots();
+    expect(hourly).toEqual(hourlyFromRaw);
+    expect(daily).toEqual(dailyFromRaw);
+    // A second run has nothing left to fold: no snapshot is ever counted twice.
+    expect(await backfillRollups(db.pool, () => {}, new AbortController().signal, 3)).toBe(0);
+    expect((await rollupsAgainstSnapshots()).hourly).toEqual(hourlyFromRaw);
+  });
+});
+
+describe('retention', () => {
+  it('prunes old rows in batches and keeps what tracking resumes from', async () => {
+    await migrate(db.pool);
+    const recorder = new CycleRecorder(db.pool);
+    const now = new Date('2026-06-01T12:00:00Z');
+    const day = 86_400_000;
+    for (const [i, age] of [100, 60, 40, 20, 1].entries()) {
+      await recorder.record(devices([1000 * (i + 1)]), new Date(now.getTime() - age * day));
+    }
+    const deleted = await pruneOldRows(
+      db.pool,
+      { rawDays: 30, hourlyDays: 50, dailyDays: 0 },
+      now,
+      { batchSize: 2, pauseMs: 0 },
+    );
+    expect(deleted).toEqual({
+      bandwidth_snapshots: 3,
+      bandwidth_logs: 3,
+      poll_cycles: 3,
+      bandwidth_hourly: 2,
+    });
+    const [daily] = await db.rows<{ n: string }>('SELECT COUNT(*) AS n FROM bandwidth_daily');
+    expect(daily?.n).toBe('5');
+    // The baseline lives on the router row: the next cycle still measures from it.
+    const restarted = new CycleRecorder(db.pool);
+    const cycle = await restarted.record(devices([5500]), now);
+    expect(cycle.tracked[0]?.delta).toEqual({ kind: 'delta', rxDiff: 500n, txDiff: 1000n });
+  });
+});
+
+describe('history from the rollups', () => {
+  it.each(['UTC', 'Europe/Paris', 'Asia/Kolkata', 'America/Los_Angeles'])(
+    'gives exact local days and months in %s',
+    async (timeZone) => {
+      await migrate(db.pool);
+      const recorder = new CycleRecorder(db.pool);
+      const start = Date.parse('2026-03-25T00:00:00Z');
+      let rx = 0;
+      const deltas: Array<{ at: Date; rx: number }> = [];
+      for (let i = 0; i < 60; i += 1) {
+        const at = new Date(start + i * 2.5 * 3_600_000);
+        const step = 1000 + i * 37;
+        rx += step;
+        await recorder.record(devices([rx]), at);
+        if (i > 0) deltas.push({ at, rx: step });
+      }
+      const now = new Date('2026-04-02T12:00:00Z');
+      for (const range of ['month', 'year', 'week'] as const) {
+        const request = { range, routerIds: [], timeZone };
+        const result = await queryHistory(db.pool, request, now);
+        const window = historyWindow(request, now);
+        const expected = new Map<string, number>();
+        for (const { at, rx: bytes } of deltas) {
+          // Rollups keep the UTC hour, so a delta belongs to the local bucket holding its hour.
+          const hour = Math.floor(at.getTime() / 3_600_000) * 3_600_000;
+          if (hour < window.from.getTime() || hour >= window.to.getTime()) continue;
+          const index = window.bucketStarts.findLastIndex((b) => b.getTime() <= hour);
+          const key = window.bucketStarts[index]?.toISOString() ?? 'outside';
+          expected.set(key, (expected.get(key) ?? 0) + bytes);
+        }
+        expect(expected.size).toBeGreaterThan(range === 'year' ? 0 : 5);
+        const got = new Map(result.buckets.map((b) => [b.start, Number(b.rxBytes)]));
+        expect(got).toEqual(expected);
+      }
+    },
+  );
+});
