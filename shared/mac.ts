@@ -1,4 +1,5 @@
 const MAC_DIGITS = /^[0-9A-F]{12}$/;
+const NORMAL_MAC = /^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$/;
 
 /**
  * `aa-bb-cc-dd-ee-01`, `aabb.ccdd.ee01` and `AABBCCDDEE01` all become `AA:BB:CC:DD:EE:01`,
@@ -6,6 +7,8 @@ const MAC_DIGITS = /^[0-9A-F]{12}$/;
  */
 export function normalizeMac(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
+  // Most sources already send this form: skip the rebuild (it runs for every device every poll).
+  if (NORMAL_MAC.test(raw)) return raw;
   const digits = raw
     .trim()
     .toUpperCase()

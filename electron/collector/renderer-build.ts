@@ -1,13 +1,26 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+/** The checkout's root, whether this runs from source (tsx) or from the bundle in dist-electron/. */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new Error('cannot find the project folder (no package.json above the collector)');
+    dir = parent;
+  }
+  return dir;
+}
+
+const ROOT = projectRoot();
+export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
 
 /** `--ui` serves the built pages; build them once if this checkout has not yet. */
 export async function ensureRendererBuilt(log: (line: string) => void): Promise<void> {
-  if (existsSync(`${RENDERER_DIR}/popover.html`)) return;
+  if (existsSync(join(RENDERER_DIR, 'popover.html'))) return;
   log('Building the pages once (vite build)…');
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(

@@ -7,6 +7,10 @@ export function clockStamp(at: Date): string {
   return `[${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}]`;
 }
 
+export function cycleSummary(cycle: RecordedCycle): string {
+  return `📈 Updated bandwidth tracking for ${cycle.tracked.length} device(s)`;
+}
+
 /** The design's console lines for one recorded cycle. */
 export function describeCycle(cycle: RecordedCycle): string[] {
   const stamp = clockStamp(cycle.at);
@@ -24,6 +28,6 @@ export function describeCycle(cycle: RecordedCycle): string[] {
       );
     }
   }
-  lines.push(`📈 Updated bandwidth tracking for ${cycle.tracked.length} device(s)`);
+  lines.push(cycleSummary(cycle));
   return lines;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type {
   CounterDelta,
   CounterReading,
@@ -7,18 +7,18 @@ import type {
   RouterIdentity,
 } from '../../shared/types';
 import {
-  addToRollups,
+  BEGIN_CYCLE,
   batch,
-  findRouters,
-  insertBandwidthLogs,
+  type CycleRow,
   insertRouterIdentities,
-  insertSnapshots,
-  markCycle,
-  type RouterUpdate,
   type Statement,
-  updateRouters,
+  type StoredRouter,
+  selectRouters,
+  storedRouterOf,
+  updateIdentities,
+  writeCycle,
 } from './db/cycle-statements';
-import { countingSql } from './db/sql';
+import { countingSql, type Sql } from './db/sql';
 import { BandwidthTracker, type PreviousReading } from './tracker';
 
 export interface TrackedDevice {
@@ -41,14 +41,24 @@ export interface RecordedCycle {
 /** The cycle was recorded before (a replay): nothing was written again. */
 export class CycleAlreadyRecorded extends Error {}
 
+/** Rows of the last SELECT of a multi-statement round trip. */
+async function selectLast(sql: Sql, statement: Statement): Promise<RowDataPacket[]> {
+  const results = (await sql.query<RowDataPacket[]>(
+    statement.sql,
+    statement.values,
+  )) as unknown as unknown[];
+  return (results.at(-1) ?? []) as RowDataPacket[];
+}
+
 /**
  * Writes one poll cycle in one transaction: routers (identity, totals, baseline), snapshots,
  * rollups and the legacy log. When every router is known this is a single round trip; new
- * routers add two (insert, then read their ids). The tracker's baselines move only once the
- * transaction has committed.
+ * routers add up to two. The tracker's baselines move only once the transaction committed.
  */
 export class CycleRecorder {
   private readonly routerIds = new Map<string, number>();
+  /** The identity last written per router, so unchanged names are not rewritten every cycle. */
+  private readonly writtenIdentity = new Map<number, RouterIdentity>();
 
   constructor(
     private readonly pool: Pool,
@@ -64,42 +74,57 @@ export class CycleRecorder {
     const connection = await this.pool.getConnection();
     const sql = countingSql(connection);
     try {
-      const ids = new Map(this.routerIds);
-      const storedTotals = new Map<number, { rx: bigint; tx: bigint }>();
-      const unknown = devices.filter((d) => !ids.has(d.identity.mac)).map((d) => d.identity);
+      // Routers this cycle found in the database; `this.routerIds` learns them after the commit.
+      const found = new Map<string, number>();
+      const idOf = (mac: string) => this.routerIds.get(mac) ?? found.get(mac);
+      const storedTotals = new Map<number, StoredRouter>();
+      const unknown = devices
+        .filter((d) => !this.routerIds.has(d.identity.mac))
+        .map((d) => d.identity);
       let begun = false;
       if (unknown.length > 0) {
-        const insert = insertRouterIdentities(unknown);
-        await sql.query(`START TRANSACTION;\n${insert.sql}`, insert.values);
-        begun = true;
-        for (const stored of await findRouters(
+        const existing = await selectLast(
           sql,
-          unknown.map((r) => r.mac),
-        )) {
-          ids.set(stored.mac, stored.id);
-          storedTotals.set(stored.id, { rx: stored.totalRxBytes, tx: stored.totalTxBytes });
+          batch([BEGIN_CYCLE, selectRouters(unknown.map((r) => r.mac))]),
+        );
+        begun = true;
+        const missing = new Set(unknown.map((r) => r.mac));
+        const remember = (stored: StoredRouter) => {
+          missing.delete(stored.mac);
+          found.set(stored.mac, stored.id);
+          storedTotals.set(stored.id, stored);
           // Committed data, so safe to resume from even if this transaction fails.
-          if (stored.latest !== null && !this.tracker.has(stored.id)) {
+          if (stored.latest !== null && !this.tracker.has(stored.id))
             this.tracker.accept(stored.id, stored.latest);
-          }
+        };
+        existing.map(storedRouterOf).forEach(remember);
+        if (missing.size > 0) {
+          const fresh = unknown.filter((r) => missing.has(r.mac));
+          const inserted = await selectLast(
+            sql,
+            batch([insertRouterIdentities(fresh), selectRouters([...missing])]),
+          );
+          inserted.map(storedRouterOf).forEach(remember);
         }
       }
 
       const tracked: TrackedDevice[] = [];
       const untracked: RouterIdentity[] = [];
-      const updates: RouterUpdate[] = [];
-      const logs = [];
+      const rows: CycleRow[] = [];
+      const changedIdentities: Array<{ routerId: number; identity: RouterIdentity }> = [];
       for (const device of devices) {
-        const routerId = ids.get(device.identity.mac);
+        const routerId = idOf(device.identity.mac);
         if (routerId === undefined)
           throw new Error(`router ${device.identity.mac} was inserted but cannot be found`);
-        logs.push({ routerId, throughput: device.throughput });
-        if (device.counters === null) {
-          untracked.push(device.identity);
-          updates.push({ identity: device.identity, tracked: null });
-          continue;
+        if (!sameIdentity(this.writtenIdentity.get(routerId), device.identity)) {
+          changedIdentities.push({ routerId, identity: device.identity });
         }
         const counters = device.counters;
+        if (counters === null) {
+          untracked.push(device.identity);
+          rows.push({ routerId, throughput: device.throughput, tracked: null });
+          continue;
+        }
         const delta = this.tracker.computeDelta(routerId, counters);
         tracked.push({
           routerId,
@@ -109,48 +134,48 @@ export class CycleRecorder {
           previous: this.tracker.get(routerId) ?? null,
         });
         // First tracked: lifetime totals start at the counters (never below what is stored).
-        const stored = storedTotals.get(routerId) ?? { rx: 0n, tx: 0n };
+        const stored = storedTotals.get(routerId);
         const first = delta.kind === 'baseline';
-        updates.push({
-          identity: device.identity,
+        rows.push({
+          routerId,
+          throughput: device.throughput,
           tracked: {
-            addRxBytes: first ? positive(counters.rxBytes - stored.rx) : delta.rxDiff,
-            addTxBytes: first ? positive(counters.txBytes - stored.tx) : delta.txDiff,
             rxBytes: counters.rxBytes,
             txBytes: counters.txBytes,
+            rxDiff: delta.rxDiff,
+            txDiff: delta.txDiff,
+            isReset: delta.kind === 'reset',
             uptime: counters.uptime,
+            addRxBytes: first
+              ? positive(counters.rxBytes - (stored?.totalRxBytes ?? 0n))
+              : delta.rxDiff,
+            addTxBytes: first
+              ? positive(counters.txBytes - (stored?.totalTxBytes ?? 0n))
+              : delta.txDiff,
           },
         });
       }
 
-      const snapshots = tracked.map((t) => ({
-        routerId: t.routerId,
-        rxBytesTotal: t.counters.rxBytes,
-        txBytesTotal: t.counters.txBytes,
-        rxBytesDiff: t.delta.rxDiff,
-        txBytesDiff: t.delta.txDiff,
-        isReset: t.delta.kind === 'reset',
-        uptime: t.counters.uptime,
-      }));
-      const writes: Statement[] = [
-        markCycle(cycleId, at),
-        updateRouters(updates, at),
-        ...(snapshots.length > 0
-          ? [insertSnapshots(snapshots, at), ...addToRollups(snapshots, at)]
-          : []),
-        insertBandwidthLogs(logs, at),
-      ];
-      const all = batch(writes);
-      await sql.query(`${begun ? '' : 'START TRANSACTION;\n'}${all.sql};\nCOMMIT`, all.values);
+      const identities = updateIdentities(changedIdentities);
+      const writes = batch([
+        ...(begun ? [] : [BEGIN_CYCLE]),
+        ...writeCycle(cycleId, rows, identities, at),
+      ]);
+      await sql.query(writes.sql, writes.values);
 
-      for (const [mac, id] of ids) this.routerIds.set(mac, id);
+      for (const [mac, id] of found) this.routerIds.set(mac, id);
+      for (const { routerId, identity } of changedIdentities)
+        this.writtenIdentity.set(routerId, identity);
       for (const t of tracked) this.tracker.accept(t.routerId, { ...t.counters, at });
       return { at, tracked, untracked, roundTrips: sql.roundTrips };
     } catch (error) {
       // The rollback can fail too when the server is gone; the original error is the one to report.
       await connection.query('ROLLBACK').catch(() => {});
-      // Every other insert of the cycle is an upsert or has an automatic key: a duplicate is the cycle marker.
-      if ((error as { code?: string }).code === 'ER_DUP_ENTRY') {
+      // poll_cycles is the only plain insert with a natural key: a duplicate means a replay.
+      if (
+        (error as { code?: string }).code === 'ER_DUP_ENTRY' &&
+        String((error as { sql?: string }).sql ?? '').includes('poll_cycles')
+      ) {
         throw new CycleAlreadyRecorded(`cycle ${cycleId} was already recorded`);
       }
       throw error;
@@ -158,6 +183,16 @@ export class CycleRecorder {
       connection.release();
     }
   }
+}
+
+function sameIdentity(a: RouterIdentity | undefined, b: RouterIdentity): boolean {
+  return (
+    a !== undefined &&
+    a.name === b.name &&
+    a.ip === b.ip &&
+    a.brand === b.brand &&
+    a.location === b.location
+  );
 }
 
 function positive(value: bigint): bigint {

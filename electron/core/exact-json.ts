@@ -1,10 +1,25 @@
 // JSON.parse rounds integers above 2^53 (a counter of 9007199254740993 would read as ...992).
-// Integer literals too long to be exact are turned into strings before parsing; the payload
-// parser accepts numeric strings, so the value reaches BigInt() digit for digit.
+// When a parsed document holds such an integer, the text is parsed again with every integer
+// literal of 16 digits or more turned into a string first; the payload parser accepts numeric
+// strings, so the value reaches BigInt() digit for digit. Most polls have no such number and
+// pay for one plain JSON.parse and a walk over the result.
 const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 const LONG_INTEGER = /^-?\d{16,}$/;
 
+function hasInexactInteger(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (Array.isArray(value)) return value.some(hasInexactInteger);
+  if (typeof value === 'object' && value !== null) {
+    for (const key in value) {
+      if (hasInexactInteger((value as Record<string, unknown>)[key])) return true;
+    }
+  }
+  return false;
+}
+
 export function parseJsonExact(text: string): unknown {
+  const fast: unknown = JSON.parse(text);
+  if (!hasInexactInteger(fast)) return fast;
   const guarded = text.replace(STRING_OR_NUMBER, (token) =>
     LONG_INTEGER.test(token) ? `"${token}"` : token,
   );

@@ -7,49 +7,96 @@ import type {
   HistorySummaryRow,
 } from '../../shared/ipc-contract';
 
-const EPOCH = '1970-01-01 00:00:00';
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
-interface TimeSpan {
-  from: Date;
-  to: Date;
+type Unit = 'day' | 'month';
+const UNIT_TABLES: Record<Unit, { table: string; column: string }> = {
+  day: { table: 'bandwidth_daily', column: 'day' },
+  month: { table: 'bandwidth_monthly', column: 'month' },
+};
+
+function unitStart(ms: number, unit: Unit): number {
+  const d = new Date(ms);
+  return unit === 'day'
+    ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
+    : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+function nextUnit(ms: number, unit: Unit): number {
+  const d = new Date(ms);
+  return unit === 'day'
+    ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1)
+    : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
+/** What to read for a window: whole UTC units, hours to move between buckets, and hours read as they are. */
+export interface RollupPlan {
+  /** Per rollup table: UTC day or month start (ms) → index of the local bucket it is counted in (-1: outside). */
+  units: Array<{ unit: Unit; homes: Map<number, number> }>;
+  /** Hour (ms) of a unit that belongs to another bucket than its unit: moved from → to. */
+  moves: Map<number, { from: number; to: number }>;
+  /** Hours after the last folded unit, read from the hourly table as they are. */
+  hourly: { from: Date; to: Date } | null;
 }
 
 /**
- * Splits a calendar range into what the daily rollup can answer (UTC days lying wholly inside
- * one local bucket) and what needs the hourly rollup (UTC days cut by a local boundary, which
- * is every day for a viewer far from UTC). Adjacent hourly days are merged into one span.
+ * Local buckets from UTC rollups, exactly, in any time zone. Each whole UTC month (for monthly
+ * buckets) or day is counted in the local bucket holding its middle; the few hours of it that
+ * belong to a neighbouring bucket (the zone's offset, a DST change) are then moved using the
+ * hourly table. So 30 days in Paris read 30 daily rows and 30 hourly rows per router instead
+ * of 720 hourly rows. The part of a month not folded yet is read by day, and the hours not
+ * folded into days (the current hour or so) hour by hour.
  */
-export function planRollupReads(window: HistoryWindow): {
-  dailyDays: string[];
-  hourlySpans: TimeSpan[];
-} {
-  const from = window.from.getTime();
+export function planRollupReads(window: HistoryWindow, foldedThrough: Date): RollupPlan {
   const to = window.to.getTime();
-  const boundaries = [...window.bucketStarts.map((d) => d.getTime()), to];
-  const dailyDays: string[] = [];
-  const hourlySpans: TimeSpan[] = [];
-  for (let day = Math.floor(from / DAY) * DAY; day < to; day += DAY) {
-    const end = day + DAY;
-    const whole = day >= from && end <= to && !boundaries.some((b) => b > day && b < end);
-    if (whole) {
-      dailyDays.push(new Date(day).toISOString().slice(0, 10));
-      continue;
+  const folded = foldedThrough.getTime();
+  const bucketOf = bucketLocator(window);
+  const levels: Unit[] =
+    window.bucket === 'month' ? ['month', 'day'] : window.bucket === 'day' ? ['day'] : [];
+  const units: RollupPlan['units'] = [];
+  const moves = new Map<number, { from: number; to: number }>();
+  let covered = window.from.getTime();
+  for (const unit of levels) {
+    const homes = new Map<number, number>();
+    // A finer level starts where the coarser one stopped (always on a unit boundary).
+    for (let start = unitStart(covered, unit); start < to; start = nextUnit(start, unit)) {
+      const end = nextUnit(start, unit);
+      if (end > folded) break;
+      const home = bucketOf(start + (end - start) / 2);
+      homes.set(start, home);
+      for (let hour = start; hour < end; hour += HOUR) {
+        const own = bucketOf(hour);
+        if (own !== home) moves.set(hour, { from: home, to: own });
+      }
+      covered = end;
     }
-    const span = { from: new Date(Math.max(day, from)), to: new Date(Math.min(end, to)) };
-    const last = hourlySpans.at(-1);
-    if (last !== undefined && last.to.getTime() === span.from.getTime()) last.to = span.to;
-    else hourlySpans.push(span);
+    if (homes.size > 0) units.push({ unit, homes });
   }
-  return { dailyDays, hourlySpans };
+  return { units, moves, hourly: covered < to ? { from: new Date(covered), to: window.to } : null };
+}
+
+/** Index of the bucket holding an instant, -1 outside the window. */
+function bucketLocator(window: HistoryWindow): (ms: number) => number {
+  const starts = window.bucketStarts.map((d) => d.getTime());
+  const to = window.to.getTime();
+  return (ms) => {
+    if (ms < (starts[0] ?? to) || ms >= to) return -1;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if ((starts[middle] ?? 0) <= ms) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
 }
 
 type Totals = { rx: bigint; tx: bigint; resets: number };
 
 /**
- * Traffic per router per local bucket, read from the rollups only. Buckets are cut in SQL by
- * INTERVAL() over the boundaries computed for the viewer's time zone, so local days and months
- * are exact across DST changes whatever the server's time zone.
+ * Traffic per router per local bucket of the viewer's time zone, read from the rollups only
+ * (each read is a plain range scan; the bucketing is done here).
  */
 export async function queryHistory(
   pool: Pool,
@@ -57,64 +104,85 @@ export async function queryHistory(
   now: Date,
 ): Promise<HistoryResult> {
   const window = historyWindow(request, now);
-  const starts = window.bucketStarts.map((start) => Math.floor(start.getTime() / 1000));
-  const filter = request.routerIds.length > 0 ? 'AND router_id IN (?)' : '';
+  const routerFilter = request.routerIds.length > 0 ? 'AND router_id IN (?)' : '';
   const filterValues = request.routerIds.length > 0 ? [request.routerIds] : [];
-  const plan =
-    window.bucket === 'hour'
-      ? { dailyDays: [], hourlySpans: [{ from: window.from, to: window.to }] }
-      : planRollupReads(window);
-
-  const sums = new Map<string, Totals>();
-  const add = (rows: RowDataPacket[]) => {
-    for (const row of rows) {
-      const key = `${row.router_id}|${row.bucket}`;
-      const total = sums.get(key) ?? { rx: 0n, tx: 0n, resets: 0 };
-      total.rx += BigInt(row.rx);
-      total.tx += BigInt(row.tx);
-      total.resets += Number(row.resets);
-      sums.set(key, total);
-    }
-  };
-  if (plan.hourlySpans.length > 0) {
-    const spans = plan.hourlySpans.map(() => '(hour_start >= ? AND hour_start < ?)').join(' OR ');
-    const [rows] = await pool.query<RowDataPacket[]>(
-      `SELECT router_id, INTERVAL(TIMESTAMPDIFF(SECOND, ?, hour_start), ?) AS bucket,
-              SUM(rx_bytes) AS rx, SUM(tx_bytes) AS tx, SUM(resets) AS resets
-         FROM bandwidth_hourly WHERE (${spans}) ${filter}
-        GROUP BY router_id, bucket`,
-      [EPOCH, starts, ...plan.hourlySpans.flatMap((s) => [s.from, s.to]), ...filterValues],
+  let foldedThrough = window.from;
+  if (window.bucket !== 'hour') {
+    const [[state]] = await pool.query<RowDataPacket[]>(
+      'SELECT daily_through FROM rollup_state WHERE id = 1',
     );
-    add(rows);
+    foldedThrough = (state?.daily_through as Date | undefined) ?? window.from;
   }
-  if (plan.dailyDays.length > 0) {
+  const plan = planRollupReads(window, foldedThrough);
+  const bucketOf = bucketLocator(window);
+
+  const sums = new Map<number, Totals[]>();
+  const add = (routerId: number, bucket: number, row: RowDataPacket, sign: 1n | -1n) => {
+    if (bucket < 0) return;
+    let own = sums.get(routerId);
+    if (own === undefined) {
+      own = window.bucketStarts.map(() => ({ rx: 0n, tx: 0n, resets: 0 }));
+      sums.set(routerId, own);
+    }
+    const total = own[bucket];
+    if (total === undefined) return;
+    total.rx += sign * BigInt(row.rx_bytes);
+    total.tx += sign * BigInt(row.tx_bytes);
+    total.resets += Number(sign) * Number(row.resets);
+  };
+
+  for (const { unit, homes } of plan.units) {
+    const { table, column } = UNIT_TABLES[unit];
+    const starts = [...homes.keys()];
     const [rows] = await pool.query<RowDataPacket[]>(
-      `SELECT router_id, INTERVAL(TIMESTAMPDIFF(SECOND, ?, day), ?) AS bucket,
-              SUM(rx_bytes) AS rx, SUM(tx_bytes) AS tx, SUM(resets) AS resets
-         FROM bandwidth_daily WHERE day IN (?) ${filter}
-        GROUP BY router_id, bucket`,
-      [EPOCH, starts, plan.dailyDays, ...filterValues],
+      `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', ${column}) AS unit_start, rx_bytes, tx_bytes, resets
+         FROM ${table}
+        WHERE ${column} >= ? AND ${column} < ? ${routerFilter}`,
+      [new Date(starts[0] ?? 0), new Date(nextUnit(starts.at(-1) ?? 0, unit)), ...filterValues],
     );
-    add(rows);
+    for (const row of rows) {
+      add(Number(row.router_id), homes.get(Number(row.unit_start) * 1000) ?? -1, row, 1n);
+    }
+  }
+  if (plan.moves.size > 0) {
+    const [rows] = await pool.query<RowDataPacket[]>(
+      `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', hour_start) AS hour, rx_bytes, tx_bytes, resets
+         FROM bandwidth_hourly WHERE hour_start IN (?) ${routerFilter}`,
+      [[...plan.moves.keys()].map((ms) => new Date(ms)), ...filterValues],
+    );
+    for (const row of rows) {
+      const move = plan.moves.get(Number(row.hour) * 1000);
+      if (move === undefined) continue;
+      add(Number(row.router_id), move.from, row, -1n);
+      add(Number(row.router_id), move.to, row, 1n);
+    }
+  }
+  if (plan.hourly !== null) {
+    const [rows] = await pool.query<RowDataPacket[]>(
+      `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', hour_start) AS hour, rx_bytes, tx_bytes, resets
+         FROM bandwidth_hourly WHERE hour_start >= ? AND hour_start < ? ${routerFilter}`,
+      [plan.hourly.from, plan.hourly.to, ...filterValues],
+    );
+    for (const row of rows) add(Number(row.router_id), bucketOf(Number(row.hour) * 1000), row, 1n);
   }
 
   const buckets: HistoryBucket[] = [];
   const perRouter = new Map<number, Totals>();
-  for (const [key, total] of sums) {
-    const [routerId, index] = key.split('|').map(Number) as [number, number];
-    const start = window.bucketStarts[index - 1];
-    if (start === undefined) continue;
-    buckets.push({
-      start: start.toISOString(),
-      routerId,
-      rxBytes: String(total.rx),
-      txBytes: String(total.tx),
-      resets: total.resets,
+  for (const [routerId, totals] of sums) {
+    const own = { rx: 0n, tx: 0n, resets: 0 };
+    totals.forEach((total, index) => {
+      if (total.rx === 0n && total.tx === 0n && total.resets === 0) return;
+      buckets.push({
+        start: window.bucketStarts[index]?.toISOString() ?? '',
+        routerId,
+        rxBytes: String(total.rx),
+        txBytes: String(total.tx),
+        resets: total.resets,
+      });
+      own.rx += total.rx;
+      own.tx += total.tx;
+      own.resets += total.resets;
     });
-    const own = perRouter.get(routerId) ?? { rx: 0n, tx: 0n, resets: 0 };
-    own.rx += total.rx;
-    own.tx += total.tx;
-    own.resets += total.resets;
     perRouter.set(routerId, own);
   }
   buckets.sort((a, b) => a.start.localeCompare(b.start) || a.routerId - b.routerId);

@@ -1,4 +1,4 @@
-import { clockStamp, describeCycle } from './console-report';
+import { clockStamp, cycleSummary, describeCycle } from './console-report';
 import type { CycleRecorder, RecordedCycle } from './cycle-recorder';
 import { OutageLog } from './outage';
 import { type DeviceSource, SourceError } from './sources/device-source';
@@ -80,8 +80,8 @@ export class Poller {
     try {
       const cycle = await recorder.record(payload.devices, at);
       this.report(this.databaseOutage.success(this.now()), at, '✅');
-      const lines = describeCycle(cycle);
-      for (const line of this.options.quiet === true ? lines.slice(-1) : lines) this.log(line);
+      const lines = this.options.quiet === true ? [cycleSummary(cycle)] : describeCycle(cycle);
+      for (const line of lines) this.log(line);
       return { kind: 'recorded', cycle };
     } catch (error) {
       const message = this.options.describeDatabaseError(error);

@@ -1,10 +1,12 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { LegacyThroughput, RouterIdentity } from '../../../shared/types';
 import type { PreviousReading } from '../tracker';
-import type { Sql, SqlValues } from './sql';
+import type { SqlValues } from './sql';
 
-// Every statement takes its values as parameters (nested arrays for multi-row VALUES), never
-// in the SQL text. One statement per table per cycle, whatever the number of devices.
+// A cycle's rows are uploaded once, into a per-connection temporary table, and every table
+// is then written from it with one set-based statement: the work per cycle is a constant
+// number of statements in one round trip, whatever the number of devices. Values always go
+// in as parameters, never as SQL text.
 
 /** A statement and its values, to be sent alone or batched with others in one round trip. */
 export interface Statement {
@@ -20,14 +22,30 @@ export function batch(statements: readonly Statement[]): Statement {
   };
 }
 
-/** Routers never seen by this copy: insert them (identity only) so they get an id. */
-export function insertRouterIdentities(routers: readonly RouterIdentity[]): Statement {
-  return {
-    sql: `INSERT INTO routers (mac_address, name, ip_address, brand, location) VALUES ?
-          ON DUPLICATE KEY UPDATE name = VALUES(name)`,
-    values: [routers.map((r) => [r.mac, r.name, r.ip, r.brand, r.location])],
-  };
-}
+/**
+ * Empties (or creates) this connection's staging table and opens the transaction. A MEMORY
+ * table of fixed-width numbers: filling, joining and emptying it costs next to nothing.
+ */
+export const BEGIN_CYCLE: Statement = {
+  sql: `CREATE TEMPORARY TABLE IF NOT EXISTS bt_cycle_rows (
+          router_id BIGINT NOT NULL PRIMARY KEY,
+          tracked BOOLEAN NOT NULL,
+          rx_total BIGINT UNSIGNED NULL,
+          tx_total BIGINT UNSIGNED NULL,
+          rx_diff BIGINT UNSIGNED NOT NULL,
+          tx_diff BIGINT UNSIGNED NOT NULL,
+          is_reset BOOLEAN NOT NULL,
+          uptime BIGINT UNSIGNED NULL,
+          add_rx BIGINT UNSIGNED NOT NULL,
+          add_tx BIGINT UNSIGNED NOT NULL,
+          download_mbps DOUBLE NULL,
+          upload_mbps DOUBLE NULL,
+          latency_ms DOUBLE NULL
+        ) ENGINE=MEMORY;
+        DELETE FROM bt_cycle_rows;
+        START TRANSACTION`,
+  values: [],
+};
 
 export interface StoredRouter {
   id: number;
@@ -38,14 +56,17 @@ export interface StoredRouter {
   latest: PreviousReading | null;
 }
 
-export async function findRouters(sql: Sql, macs: readonly string[]): Promise<StoredRouter[]> {
-  const rows = await sql.query<RowDataPacket[]>(
-    `SELECT id, mac_address, total_rx_bytes, total_tx_bytes, last_rx_bytes, last_tx_bytes,
-            last_uptime, last_bandwidth_update
-       FROM routers WHERE mac_address IN (?)`,
-    [macs],
-  );
-  return rows.map((row) => ({
+export function selectRouters(macs: readonly string[]): Statement {
+  return {
+    sql: `SELECT id, mac_address, total_rx_bytes, total_tx_bytes, last_rx_bytes, last_tx_bytes,
+                 last_uptime, last_bandwidth_update
+            FROM routers WHERE mac_address IN (?)`,
+    values: [macs],
+  };
+}
+
+export function storedRouterOf(row: RowDataPacket): StoredRouter {
+  return {
     id: Number(row.id),
     mac: String(row.mac_address),
     totalRxBytes: BigInt(row.total_rx_bytes),
@@ -59,131 +80,166 @@ export async function findRouters(sql: Sql, macs: readonly string[]): Promise<St
             uptime: row.last_uptime === null ? null : Number(row.last_uptime),
             at: row.last_bandwidth_update as Date,
           },
-  }));
+  };
 }
 
-/** Remembers the cycle: recording the same cycle twice fails on the primary key. */
-export function markCycle(cycleId: string, at: Date): Statement {
-  return { sql: 'INSERT INTO poll_cycles (id, recorded_at) VALUES (?, ?)', values: [cycleId, at] };
+/**
+ * Routers the database has never seen. A plain INSERT (not an upsert, which would burn an
+ * auto-increment id per row and cycle) of MACs just checked to be missing.
+ */
+export function insertRouterIdentities(routers: readonly RouterIdentity[]): Statement {
+  return {
+    sql: 'INSERT INTO routers (mac_address, name, ip_address, brand, location) VALUES ?',
+    values: [routers.map((r) => [r.mac, r.name, r.ip, r.brand, r.location])],
+  };
 }
 
-export interface RouterUpdate {
-  identity: RouterIdentity;
-  /** Null for a device whose counters failed validation: its totals and baseline stay. */
+export interface CycleRow {
+  routerId: number;
+  throughput: LegacyThroughput;
+  /** Null for a device whose counters failed validation: only its identity and log row are written. */
   tracked: {
-    addRxBytes: bigint;
-    addTxBytes: bigint;
     rxBytes: bigint;
     txBytes: bigint;
+    rxDiff: bigint;
+    txDiff: bigint;
+    isReset: boolean;
     uptime: number | null;
+    /** What the lifetime totals grow by: the delta, or the starting counters on first sight. */
+    addRxBytes: bigint;
+    addTxBytes: bigint;
   } | null;
 }
 
 /**
- * Identity, lifetime totals and baseline of every router of the cycle in one statement.
- * Totals only ever grow by the amounts given; a source that stops sending an IP or location
- * does not erase what we already know.
+ * Name, IP, brand and location of routers whose identity changed since this copy last wrote
+ * it (rare: the statement is left out when nothing changed). Ids are given, so the upsert
+ * never allocates an auto-increment value.
  */
-export function updateRouters(updates: readonly RouterUpdate[], at: Date): Statement {
-  const rows = updates.map(({ identity: r, tracked: t }) => [
-    r.mac,
-    r.name,
-    r.ip,
-    r.brand,
-    r.location,
-    t?.addRxBytes ?? 0n,
-    t?.addTxBytes ?? 0n,
-    t?.rxBytes ?? null,
-    t?.txBytes ?? null,
-    t?.uptime ?? null,
-    t === null ? null : at,
-  ]);
-  return {
-    sql: `INSERT INTO routers (mac_address, name, ip_address, brand, location, total_rx_bytes, total_tx_bytes,
-                               last_rx_bytes, last_tx_bytes, last_uptime, last_bandwidth_update)
-          VALUES ?
-          ON DUPLICATE KEY UPDATE name = VALUES(name),
-            ip_address = COALESCE(VALUES(ip_address), ip_address),
-            brand = COALESCE(VALUES(brand), brand),
-            location = COALESCE(VALUES(location), location),
-            total_rx_bytes = total_rx_bytes + VALUES(total_rx_bytes),
-            total_tx_bytes = total_tx_bytes + VALUES(total_tx_bytes),
-            last_rx_bytes = IF(VALUES(last_bandwidth_update) IS NULL, last_rx_bytes, VALUES(last_rx_bytes)),
-            last_tx_bytes = IF(VALUES(last_bandwidth_update) IS NULL, last_tx_bytes, VALUES(last_tx_bytes)),
-            last_uptime = IF(VALUES(last_bandwidth_update) IS NULL, last_uptime, VALUES(last_uptime)),
-            last_bandwidth_update = COALESCE(VALUES(last_bandwidth_update), last_bandwidth_update)`,
-    values: [rows],
-  };
+export function updateIdentities(
+  changed: ReadonlyArray<{ routerId: number; identity: RouterIdentity }>,
+): Statement[] {
+  if (changed.length === 0) return [];
+  return [
+    {
+      sql: `INSERT INTO routers (id, mac_address, name, ip_address, brand, location) VALUES ?
+            ON DUPLICATE KEY UPDATE name = VALUES(name),
+              ip_address = COALESCE(VALUES(ip_address), ip_address),
+              brand = COALESCE(VALUES(brand), brand),
+              location = COALESCE(VALUES(location), location)`,
+      values: [
+        changed.map(({ routerId, identity: r }) => [
+          routerId,
+          r.mac,
+          r.name,
+          r.ip,
+          r.brand,
+          r.location,
+        ]),
+      ],
+    },
+  ];
 }
 
-export interface SnapshotRow {
-  routerId: number;
-  rxBytesTotal: bigint;
-  txBytesTotal: bigint;
-  rxBytesDiff: bigint;
-  txBytesDiff: bigint;
-  isReset: boolean;
-  uptime: number | null;
-}
-
-export function insertSnapshots(snapshots: readonly SnapshotRow[], at: Date): Statement {
-  return {
-    sql: `INSERT INTO bandwidth_snapshots
-            (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, uptime, timestamp)
-          VALUES ?`,
-    values: [
-      snapshots.map((s) => [
-        s.routerId,
-        s.rxBytesTotal,
-        s.txBytesTotal,
-        s.rxBytesDiff,
-        s.txBytesDiff,
-        s.isReset,
-        s.uptime,
-        at,
-      ]),
-    ],
-  };
-}
-
-/** Adds the cycle's deltas to the hourly and daily rollups (UTC buckets). */
-export function addToRollups(snapshots: readonly SnapshotRow[], at: Date): Statement[] {
+/** Every write of a cycle, from one upload of its rows, ending with COMMIT. */
+export function writeCycle(
+  cycleId: string,
+  rows: readonly CycleRow[],
+  identities: readonly Statement[],
+  at: Date,
+): Statement[] {
   const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
   const day = at.toISOString().slice(0, 10);
-  const rollup = (table: string, column: string, bucket: Date | string): Statement => ({
-    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples) VALUES ?
-          ON DUPLICATE KEY UPDATE rx_bytes = rx_bytes + VALUES(rx_bytes), tx_bytes = tx_bytes + VALUES(tx_bytes),
-            resets = resets + VALUES(resets), samples = samples + VALUES(samples)`,
-    values: [
-      snapshots.map((s) => [
-        bucket,
-        s.routerId,
-        s.rxBytesDiff,
-        s.txBytesDiff,
-        s.isReset ? 1 : 0,
-        1,
-      ]),
-    ],
+  const month = `${at.toISOString().slice(0, 7)}-01`;
+  const staged = rows.map(({ routerId, throughput: l, tracked: t }) => [
+    routerId,
+    t !== null,
+    t?.rxBytes ?? null,
+    t?.txBytes ?? null,
+    t?.rxDiff ?? 0n,
+    t?.txDiff ?? 0n,
+    t?.isReset ?? false,
+    t?.uptime ?? null,
+    t?.addRxBytes ?? 0n,
+    t?.addTxBytes ?? 0n,
+    l.downloadMbps,
+    l.uploadMbps,
+    l.latencyMs,
+  ]);
+  const addTo = (
+    table: string,
+    column: string,
+    bucket: Date | string,
+    late = false,
+  ): Statement => ({
+    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples)
+          SELECT ?, router_id, rx_diff, tx_diff, is_reset, 1 FROM bt_cycle_rows
+           WHERE tracked ${late ? 'AND ? < @bt_daily_through' : ''}
+          ON DUPLICATE KEY UPDATE rx_bytes = ${table}.rx_bytes + VALUES(rx_bytes),
+            tx_bytes = ${table}.tx_bytes + VALUES(tx_bytes), resets = ${table}.resets + VALUES(resets),
+            samples = ${table}.samples + VALUES(samples)`,
+    values: late ? [bucket, hour] : [bucket],
   });
-  return [rollup('bandwidth_hourly', 'hour_start', hour), rollup('bandwidth_daily', 'day', day)];
-}
-
-export interface LogRow {
-  routerId: number;
-  throughput: LegacyThroughput;
-}
-
-export function insertBandwidthLogs(logs: readonly LogRow[], at: Date): Statement {
-  return {
-    sql: 'INSERT INTO bandwidth_logs (router_id, download_mbps, upload_mbps, latency_ms, timestamp) VALUES ?',
-    values: [
-      logs.map((l) => [
-        l.routerId,
-        l.throughput.downloadMbps,
-        l.throughput.uploadMbps,
-        l.throughput.latencyMs,
-        at,
-      ]),
-    ],
-  };
+  // The daily and monthly tables are fed from the hourly one once an hour has ended (a fold
+  // an hour instead of two more upserts every cycle). A cycle recorded late, for an hour
+  // already folded, goes to them directly.
+  const fold = (table: string, column: string, unit: string): Statement => ({
+    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples)
+          SELECT ${unit} AS unit_start, router_id, SUM(rx_bytes), SUM(tx_bytes), SUM(resets), SUM(samples)
+            FROM bandwidth_hourly WHERE hour_start >= @bt_daily_through AND hour_start < ?
+           GROUP BY unit_start, router_id
+          ON DUPLICATE KEY UPDATE rx_bytes = ${table}.rx_bytes + VALUES(rx_bytes),
+            tx_bytes = ${table}.tx_bytes + VALUES(tx_bytes), resets = ${table}.resets + VALUES(resets),
+            samples = ${table}.samples + VALUES(samples)`,
+    values: [hour],
+  });
+  const longerRollups: Statement[] = [
+    {
+      sql: 'SELECT daily_through INTO @bt_daily_through FROM rollup_state WHERE id = 1 FOR UPDATE',
+      values: [],
+    },
+    fold('bandwidth_daily', 'day', 'DATE(hour_start)'),
+    fold('bandwidth_monthly', 'month', "DATE_FORMAT(hour_start, '%Y-%m-01')"),
+    addTo('bandwidth_daily', 'day', day, true),
+    addTo('bandwidth_monthly', 'month', month, true),
+    {
+      sql: 'UPDATE rollup_state SET daily_through = GREATEST(daily_through, ?) WHERE id = 1',
+      values: [hour],
+    },
+  ];
+  return [
+    // Recording the same cycle twice fails here, on the primary key, before anything else.
+    { sql: 'INSERT INTO poll_cycles (id, recorded_at) VALUES (?, ?)', values: [cycleId, at] },
+    {
+      sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, uptime,
+              add_rx, add_tx, download_mbps, upload_mbps, latency_ms) VALUES ?`,
+      values: [staged],
+    },
+    ...identities,
+    // Totals only ever grow by what the cycle counted.
+    {
+      sql: `UPDATE routers r JOIN bt_cycle_rows c ON r.id = c.router_id
+               SET r.total_rx_bytes = r.total_rx_bytes + c.add_rx,
+                   r.total_tx_bytes = r.total_tx_bytes + c.add_tx,
+                   r.last_rx_bytes = IF(c.tracked, c.rx_total, r.last_rx_bytes),
+                   r.last_tx_bytes = IF(c.tracked, c.tx_total, r.last_tx_bytes),
+                   r.last_uptime = IF(c.tracked, c.uptime, r.last_uptime),
+                   r.last_bandwidth_update = IF(c.tracked, ?, r.last_bandwidth_update)`,
+      values: [at],
+    },
+    {
+      sql: `INSERT INTO bandwidth_snapshots
+              (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, uptime, timestamp)
+            SELECT router_id, rx_total, tx_total, rx_diff, tx_diff, is_reset, uptime, ? FROM bt_cycle_rows WHERE tracked`,
+      values: [at],
+    },
+    addTo('bandwidth_hourly', 'hour_start', hour),
+    ...longerRollups,
+    {
+      sql: `INSERT INTO bandwidth_logs (router_id, download_mbps, upload_mbps, latency_ms, timestamp)
+            SELECT router_id, download_mbps, upload_mbps, latency_ms, ? FROM bt_cycle_rows`,
+      values: [at],
+    },
+    { sql: 'COMMIT', values: [] },
+  ];
 }

@@ -1,4 +1,4 @@
-import type { Pool, ResultSetHeader } from 'mysql2/promise';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 
 /** How long each kind of row is kept, in days; 0 keeps it forever. */
 export interface RetentionPolicy {
@@ -9,19 +9,54 @@ export interface RetentionPolicy {
 
 export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 30, hourlyDays: 400, dailyDays: 0 };
 
-const TARGETS = [
-  { table: 'bandwidth_snapshots', column: 'timestamp', keep: 'rawDays' },
-  { table: 'bandwidth_logs', column: 'timestamp', keep: 'rawDays' },
-  { table: 'poll_cycles', column: 'recorded_at', keep: 'rawDays' },
-  { table: 'bandwidth_hourly', column: 'hour_start', keep: 'hourlyDays' },
-  { table: 'bandwidth_daily', column: 'day', keep: 'dailyDays' },
-] as const;
+type Target = { table: string; column: string; keep: keyof RetentionPolicy; byId: boolean };
+
+// The raw tables have no time index (it would cost on every insert): their ids grow with
+// time, so the first id to keep is found by a binary search on the primary key.
+const TARGETS: readonly Target[] = [
+  { table: 'bandwidth_snapshots', column: 'timestamp', keep: 'rawDays', byId: true },
+  { table: 'bandwidth_logs', column: 'timestamp', keep: 'rawDays', byId: true },
+  { table: 'poll_cycles', column: 'recorded_at', keep: 'rawDays', byId: false },
+  { table: 'bandwidth_hourly', column: 'hour_start', keep: 'hourlyDays', byId: false },
+  { table: 'bandwidth_daily', column: 'day', keep: 'dailyDays', byId: false },
+];
 
 export interface PruneOptions {
   batchSize?: number;
   /** Pause between batches, so a poll cycle never waits long for the tables. */
   pauseMs?: number;
   signal?: AbortSignal;
+}
+
+/** The smallest id whose row is not older than `cutoff` (ids grow with time), or null if none is. */
+export async function firstIdAtOrAfter(
+  pool: Pool,
+  table: string,
+  column: string,
+  cutoff: Date,
+): Promise<number | null> {
+  const [[range]] = await pool.query<RowDataPacket[]>(
+    `SELECT MIN(id) AS low, MAX(id) AS high FROM ${table}`,
+  );
+  if (range?.low === null || range?.low === undefined) return null;
+  let low = Number(range.low);
+  let high = Number(range.high) + 1;
+  // Invariant: rows before `low` are older than cutoff; `high` is past every old row.
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    const [[row]] = await pool.query<RowDataPacket[]>(
+      `SELECT id, ${column} AS at FROM ${table} WHERE id >= ? ORDER BY id LIMIT 1`,
+      [middle],
+    );
+    if (row === undefined) {
+      high = middle;
+    } else if ((row.at as Date) < cutoff) {
+      low = Number(row.id) + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
 }
 
 /**
@@ -41,11 +76,21 @@ export async function pruneOldRows(
     const days = policy[target.keep];
     if (days <= 0) continue;
     const cutoff = new Date(now.getTime() - days * 86_400_000);
+    let condition = `${target.column} < ?`;
+    let bound: Date | number = cutoff;
+    let order = target.column;
+    if (target.byId) {
+      const firstKept = await firstIdAtOrAfter(pool, target.table, target.column, cutoff);
+      if (firstKept === null) continue;
+      condition = 'id < ?';
+      bound = firstKept;
+      order = 'id';
+    }
     let count = 0;
     while (!options.signal?.aborted) {
       const [result] = await pool.query<ResultSetHeader>(
-        `DELETE FROM ${target.table} WHERE ${target.column} < ? ORDER BY ${target.column} LIMIT ?`,
-        [cutoff, batchSize],
+        `DELETE FROM ${target.table} WHERE ${condition} ORDER BY ${order} LIMIT ?`,
+        [bound, batchSize],
       );
       count += result.affectedRows;
       if (result.affectedRows < batchSize) break;

@@ -13,7 +13,7 @@ export async function backfillRollups(
   batchSize = 50_000,
 ): Promise<number> {
   const [[state]] = await pool.query<RowDataPacket[]>(
-    'SELECT next_snapshot_id AS next, last_snapshot_id AS last FROM rollup_backfill WHERE id = 1',
+    'SELECT backfill_next_id AS next, backfill_last_id AS last FROM rollup_state WHERE id = 1',
   );
   if (state === undefined) return 0;
   let next = Number(state.next);
@@ -28,21 +28,36 @@ export async function backfillRollups(
     const connection = await pool.getConnection();
     try {
       await connection.query('START TRANSACTION');
-      for (const [table, bucket] of [
-        ['bandwidth_hourly', "DATE_FORMAT(timestamp, '%Y-%m-%d %H:00:00')"],
-        ['bandwidth_daily', 'DATE(timestamp)'],
+      // Locks the state row, so a cycle cannot fold hours into the daily table meanwhile.
+      await connection.query(
+        'SELECT daily_through INTO @bt_daily_through FROM rollup_state WHERE id = 1 FOR UPDATE',
+      );
+      await connection.query(
+        `INSERT INTO bandwidth_hourly (hour_start, router_id, rx_bytes, tx_bytes, resets, samples)
+         SELECT DATE_FORMAT(timestamp, '%Y-%m-%d %H:00:00') AS bucket, router_id, SUM(rx_bytes_diff),
+                SUM(tx_bytes_diff), SUM(is_reset), COUNT(*)
+           FROM bandwidth_snapshots WHERE id BETWEEN ? AND ? GROUP BY bucket, router_id
+         ON DUPLICATE KEY UPDATE rx_bytes = rx_bytes + VALUES(rx_bytes), tx_bytes = tx_bytes + VALUES(tx_bytes),
+           resets = resets + VALUES(resets), samples = samples + VALUES(samples)`,
+        [next, end],
+      );
+      // Hours not yet folded get into the daily and monthly tables with the next fold.
+      for (const [table, column, unit] of [
+        ['bandwidth_daily', 'day', 'DATE(timestamp)'],
+        ['bandwidth_monthly', 'month', "DATE_FORMAT(timestamp, '%Y-%m-01')"],
       ] as const) {
-        const column = table === 'bandwidth_hourly' ? 'hour_start' : 'day';
         await connection.query(
           `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples)
-           SELECT ${bucket} AS bucket, router_id, SUM(rx_bytes_diff), SUM(tx_bytes_diff), SUM(is_reset), COUNT(*)
-             FROM bandwidth_snapshots WHERE id BETWEEN ? AND ? GROUP BY bucket, router_id
+           SELECT ${unit} AS bucket, router_id, SUM(rx_bytes_diff), SUM(tx_bytes_diff), SUM(is_reset), COUNT(*)
+             FROM bandwidth_snapshots
+            WHERE id BETWEEN ? AND ? AND timestamp < DATE_FORMAT(@bt_daily_through, '%Y-%m-%d %H:00:00')
+            GROUP BY bucket, router_id
            ON DUPLICATE KEY UPDATE rx_bytes = rx_bytes + VALUES(rx_bytes), tx_bytes = tx_bytes + VALUES(tx_bytes),
              resets = resets + VALUES(resets), samples = samples + VALUES(samples)`,
           [next, end],
         );
       }
-      await connection.query('UPDATE rollup_backfill SET next_snapshot_id = ? WHERE id = 1', [
+      await connection.query('UPDATE rollup_state SET backfill_next_id = ? WHERE id = 1', [
         end + 1,
       ]);
       await connection.query('COMMIT');

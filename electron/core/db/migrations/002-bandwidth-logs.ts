@@ -2,7 +2,11 @@ import { addMissingColumns, indexExists, tableExists } from '../schema-inspectio
 import type { Migration } from './registry-types';
 import { routerIdType } from './router-id-type';
 
-/** The legacy throughput log, kept so the older dashboard's charts keep working. */
+/**
+ * The legacy throughput log, kept so the older dashboard's charts keep working. A row per
+ * device per poll: one secondary index and no foreign key, because each one costs on every
+ * row of every cycle (retention finds old rows by id, see retention.ts).
+ */
 export const createBandwidthLogs: Migration = {
   version: 2,
   name: 'create or upgrade bandwidth_logs',
@@ -16,9 +20,7 @@ export const createBandwidthLogs: Migration = {
           upload_mbps DOUBLE NULL,
           latency_ms DOUBLE NULL,
           timestamp DATETIME(3) NOT NULL,
-          KEY ix_bandwidth_logs_router_time (router_id, timestamp),
-          KEY ix_bandwidth_logs_time (timestamp),
-          CONSTRAINT fk_bandwidth_logs_router FOREIGN KEY (router_id) REFERENCES routers (id) ON DELETE CASCADE
+          KEY ix_bandwidth_logs_router_time (router_id, timestamp)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
       return;
     }

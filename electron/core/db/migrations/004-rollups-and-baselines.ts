@@ -3,7 +3,7 @@ import type { Migration } from './registry-types';
 import { routerIdType } from './router-id-type';
 
 /**
- * History at scale: hourly and daily rollups per router (UTC buckets), the last counters of
+ * History at scale: hourly, daily and monthly rollups per router (UTC buckets), the last counters of
  * each router kept on its row (so raw snapshots can be pruned without losing the baseline),
  * and the identity of every recorded cycle (so a replayed cycle cannot count twice).
  */
@@ -15,6 +15,7 @@ export const createRollupsAndBaselines: Migration = {
     for (const [table, bucket] of [
       ['bandwidth_hourly', 'hour_start DATETIME NOT NULL'],
       ['bandwidth_daily', 'day DATE NOT NULL'],
+      ['bandwidth_monthly', 'month DATE NOT NULL'],
     ] as const) {
       if (await tableExists(db, table)) continue;
       const bucketColumn = bucket.split(' ')[0];
@@ -40,17 +41,21 @@ export const createRollupsAndBaselines: Migration = {
           KEY ix_poll_cycles_time (recorded_at)
         ) ENGINE=InnoDB`);
     }
-    if (!(await tableExists(db, 'rollup_backfill'))) {
-      // Which snapshots the one-time backfill still has to fold into the rollups.
+    if (!(await tableExists(db, 'rollup_state'))) {
+      // daily_through: hours before it are in the daily and monthly rollups (cycles fold
+      // finished hours in);
+      // backfill_*: the snapshots from before this migration still to be folded into the rollups.
       await db.query(`
-        CREATE TABLE rollup_backfill (
+        CREATE TABLE rollup_state (
           id TINYINT NOT NULL PRIMARY KEY,
-          next_snapshot_id BIGINT NOT NULL,
-          last_snapshot_id BIGINT NOT NULL
+          daily_through DATETIME NOT NULL,
+          backfill_next_id BIGINT NOT NULL,
+          backfill_last_id BIGINT NOT NULL
         ) ENGINE=InnoDB`);
       await db.query(
-        `INSERT INTO rollup_backfill (id, next_snapshot_id, last_snapshot_id)
-         SELECT 1, COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM bandwidth_snapshots`,
+        `INSERT INTO rollup_state (id, daily_through, backfill_next_id, backfill_last_id)
+         SELECT 1, DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%d %H:00:00'), COALESCE(MIN(id), 1), COALESCE(MAX(id), 0)
+           FROM bandwidth_snapshots`,
       );
     }
     const added = await addMissingColumns(db, 'routers', {

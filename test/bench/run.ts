@@ -1,0 +1,375 @@
+// npm run bench: measures the poll cycle, the naive per-device path of the original design,
+// history queries over a generated year, and the collector's memory. Prints one JSON line per
+// figure, then a table. Runs against the local MariaDB in throwaway databases.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
+import { CycleRecorder } from '../../electron/core/cycle-recorder';
+import { createPool } from '../../electron/core/db/connection';
+import { migrate } from '../../electron/core/db/migrate';
+import { type MysqlSettings, parseMysqlUrl } from '../../electron/core/db/settings';
+import { parseJsonExact } from '../../electron/core/exact-json';
+import { queryHistory } from '../../electron/core/history-query';
+import { parseDevicePayload } from '../../electron/core/payload';
+import type { HistoryRequest } from '../../shared/ipc-contract';
+
+const SERVER = parseMysqlUrl(process.env.BT_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
+const quick = process.argv.includes('--quick');
+/** `--only cycle,history,memory` runs a subset. */
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const wanted = (part: string) => only === undefined || only.includes(part);
+const figures: Array<Record<string, string | number>> = [];
+
+function report(figure: Record<string, string | number>): void {
+  figures.push(figure);
+  console.log(JSON.stringify(figure));
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+async function withDatabase<T>(
+  label: string,
+  work: (pool: Pool, settings: MysqlSettings) => Promise<T>,
+): Promise<T> {
+  const name = `bt_bench_${label}_${process.pid}`;
+  const admin = await mysql.createConnection({
+    host: SERVER.host,
+    port: SERVER.port,
+    user: SERVER.user,
+    password: SERVER.password,
+  });
+  await admin.query('DROP DATABASE IF EXISTS ??', [name]);
+  await admin.query('CREATE DATABASE ?? CHARACTER SET utf8mb4', [name]);
+  const settings = { ...SERVER, database: name };
+  const pool = createPool(settings);
+  try {
+    await migrate(pool);
+    return await work(pool, settings);
+  } finally {
+    await pool.end();
+    await admin.query('DROP DATABASE IF EXISTS ??', [name]);
+    await admin.end();
+  }
+}
+
+/** A device list as the API server sends it: counters grow every cycle, a few routers reboot. */
+function payloadText(devices: number, cycle: number): string {
+  const items: string[] = [];
+  for (let i = 0; i < devices; i += 1) {
+    const mac = `02:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}:00:01`;
+    const rebooted = i % 97 === cycle % 97;
+    const rx = rebooted ? 1000 * cycle : 5_000_000_000 + cycle * (100_000 + i * 13);
+    const tx = rebooted ? 500 * cycle : 2_000_000_000 + cycle * (40_000 + i * 7);
+    items.push(
+      `{"name":"AP ${i}","mac":"${mac}","ip":"10.${(i >> 8) & 255}.${i & 255}.1","brand":"Ubiquiti","location":"Floor ${i % 12}","xput_down":${(i % 900) + 0.5},"xput_up":${(i % 300) + 0.25},"latency":${i % 40},"rx_bytes":${rx},"tx_bytes":${tx}}`,
+    );
+  }
+  return `[${items.join(',')}]`;
+}
+
+async function benchBatchedCycle(devices: number, cycles: number): Promise<number> {
+  return withDatabase(`cycle${devices}`, async (pool) => {
+    const recorder = new CycleRecorder(pool);
+    const base = Date.parse('2026-11-01T00:00:00Z');
+    const times: number[] = [];
+    const parseTimes: number[] = [];
+    let trips = 0;
+    for (let cycle = 0; cycle < cycles + 2; cycle += 1) {
+      const text = payloadText(devices, cycle);
+      const started = performance.now();
+      const parsed = parseDevicePayload(parseJsonExact(text));
+      const parsedAt = performance.now();
+      const recorded = await recorder.record(parsed.devices, new Date(base + cycle * 60_000));
+      const elapsed = performance.now() - started;
+      // The first two cycles insert the routers and set baselines: warm-up, not measured.
+      if (cycle >= 2) {
+        times.push(elapsed);
+        parseTimes.push(parsedAt - started);
+        trips = Math.max(trips, recorded.roundTrips);
+      }
+    }
+    const median = percentile(times, 50);
+    report({
+      figure: 'cycle_batched',
+      devices,
+      cycles,
+      median_ms: round(median),
+      p95_ms: round(percentile(times, 95)),
+      parse_median_ms: round(percentile(parseTimes, 50)),
+      round_trips: trips,
+      per_device_us: round((median * 1000) / devices, 1),
+    });
+    return median;
+  });
+}
+
+/** The original design: per device one upsert, one snapshot insert, one totals update, one log insert. */
+async function benchNaiveCycle(devices: number, cycles: number): Promise<number> {
+  return withDatabase(`naive${devices}`, async (pool) => {
+    const connection = await pool.getConnection();
+    const previous = new Map<number, [bigint, bigint]>();
+    const times: number[] = [];
+    try {
+      for (let cycle = 0; cycle < cycles + 1; cycle += 1) {
+        const text = payloadText(devices, cycle);
+        const started = performance.now();
+        const parsed = parseDevicePayload(parseJsonExact(text));
+        for (const device of parsed.devices) {
+          const r = device.identity;
+          const [upsert] = await connection.query<mysql.ResultSetHeader>(
+            `INSERT INTO routers (mac_address, name, ip_address, brand, location) VALUES (?, ?, ?, ?, ?)
+             ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), name = VALUES(name), ip_address = VALUES(ip_address)`,
+            [r.mac, r.name, r.ip, r.brand, r.location],
+          );
+          const id = upsert.insertId;
+          const counters = device.counters;
+          if (counters === null) continue;
+          const before = previous.get(id);
+          let rxDiff = 0n;
+          let txDiff = 0n;
+          let reset = false;
+          if (before !== undefined) {
+            reset = counters.rxBytes < before[0] || counters.txBytes < before[1];
+            if (!reset) {
+              rxDiff = counters.rxBytes - before[0];
+              txDiff = counters.txBytes - before[1];
+            }
+          }
+          previous.set(id, [counters.rxBytes, counters.txBytes]);
+          await connection.query(
+            'INSERT INTO bandwidth_snapshots (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, timestamp) VALUES (?, ?, ?, ?, ?, ?, NOW())',
+            [id, counters.rxBytes, counters.txBytes, rxDiff, txDiff, reset],
+          );
+          await connection.query(
+            'UPDATE routers SET total_rx_bytes = total_rx_bytes + ?, total_tx_bytes = total_tx_bytes + ?, last_bandwidth_update = NOW() WHERE id = ?',
+            [rxDiff, txDiff, id],
+          );
+          await connection.query(
+            'INSERT INTO bandwidth_logs (router_id, download_mbps, upload_mbps, latency_ms, timestamp) VALUES (?, ?, ?, ?, NOW())',
+            [
+              id,
+              device.throughput.downloadMbps,
+              device.throughput.uploadMbps,
+              device.throughput.latencyMs,
+            ],
+          );
+        }
+        if (cycle >= 1) times.push(performance.now() - started);
+      }
+    } finally {
+      connection.release();
+    }
+    const median = percentile(times, 50);
+    report({
+      figure: 'cycle_naive',
+      devices,
+      cycles,
+      median_ms: round(median),
+      p95_ms: round(percentile(times, 95)),
+      round_trips: devices * 4,
+      per_device_us: round((median * 1000) / devices, 1),
+    });
+    return median;
+  });
+}
+
+/** 100 routers: a year of rollups and `snapshotDays` of 1-minute snapshots, generated server-side. */
+async function generateYear(
+  pool: Pool,
+  routers: number,
+  snapshotDays: number,
+  now: Date,
+): Promise<void> {
+  const values = Array.from({ length: routers }, (_, i) => [
+    `02:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
+    `Router ${i}`,
+  ]);
+  await pool.query('INSERT INTO routers (mac_address, name) VALUES ?', [values]);
+  const end = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  const hours = 366 * 24;
+  const started = performance.now();
+  await pool.query(
+    `INSERT INTO bandwidth_hourly (hour_start, router_id, rx_bytes, tx_bytes, resets, samples)
+     SELECT ? - INTERVAL (s.seq - 1) HOUR, r.id, 50000000 + (s.seq * 7919 + r.id * 104729) % 90000000,
+            20000000 + (s.seq * 3571 + r.id * 7727) % 30000000, (s.seq + r.id) % 500 = 0, 60
+       FROM seq_1_to_${hours} s CROSS JOIN routers r`,
+    [end],
+  );
+  for (const [table, column, unit] of [
+    ['bandwidth_daily', 'day', 'DATE(hour_start)'],
+    ['bandwidth_monthly', 'month', "DATE_FORMAT(hour_start, '%Y-%m-01')"],
+  ]) {
+    await pool.query(
+      `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples)
+       SELECT ${unit} AS unit_start, router_id, SUM(rx_bytes), SUM(tx_bytes), SUM(resets), SUM(samples)
+         FROM bandwidth_hourly WHERE hour_start < ? GROUP BY unit_start, router_id`,
+      [end],
+    );
+  }
+  // Every generated hour before the current one is folded, as a running collector leaves it.
+  await pool.query('UPDATE rollup_state SET daily_through = ?', [end]);
+  const minutes = snapshotDays * 24 * 60;
+  const chunk = 24 * 60;
+  for (let offset = 0; offset < minutes; offset += chunk) {
+    await pool.query(
+      `INSERT INTO bandwidth_snapshots (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, uptime, timestamp)
+       SELECT r.id, 5000000000 + s.seq * 1000, 2000000000 + s.seq * 400, 1000, 400, 0, s.seq * 60, ? - INTERVAL s.seq MINUTE
+         FROM seq_${offset + 1}_to_${Math.min(offset + chunk, minutes)} s CROSS JOIN routers r`,
+      [end],
+    );
+  }
+  const [[count]] = await pool.query<RowDataPacket[]>(
+    'SELECT COUNT(*) AS n FROM bandwidth_snapshots',
+  );
+  console.error(
+    `generated ${count?.n} snapshots and ${hours * routers} hourly rows in ${round((performance.now() - started) / 1000, 1)} s`,
+  );
+}
+
+async function benchHistory(snapshotDays: number): Promise<void> {
+  await withDatabase('history', async (pool) => {
+    const now = new Date();
+    await generateYear(pool, 100, snapshotDays, now);
+    await pool.query('ANALYZE TABLE bandwidth_hourly, bandwidth_daily, bandwidth_monthly, routers');
+    const [[one]] = await pool.query<RowDataPacket[]>('SELECT MIN(id) AS id FROM routers');
+    const cases: Array<[string, HistoryRequest['range']]> = [
+      ['24h_hourly', 'day'],
+      ['30d_daily', 'month'],
+      ['12m_monthly', 'year'],
+    ];
+    for (const timeZone of ['UTC', 'Europe/Paris']) {
+      for (const [label, range] of cases) {
+        for (const [who, routerIds] of [
+          ['one_router', [Number(one?.id)]],
+          ['all_routers', []],
+        ] as const) {
+          const request: HistoryRequest = { range, routerIds: [...routerIds], timeZone };
+          const times: number[] = [];
+          for (let i = 0; i < 22; i += 1) {
+            const started = performance.now();
+            await queryHistory(pool, request, now);
+            if (i >= 2) times.push(performance.now() - started);
+          }
+          report({
+            figure: 'history_query',
+            query: label,
+            routers: who,
+            time_zone: timeZone,
+            median_ms: round(percentile(times, 50)),
+          });
+        }
+      }
+    }
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024, 1);
+}
+
+/** The real collector process polling 10,000 devices as fast as it can. */
+async function benchMemory(devices: number, checkpoints: number[]): Promise<void> {
+  await withDatabase('memory', async (_pool, settings) => {
+    let cycle = 0;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(payloadText(devices, cycle));
+      cycle += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const last = Math.max(...checkpoints);
+    // Measure the process `npm run collector` runs: the bundle on plain Node.
+    const built = spawnSync(process.execPath, [
+      'node_modules/tsx/dist/cli.mjs',
+      'electron/tools/build-collector.ts',
+    ]);
+    if (built.status !== 0) throw new Error(`building the collector failed: ${built.stderr}`);
+    // The same Node flags as the npm script (memory over speed for a long-running process).
+    const script = JSON.parse(readFileSync('package.json', 'utf8')).scripts.collector as string;
+    const flags =
+      /node (.*?) ?dist-electron\/collector\.mjs/.exec(script)?.[1]?.split(' ').filter(Boolean) ??
+      [];
+    const child = spawn(
+      process.execPath,
+      [
+        ...flags,
+        'dist-electron/collector.mjs',
+        '--api-url',
+        url,
+        '--mysql-url',
+        `mysql://${settings.user}@${settings.host}:${settings.port}/${settings.database}`,
+        '--interval',
+        '0.01',
+        '--cycles',
+        String(last),
+        '--quiet',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let done = 0;
+    const pending = [...checkpoints].sort((a, b) => a - b);
+    const started = performance.now();
+    child.stdout?.on('data', (chunk: Buffer) => {
+      done += (chunk.toString().match(/📈 Updated/g) ?? []).length;
+      while (pending.length > 0 && done >= (pending[0] ?? Infinity)) {
+        const at = pending.shift() ?? 0;
+        if (child.pid !== undefined) {
+          report({
+            figure: 'collector_rss',
+            devices,
+            after_cycles: at,
+            rss_mb: rssMb(child.pid),
+            seconds: round((performance.now() - started) / 1000, 1),
+          });
+        }
+      }
+    });
+    await new Promise((resolve) => child.on('exit', resolve));
+    server.close();
+  });
+}
+
+async function main(): Promise<void> {
+  if (wanted('cycle')) {
+    const batched = new Map<number, number>();
+    for (const devices of [100, 1000, 10_000]) {
+      batched.set(
+        devices,
+        await benchBatchedCycle(devices, quick ? 5 : devices >= 10_000 ? 15 : 30),
+      );
+    }
+    const naive = new Map<number, number>();
+    for (const devices of [100, 1000])
+      naive.set(devices, await benchNaiveCycle(devices, quick ? 1 : 3));
+    for (const devices of [100, 1000]) {
+      const ratio = (naive.get(devices) ?? 0) / (batched.get(devices) ?? 1);
+      report({ figure: 'batched_speedup', devices, times_faster: round(ratio, 1) });
+    }
+  }
+  if (wanted('history')) await benchHistory(quick ? 3 : 90);
+  if (wanted('memory')) await benchMemory(10_000, quick ? [10, 20] : [100, 1000]);
+
+  console.log('\nfigure                 detail                               value');
+  for (const f of figures) {
+    const { figure, ...rest } = f;
+    const detail = Object.entries(rest)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    console.log(`${String(figure).padEnd(22)} ${detail}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
