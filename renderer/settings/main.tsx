@@ -1,12 +1,4 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import '../common/theme.css';
+import { mountPage } from '../common/mount';
 import { SettingsApp } from './SettingsApp';
 
-const root = document.getElementById('root');
-if (root === null) throw new Error('settings.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <SettingsApp />
-  </StrictMode>,
-);
+mountPage('settings', <SettingsApp />);

@@ -1,10 +1,8 @@
-import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseMysqlUrl } from '../../electron/core/db/settings';
 import { runCollector, startCollector } from '../support/collector-process';
 import { designPayload, LIVING_ROOM } from '../support/design-timeline';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
-import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from '../support/test-database';
+import { adminConnection, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;
 let server: DeviceServer;
@@ -145,15 +143,9 @@ describe('collector CLI, end to end', () => {
   });
 
   it('creates the database when it does not exist', async () => {
-    const server0 = parseMysqlUrl(TEST_SERVER_URL);
     const name = `${db.settings.database}_new`;
     const url = db.url.replace(/\/[^/]+$/, `/${name}`);
-    const admin = await mysql.createConnection({
-      host: server0.host,
-      port: server0.port,
-      user: server0.user,
-      password: server0.password,
-    });
+    const admin = await adminConnection();
     try {
       const result = await runCollector([
         '--api-url',

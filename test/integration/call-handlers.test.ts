@@ -111,13 +111,16 @@ describe('call handlers on the real core and MariaDB', () => {
   it('getState reports routers with live rate, today and lifetime totals, and statuses', async () => {
     const { service, handlers } = harness();
     const events: Events['cycleCompleted'][] = [];
-    service.on('cycleCompleted', (e) => events.push(e));
+    // Traffic arrives right after the first (baseline) cycle, before the second.
+    service.on('cycleCompleted', (e) => {
+      events.push(e);
+      if (events.length === 1) {
+        counters.rx += 1_000_000n;
+        counters.tx += 250_000n;
+      }
+    });
     const stop = new AbortController();
-    const running = service.run({ signal: stop.signal, cycles: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    counters.rx += 1_000_000n;
-    counters.tx += 250_000n;
-    await running;
+    await service.run({ signal: stop.signal, cycles: 2 });
 
     const state = await handlers.getState();
     expect(state.source).toEqual({ state: 'ok', message: null });

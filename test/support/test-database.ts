@@ -15,17 +15,23 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database with a unique name; `drop()` removes it. Never touches bandwidth_tracker. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A connection to the test server without a database, for creating and dropping them. */
+export function adminConnection(): Promise<mysql.Connection> {
   const server = parseMysqlUrl(TEST_SERVER_URL);
-  const name = `bt_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const settings: MysqlSettings = { ...server, database: name };
-  const admin = await mysql.createConnection({
+  return mysql.createConnection({
     host: server.host,
     port: server.port,
     user: server.user,
     password: server.password,
   });
+}
+
+/** A fresh, empty database with a unique name; `drop()` removes it. Never touches bandwidth_tracker. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const server = parseMysqlUrl(TEST_SERVER_URL);
+  const name = `bt_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const settings: MysqlSettings = { ...server, database: name };
+  const admin = await adminConnection();
   try {
     await admin.query('CREATE DATABASE ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [
       name,
@@ -46,12 +52,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
     async drop() {
       await pool.end();
-      const cleanup = await mysql.createConnection({
-        host: server.host,
-        port: server.port,
-        user: server.user,
-        password: server.password,
-      });
+      const cleanup = await adminConnection();
       try {
         await cleanup.query('DROP DATABASE IF EXISTS ??', [name]);
       } finally {
