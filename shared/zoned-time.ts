@@ -77,8 +77,3 @@ export function parseLocalDate(text: string): LocalDate {
   const [year, month, day] = text.split('-').map(Number);
   return { year: year ?? 1970, month: month ?? 1, day: day ?? 1 };
 }
-
-export function formatLocalDate(date: LocalDate): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.year}-${pad(date.month)}-${pad(date.day)}`;
-}

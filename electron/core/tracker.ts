@@ -23,10 +23,6 @@ export class BandwidthTracker {
     return this.previous.get(routerId);
   }
 
-  get size(): number {
-    return this.previous.size;
-  }
-
   computeDelta(routerId: number, current: CounterReading): CounterDelta {
     const previous = this.previous.get(routerId);
     if (previous === undefined) return { kind: 'baseline', rxDiff: 0n, txDiff: 0n };
@@ -35,10 +31,6 @@ export class BandwidthTracker {
 
   accept(routerId: number, reading: PreviousReading): void {
     this.previous.set(routerId, reading);
-  }
-
-  forget(routerId: number): void {
-    this.previous.delete(routerId);
   }
 }
 
