@@ -48,54 +48,57 @@ export function SummaryTable({ rows }: Props) {
   });
 
   return (
-    <table className="summary-table" data-testid="summary-table">
-      <caption className="visually-hidden">Traffic per router for the chosen range</caption>
-      <thead>
-        <tr>
-          {HEADINGS.map(([column, label]) => {
-            const active = sort.column === column;
-            return (
-              <th
-                key={column}
-                scope="col"
-                aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
-              >
-                <button
-                  type="button"
-                  className="summary-table__sort"
-                  onClick={() =>
-                    setSort({ column, descending: active ? !sort.descending : column !== 'name' })
-                  }
+    // A narrow window (or 200 % zoom) scrolls the table, not the page.
+    <div className="summary-table-scroll">
+      <table className="summary-table" data-testid="summary-table">
+        <caption className="visually-hidden">Traffic per router for the chosen range</caption>
+        <thead>
+          <tr>
+            {HEADINGS.map(([column, label]) => {
+              const active = sort.column === column;
+              return (
+                <th
+                  key={column}
+                  scope="col"
+                  aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
                 >
-                  {label}
-                  {active ? (sort.descending ? ' ▼' : ' ▲') : ''}
-                </button>
-              </th>
+                  <button
+                    type="button"
+                    className="summary-table__sort"
+                    onClick={() =>
+                      setSort({ column, descending: active ? !sort.descending : column !== 'name' })
+                    }
+                  >
+                    {label}
+                    {active ? (sort.descending ? ' ▼' : ' ▲') : ''}
+                  </button>
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((row) => {
+            const total = BigInt(row.rxBytes) + BigInt(row.txBytes);
+            const share = grand === 0n ? 0 : Number((total * 10_000n) / grand) / 100;
+            return (
+              <tr key={row.routerId} data-router-id={row.routerId}>
+                <th scope="row">{row.name}</th>
+                <td data-bytes={row.rxBytes} title={`${row.rxBytes} bytes`}>
+                  {formatBytes(BigInt(row.rxBytes))}
+                </td>
+                <td data-bytes={row.txBytes} title={`${row.txBytes} bytes`}>
+                  {formatBytes(BigInt(row.txBytes))}
+                </td>
+                <td data-bytes={String(total)}>{formatBytes(total)}</td>
+                <td>{share.toFixed(1)} %</td>
+                <td>{formatBytes(BigInt(row.lifetimeRxBytes) + BigInt(row.lifetimeTxBytes))}</td>
+                <td>{row.reboots}</td>
+              </tr>
             );
           })}
-        </tr>
-      </thead>
-      <tbody>
-        {sorted.map((row) => {
-          const total = BigInt(row.rxBytes) + BigInt(row.txBytes);
-          const share = grand === 0n ? 0 : Number((total * 10_000n) / grand) / 100;
-          return (
-            <tr key={row.routerId} data-router-id={row.routerId}>
-              <th scope="row">{row.name}</th>
-              <td data-bytes={row.rxBytes} title={`${row.rxBytes} bytes`}>
-                {formatBytes(BigInt(row.rxBytes))}
-              </td>
-              <td data-bytes={row.txBytes} title={`${row.txBytes} bytes`}>
-                {formatBytes(BigInt(row.txBytes))}
-              </td>
-              <td data-bytes={String(total)}>{formatBytes(total)}</td>
-              <td>{share.toFixed(1)} %</td>
-              <td>{formatBytes(BigInt(row.lifetimeRxBytes) + BigInt(row.lifetimeTxBytes))}</td>
-              <td>{row.reboots}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+        </tbody>
+      </table>
+    </div>
   );
 }

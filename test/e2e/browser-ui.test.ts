@@ -239,6 +239,48 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     await history.close();
   });
 
+  it('stays readable at 200 % zoom: nothing spills sideways, every router still listed', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    // 200 % zoom of the 380×520 popover and the 1100-wide history window: half the CSS pixels.
+    for (const [path, width, height] of [
+      ['/', 190, 260],
+      ['/history.html', 550, 450],
+    ] as const) {
+      const page = await openPage(path, 'light', width, height);
+      const rows =
+        path === '/'
+          ? page.locator('.router-row')
+          : page.getByTestId('summary-table').locator('tbody tr');
+      await expect.poll(() => rows.count()).toBe(3);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, `${path} is ${overflow}px wider than the window`).toBeLessThanOrEqual(0);
+      if (path === '/') {
+        // Names get room to be read, and no figure is cut off inside its cell.
+        const cells = await page.evaluate(() =>
+          [
+            ...document.querySelectorAll<HTMLElement>(
+              '.router-row__name, .router-row__rate, .router-row__today',
+            ),
+          ].map((cell) => ({
+            width: cell.clientWidth,
+            clipped: cell.scrollWidth > cell.clientWidth,
+          })),
+        );
+        expect(
+          cells.every((cell) => cell.width >= 100 && !cell.clipped),
+          JSON.stringify(cells),
+        ).toBe(true);
+      }
+      await page.screenshot({
+        path: `${SCREENSHOTS}/${path === '/' ? 'popover' : 'history'}-zoom-200.png`,
+        fullPage: true,
+      });
+      await page.close();
+    }
+  });
+
   it('refuses calls from another origin or host', async (ctx) => {
     if (missing !== null) return ctx.skip(missing);
     // node:http, because fetch does not let a caller set Host (a DNS-rebinding page can).
