@@ -6,14 +6,9 @@ import type { RecordedCycle } from './cycle-recorder';
 
 const REBOOT_BADGE_MS = 60 * 60 * 1000;
 
-interface RouterFigures {
-  id: number;
-  mac: string;
-  name: string;
-  ip: string | null;
-  location: string | null;
-  rxMbps: number;
-  txMbps: number;
+/** A router's live figures as kept here: the contract's fields, with exact bigints and Dates. */
+interface RouterFigures
+  extends Pick<RouterLive, 'id' | 'mac' | 'name' | 'ip' | 'location' | 'rxMbps' | 'txMbps'> {
   todayRx: bigint;
   todayTx: bigint;
   lifetimeRx: bigint;
