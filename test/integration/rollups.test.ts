@@ -84,6 +84,22 @@ describe('rollups', () => {
     expect(daily.some((row: { resets: string }) => row.resets === '1')).toBe(true);
   });
 
+  it('give a router that first reports in the middle of an hour its own hourly row', async () => {
+    await migrate(db.pool);
+    const recorder = new CycleRecorder(db.pool);
+    // Same hour throughout: the second and third cycles update R0's row; R1 is new at the second.
+    await recorder.record(devices([1000]), new Date('2026-03-01T10:05:00Z'));
+    await recorder.record(devices([3000, 700]), new Date('2026-03-01T10:06:00Z'));
+    await recorder.record(devices([6000, 1700]), new Date('2026-03-01T10:07:00Z'));
+    await recorder.record(devices([6500, 1900]), new Date('2026-03-01T10:08:00Z'));
+    const { hourly, hourlyFromRaw } = await rollupsAgainstSnapshots();
+    expect(hourly).toEqual(hourlyFromRaw);
+    expect(hourly.map((row: { samples: string; rx: string }) => [row.samples, row.rx])).toEqual([
+      ['4', '5500'],
+      ['3', '1200'],
+    ]);
+  });
+
   it('fold each finished hour into the daily table once, and send a late cycle there directly', async () => {
     await migrate(db.pool);
     const foldedThrough = async () => {

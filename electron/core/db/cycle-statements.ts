@@ -230,7 +230,9 @@ export function writeCycle(
       values: [at],
     },
     // After the first cycle of an hour its rows exist: a join update is half the cost of an
-    // upsert, and only routers new in this hour are inserted.
+    // upsert. Every updated row changes (samples grows), so ROW_COUNT() tells whether any
+    // router is new in this hour; when none is, the insert is a constant-false no-op instead
+    // of one index probe per router.
     {
       sql: `UPDATE bandwidth_hourly h JOIN bt_cycle_rows c ON h.hour_start = ? AND h.router_id = c.router_id
                SET h.rx_bytes = h.rx_bytes + c.rx_diff, h.tx_bytes = h.tx_bytes + c.tx_diff,
@@ -238,12 +240,13 @@ export function writeCycle(
              WHERE c.tracked`,
       values: [hour],
     },
+    { sql: 'SET @bt_hourly_updated = ROW_COUNT()', values: [] },
     {
       sql: `INSERT INTO bandwidth_hourly (hour_start, router_id, rx_bytes, tx_bytes, resets, samples)
             SELECT ?, c.router_id, c.rx_diff, c.tx_diff, c.is_reset, 1 FROM bt_cycle_rows c
-             WHERE c.tracked
+             WHERE @bt_hourly_updated < ? AND c.tracked
                AND NOT EXISTS (SELECT 1 FROM bandwidth_hourly h WHERE h.hour_start = ? AND h.router_id = c.router_id)`,
-      values: [hour, hour],
+      values: [hour, rows.filter((r) => r.tracked !== null).length, hour],
     },
     ...longerRollups,
     {
