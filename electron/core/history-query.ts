@@ -6,6 +6,7 @@ import type {
   HistoryResult,
   HistorySummaryRow,
 } from '../../shared/ipc-contract';
+import { addBytes, type ByteSum, isZeroBytes } from './byte-sum';
 
 const HOUR = 3_600_000;
 
@@ -92,7 +93,9 @@ function bucketLocator(window: HistoryWindow): (ms: number) => number {
   };
 }
 
-type Totals = { rx: bigint; tx: bigint; resets: number };
+type Totals = { rx: ByteSum; tx: ByteSum; resets: number };
+type RollupRow = RowDataPacket &
+  [string | number, string | number, string, string, string | number];
 
 /**
  * Traffic per router per local bucket of the viewer's time zone, read from the rollups only
@@ -106,6 +109,13 @@ export async function queryHistory(
   const window = historyWindow(request, now);
   const routerFilter = request.routerIds.length > 0 ? 'AND router_id IN (?)' : '';
   const filterValues = request.routerIds.length > 0 ? [request.routerIds] : [];
+  // The reads are independent: sent together they overlap on the pool's connections, and
+  // Node parses one result while the server produces the next.
+  const routersRead = pool.query<RowDataPacket[]>(
+    `SELECT id, name, mac_address, total_rx_bytes, total_tx_bytes FROM routers
+      WHERE mac_address IS NOT NULL ${request.routerIds.length > 0 ? 'AND id IN (?)' : ''} ORDER BY name`,
+    filterValues,
+  );
   let foldedThrough = window.from;
   if (window.bucket !== 'hour') {
     const [[state]] = await pool.query<RowDataPacket[]>(
@@ -117,83 +127,102 @@ export async function queryHistory(
   const bucketOf = bucketLocator(window);
 
   const sums = new Map<number, Totals[]>();
-  const add = (routerId: number, bucket: number, row: RowDataPacket, sign: 1n | -1n) => {
-    if (bucket < 0) return;
+  const totalsOf = (routerId: number, bucket: number): Totals | undefined => {
     let own = sums.get(routerId);
     if (own === undefined) {
-      own = window.bucketStarts.map(() => ({ rx: 0n, tx: 0n, resets: 0 }));
+      own = window.bucketStarts.map(() => ({ rx: 0, tx: 0, resets: 0 }));
       sums.set(routerId, own);
     }
-    const total = own[bucket];
+    return own[bucket];
+  };
+  const add = (routerId: number, bucket: number, row: RollupRow) => {
+    const total = bucket < 0 ? undefined : totalsOf(routerId, bucket);
     if (total === undefined) return;
-    total.rx += sign * BigInt(row.rx_bytes);
-    total.tx += sign * BigInt(row.tx_bytes);
-    total.resets += Number(sign) * Number(row.resets);
+    total.rx = addBytes(total.rx, row[2]);
+    total.tx = addBytes(total.tx, row[3]);
+    total.resets += Number(row[4]);
+  };
+  /** An hour counted in its unit's bucket that belongs to another one. */
+  const move = (routerId: number, from: number, to: number, row: RollupRow) => {
+    const source = from < 0 ? undefined : totalsOf(routerId, from);
+    if (source !== undefined) {
+      source.rx = addBytes(source.rx, row[2], -1);
+      source.tx = addBytes(source.tx, row[3], -1);
+      source.resets -= Number(row[4]);
+    }
+    add(routerId, to, row);
+  };
+  /** Rows as arrays [router_id, start in seconds, rx, tx, resets]: no per-row objects. */
+  const readRollup = async (sql: string, values: unknown[], each: (row: RollupRow) => void) => {
+    const [rows] = await pool.query<RollupRow[]>({ sql, values, rowsAsArray: true });
+    for (const row of rows) each(row);
   };
 
-  for (const { unit, homes } of plan.units) {
+  const reads: Array<Promise<void>> = plan.units.map(({ unit, homes }) => {
     const { table, column } = UNIT_TABLES[unit];
     const starts = [...homes.keys()];
-    const [rows] = await pool.query<RowDataPacket[]>(
-      `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', ${column}) AS unit_start, rx_bytes, tx_bytes, resets
+    return readRollup(
+      `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', ${column}), rx_bytes, tx_bytes, resets
          FROM ${table}
         WHERE ${column} >= ? AND ${column} < ? ${routerFilter}`,
       [new Date(starts[0] ?? 0), new Date(nextUnit(starts.at(-1) ?? 0, unit)), ...filterValues],
+      (row) => add(Number(row[0]), homes.get(Number(row[1]) * 1000) ?? -1, row),
     );
-    for (const row of rows) {
-      add(Number(row.router_id), homes.get(Number(row.unit_start) * 1000) ?? -1, row, 1n);
-    }
-  }
+  });
   if (plan.moves.size > 0) {
-    const [rows] = await pool.query<RowDataPacket[]>(
-      `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', hour_start) AS hour, rx_bytes, tx_bytes, resets
-         FROM bandwidth_hourly WHERE hour_start IN (?) ${routerFilter}`,
-      [[...plan.moves.keys()].map((ms) => new Date(ms)), ...filterValues],
+    reads.push(
+      readRollup(
+        `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', hour_start), rx_bytes, tx_bytes, resets
+           FROM bandwidth_hourly WHERE hour_start IN (?) ${routerFilter}`,
+        [[...plan.moves.keys()].map((ms) => new Date(ms)), ...filterValues],
+        (row) => {
+          const moved = plan.moves.get(Number(row[1]) * 1000);
+          if (moved !== undefined) move(Number(row[0]), moved.from, moved.to, row);
+        },
+      ),
     );
-    for (const row of rows) {
-      const move = plan.moves.get(Number(row.hour) * 1000);
-      if (move === undefined) continue;
-      add(Number(row.router_id), move.from, row, -1n);
-      add(Number(row.router_id), move.to, row, 1n);
-    }
   }
-  if (plan.hourly !== null) {
-    const [rows] = await pool.query<RowDataPacket[]>(
-      `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', hour_start) AS hour, rx_bytes, tx_bytes, resets
-         FROM bandwidth_hourly WHERE hour_start >= ? AND hour_start < ? ${routerFilter}`,
-      [plan.hourly.from, plan.hourly.to, ...filterValues],
+  const hourly = plan.hourly;
+  if (hourly !== null) {
+    reads.push(
+      readRollup(
+        `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', hour_start), rx_bytes, tx_bytes, resets
+           FROM bandwidth_hourly WHERE hour_start >= ? AND hour_start < ? ${routerFilter}`,
+        [hourly.from, hourly.to, ...filterValues],
+        (row) => add(Number(row[0]), bucketOf(Number(row[1]) * 1000), row),
+      ),
     );
-    for (const row of rows) add(Number(row.router_id), bucketOf(Number(row.hour) * 1000), row, 1n);
   }
+  await Promise.all(reads);
 
+  // Built in output order (bucket, then router), so nothing needs sorting afterwards.
+  const starts = window.bucketStarts.map((start) => start.toISOString());
+  const routerIds = [...sums.keys()].sort((a, b) => a - b);
   const buckets: HistoryBucket[] = [];
   const perRouter = new Map<number, Totals>();
-  for (const [routerId, totals] of sums) {
-    const own = { rx: 0n, tx: 0n, resets: 0 };
-    totals.forEach((total, index) => {
-      if (total.rx === 0n && total.tx === 0n && total.resets === 0) return;
+  for (const routerId of routerIds) perRouter.set(routerId, { rx: 0, tx: 0, resets: 0 });
+  starts.forEach((start, index) => {
+    for (const routerId of routerIds) {
+      const total = sums.get(routerId)?.[index];
+      const own = perRouter.get(routerId);
+      if (total === undefined || own === undefined) continue;
+      if (isZeroBytes(total.rx) && isZeroBytes(total.tx) && total.resets === 0) continue;
       buckets.push({
-        start: window.bucketStarts[index]?.toISOString() ?? '',
+        start,
         routerId,
         rxBytes: String(total.rx),
         txBytes: String(total.tx),
         resets: total.resets,
       });
-      own.rx += total.rx;
-      own.tx += total.tx;
+      own.rx = addBytes(own.rx, total.rx);
+      own.tx = addBytes(own.tx, total.tx);
       own.resets += total.resets;
-    });
-    perRouter.set(routerId, own);
-  }
-  buckets.sort((a, b) => a.start.localeCompare(b.start) || a.routerId - b.routerId);
+    }
+  });
 
-  const [routers] = await pool.query<RowDataPacket[]>(
-    `SELECT id, name, mac_address, total_rx_bytes, total_tx_bytes FROM routers
-      WHERE mac_address IS NOT NULL ${request.routerIds.length > 0 ? 'AND id IN (?)' : ''} ORDER BY name`,
-    filterValues,
-  );
+  const [routers] = await routersRead;
   const summary: HistorySummaryRow[] = routers.map((router) => {
-    const own = perRouter.get(Number(router.id)) ?? { rx: 0n, tx: 0n, resets: 0 };
+    const own = perRouter.get(Number(router.id)) ?? { rx: 0, tx: 0, resets: 0 };
     return {
       routerId: Number(router.id),
       name: String(router.name),
