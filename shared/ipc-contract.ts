@@ -50,7 +50,13 @@ export interface AppState {
   paused: boolean;
   /** Label shown everywhere when the data is simulated. */
   sourceLabel: string;
+  /** `writer`: this copy polls and writes; `reader`: another copy on the same database does. */
+  role: CopyRole;
+  /** Cycles kept in the local journal until the database takes them. */
+  waitingCycles: number;
 }
+
+export type CopyRole = 'writer' | 'reader';
 
 export type HistoryRange = 'day' | 'week' | 'month' | 'year' | 'custom';
 export type BucketSize = 'hour' | 'day' | 'month';

@@ -21,12 +21,16 @@ export function trayTooltip(state: AppState): string {
     case 'paused':
       return `${label}Polling paused · today ${formatBytes(today)}`;
     case 'database-down':
-      return `${label}Database unreachable · ${figures}`;
+      return state.waitingCycles > 0
+        ? `${label}Database unreachable, ${state.waitingCycles} cycle(s) waiting · ${figures}`
+        : `${label}Database unreachable · ${figures}`;
     case 'source-down':
       return `${label}Device source unreachable · today ${formatBytes(today)}`;
     case 'starting':
       return `${label}Bandwidth Tracker: waiting for the first poll`;
     case 'ok':
-      return `${label}${figures}`;
+      return state.role === 'reader'
+        ? `${label}${figures} · read-only: another copy records`
+        : `${label}${figures}`;
   }
 }

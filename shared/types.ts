@@ -32,10 +32,13 @@ export interface DeviceReading {
   throughput: LegacyThroughput;
 }
 
-export type ResetReason = 'counters' | 'uptime';
+/** Why a reset was detected: counters went down, uptime went down, or uptime is shorter than the gap. */
+export type ResetReason = 'counters' | 'uptime' | 'rebooted-in-gap';
 
 /** The tracker's verdict on one observation. */
 export type CounterDelta =
   | { kind: 'baseline'; rxDiff: 0n; txDiff: 0n }
   | { kind: 'delta'; rxDiff: bigint; txDiff: bigint }
-  | { kind: 'reset'; rxDiff: 0n; txDiff: 0n; reason: ResetReason };
+  | { kind: 'reset'; rxDiff: 0n; txDiff: 0n; reason: ResetReason }
+  /** Counters grew faster than any link can carry: not counted, the new counters are the baseline. */
+  | { kind: 'glitch'; rxDiff: 0n; txDiff: 0n; jumpRx: bigint; jumpTx: bigint; seconds: number };

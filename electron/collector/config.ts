@@ -1,7 +1,11 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../core/db/retention';
 import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db/settings';
+import { DEFAULT_JOURNAL_LIMIT } from '../core/journal';
 import { DEFAULT_API_URL } from '../core/sources/seed-api-source';
+import { DEFAULT_MAX_LINK_GBPS } from '../core/tracker';
 
 export interface CollectorConfig {
   apiUrl: string;
@@ -15,6 +19,16 @@ export interface CollectorConfig {
   retention: RetentionPolicy;
   /** Print only each cycle's summary and problems, not a line per device. */
   quiet: boolean;
+  /** Where cycles wait while the database is unreachable. */
+  journal: { path: string; limit: number };
+  /** Faster than this, a counter jump is a glitch, not traffic. */
+  maxLinkGbps: number;
+}
+
+/** `$XDG_STATE_HOME/bandwidth-tracker/journal.jsonl`, or under ~/.local/state. */
+export function defaultJournalPath(env: Env): string {
+  const state = env.XDG_STATE_HOME ?? join(env.HOME ?? homedir(), '.local', 'state');
+  return join(state, 'bandwidth-tracker', 'journal.jsonl');
 }
 
 /** A setting with a bad value: the message names the setting, the value and what is expected. */
@@ -33,6 +47,13 @@ export const USAGE = `Usage: npm run collector -- [options]
   --keep-raw-days N     days of raw snapshots and legacy log rows to keep (default 30)
   --keep-hourly-days N  days of hourly history to keep (default 400, about 13 months)
   --keep-daily-days N   days of daily history to keep (default 0: forever)
+  --journal PATH     where cycles wait while MySQL is unreachable (env BT_JOURNAL;
+                     default $XDG_STATE_HOME/bandwidth-tracker/journal.jsonl); give each
+                     collector on one machine its own
+  --journal-limit N  device readings the journal keeps at most (env BT_JOURNAL_LIMIT;
+                     default ${DEFAULT_JOURNAL_LIMIT}: 7 days of one-minute polls of 100 routers)
+  --max-link-gbps N  a counter jump faster than this is a glitch, not traffic
+                     (env BT_MAX_LINK_GBPS; default ${DEFAULT_MAX_LINK_GBPS})
   --quiet            print each cycle's summary and problems only, not a line per device
   --help             show this help`;
 
@@ -56,6 +77,9 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
         'keep-hourly-days': { type: 'string' },
         'keep-daily-days': { type: 'string' },
         quiet: { type: 'boolean' },
+        journal: { type: 'string' },
+        'journal-limit': { type: 'string' },
+        'max-link-gbps': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -80,6 +104,9 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
   const timeout = pick('timeout', 'BT_TIMEOUT');
   const cycles = pick('cycles', 'BT_CYCLES');
   const uiPort = pick('ui-port', 'BT_UI_PORT');
+  const journalPath = pick('journal', 'BT_JOURNAL');
+  const journalLimit = pick('journal-limit', 'BT_JOURNAL_LIMIT');
+  const maxLink = pick('max-link-gbps', 'BT_MAX_LINK_GBPS');
   const keep = (flag: string, envName: string, fallback: number) => {
     const value = pick(flag, envName);
     return value === undefined ? fallback : readDays(value.value, value.from);
@@ -101,7 +128,26 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
       dailyDays: keep('keep-daily-days', 'BT_KEEP_DAILY_DAYS', DEFAULT_RETENTION.dailyDays),
     },
     quiet: values.quiet === true,
+    journal: {
+      path: journalPath?.value ?? defaultJournalPath(env),
+      limit:
+        journalLimit === undefined
+          ? DEFAULT_JOURNAL_LIMIT
+          : readCount(journalLimit.value, journalLimit.from, 'device readings'),
+    },
+    maxLinkGbps:
+      maxLink === undefined ? DEFAULT_MAX_LINK_GBPS : readGbps(maxLink.value, maxLink.from),
   };
+}
+
+function readGbps(text: string, setting: string): number {
+  const gbps = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(gbps) || gbps <= 0) {
+    throw new ConfigError(
+      `${setting} "${text}" is not a speed in Gbps greater than 0; for example 10 or 2.5`,
+    );
+  }
+  return gbps;
 }
 
 function readDays(text: string, setting: string): number {
@@ -145,9 +191,9 @@ function readSeconds(text: string, setting: string): number {
   return Math.round(seconds * 1000);
 }
 
-function readCount(text: string, setting: string): number {
+function readCount(text: string, setting: string, unit = 'cycles'): number {
   if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
-    throw new ConfigError(`${setting} "${text}" is not a whole number of cycles of at least 1`);
+    throw new ConfigError(`${setting} "${text}" is not a whole number of ${unit} of at least 1`);
   }
   return Number(text);
 }

@@ -4,6 +4,7 @@ import { createCallHandlers } from '../core/call-handlers';
 import { describeMysqlError } from '../core/db/connection';
 import { MigrationError } from '../core/db/migration-error';
 import { FixedSettingsStore } from '../core/settings-store';
+import { gbpsToBytesPerSecond } from '../core/tracker';
 import { startUiServer, type UiServer } from '../core/ui-server';
 import { type CollectorConfig, ConfigError, readCollectorConfig, USAGE } from './config';
 import { ensureRendererBuilt, RENDERER_DIR } from './renderer-build';
@@ -42,6 +43,8 @@ async function main(): Promise<number> {
     },
     log,
     quiet: config.quiet,
+    journal: config.journal,
+    limits: { maxBytesPerSecond: gbpsToBytesPerSecond(config.maxLinkGbps) },
   });
   log(
     `Bandwidth Tracker collector: polling the device API at ${config.apiUrl} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Pool } from 'mysql2/promise';
 import type {
   AppState,
+  CopyRole,
   EventName,
   Events,
   HistoryRequest,
@@ -16,11 +17,14 @@ import { openDatabase } from './db/open-database';
 import { DEFAULT_RETENTION, pruneOldRows, type RetentionPolicy } from './db/retention';
 import { backfillRollups } from './db/rollup-backfill';
 import type { MysqlSettings } from './db/settings';
+import { WriterLock } from './db/writer-lock';
 import { queryHistory } from './history-query';
+import { CycleJournal } from './journal';
 import { LiveState } from './live-state';
 import { abortableSleep, type CycleOutcome, Poller } from './poller';
 import type { DeviceSource } from './sources/device-source';
 import { createSeedApiSource } from './sources/seed-api-source';
+import type { TrackerLimits } from './tracker';
 
 export interface ServiceSettings {
   apiUrl: string;
@@ -49,6 +53,12 @@ export interface ServiceOptions {
   sourceLabel?: string;
   /** Cycle summaries only, not a console line per device. */
   quiet?: boolean;
+  /** Where cycles wait while the database cannot take them. Without it, they are recounted later. */
+  journal?: { path: string; limit?: number };
+  /** The link-speed limit for glitch detection. */
+  limits?: TrackerLimits;
+  /** Single writer per database through MySQL's GET_LOCK (on unless a test turns it off). */
+  singleWriter?: boolean;
 }
 
 const STARTING: ServiceStatus = { state: 'starting', message: null };
@@ -70,6 +80,8 @@ export class BandwidthService {
   private source: ServiceStatus = STARTING;
   private database: ServiceStatus = STARTING;
   private paused = false;
+  private role: CopyRole = 'writer';
+  private waitingCycles = 0;
   private running: { stop: AbortController; done: Promise<number> } | null = null;
 
   constructor(private readonly options: ServiceOptions) {
@@ -99,6 +111,8 @@ export class BandwidthService {
       database: this.database,
       paused: this.paused,
       sourceLabel: this.options.sourceLabel ?? '',
+      role: this.role,
+      waitingCycles: this.waitingCycles,
     };
   }
 
@@ -135,13 +149,31 @@ export class BandwidthService {
     });
     if (pool === null) return 0;
     this.pool = pool;
+    const journalOptions = this.options.journal;
+    const journal =
+      journalOptions === undefined
+        ? undefined
+        : new CycleJournal({ ...journalOptions, log: this.log });
+    if (journal !== undefined && journal.length > 0) {
+      this.log(
+        `${journal.length} cycle(s) wait in the journal ${journal.path}: writing them first.`,
+      );
+    }
+    const lock =
+      this.options.singleWriter === false
+        ? undefined
+        : new WriterLock(settings.mysql, { hasPendingCycles: () => (journal?.length ?? 0) > 0 });
     try {
       await this.live.load(pool, this.now());
       this.setStatus('database', OK);
       const source = (this.options.createSource ?? defaultSource)(settings);
       const poller = new Poller({
         source,
-        recorder: new CycleRecorder(pool),
+        recorder: new CycleRecorder(pool, this.options.limits),
+        journal,
+        writerLock: lock,
+        routerIdOf: (mac) => this.live.routerIdOf(mac),
+        limits: this.options.limits,
         intervalMs: settings.intervalMs,
         describeDatabaseError: (error) => describeMysqlError(error, settings.mysql),
         log: this.log,
@@ -156,6 +188,7 @@ export class BandwidthService {
       });
     } finally {
       this.pool = null;
+      await lock?.release();
       await pool.end().catch(() => {});
     }
   }
@@ -219,7 +252,11 @@ export class BandwidthService {
   }
 
   private afterCycle(outcome: CycleOutcome): void {
+    this.setRole(outcome.kind === 'reader' ? 'reader' : 'writer');
     switch (outcome.kind) {
+      case 'reader':
+        void this.followWriter();
+        return;
       case 'source-failed':
         this.setStatus('source', { state: 'down', message: outcome.error.message });
         return;
@@ -230,9 +267,21 @@ export class BandwidthService {
           message: describeMysqlError(outcome.error, this.settings.mysql),
         });
         return;
-      case 'recorded': {
+      case 'recorded':
+      case 'journaled': {
         this.setStatus('source', OK);
-        this.setStatus('database', OK);
+        const waiting = outcome.kind === 'journaled' ? outcome.waiting : 0;
+        const failure = outcome.kind === 'journaled' ? outcome.error : null;
+        this.waitingCycles = waiting;
+        this.setStatus(
+          'database',
+          failure === null
+            ? OK
+            : {
+                state: 'down',
+                message: `Database unreachable, ${waiting} cycle(s) waiting: ${describeMysqlError(failure, this.settings.mysql)}`,
+              },
+        );
         const { cycle } = outcome;
         const routers = this.live.applyCycle(cycle);
         this.emit('cycleCompleted', {
@@ -263,6 +312,32 @@ export class BandwidthService {
           });
         }
       }
+    }
+  }
+
+  private setRole(role: CopyRole): void {
+    if (this.role === role) return;
+    this.role = role;
+    this.emit('statusChanged', this.getState());
+  }
+
+  /** A reader shows what the writer stored: the figures are read again every interval. */
+  private async followWriter(): Promise<void> {
+    const pool = this.pool;
+    if (pool === null) return;
+    try {
+      await this.live.load(pool, this.now());
+      this.setStatus('database', OK);
+      this.emit('cycleCompleted', {
+        at: this.now().toISOString(),
+        routers: this.live.routerList(this.now()),
+        totals: this.live.totals(),
+      });
+    } catch (error) {
+      this.setStatus('database', {
+        state: 'down',
+        message: describeMysqlError(error, this.settings.mysql),
+      });
     }
   }
 

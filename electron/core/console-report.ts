@@ -1,3 +1,4 @@
+import type { ResetReason } from '../../shared/types';
 import { formatBytes } from '../../shared/units';
 import type { RecordedCycle } from './cycle-recorder';
 
@@ -11,6 +12,12 @@ export function cycleSummary(cycle: RecordedCycle): string {
   return `📈 Updated bandwidth tracking for ${cycle.tracked.length} device(s)`;
 }
 
+const RESET_WHY: Record<ResetReason, string> = {
+  counters: 'counters went back',
+  uptime: 'uptime went back',
+  'rebooted-in-gap': 'uptime shorter than the time since the last poll',
+};
+
 /** The design's console lines for one recorded cycle. */
 export function describeCycle(cycle: RecordedCycle): string[] {
   const stamp = clockStamp(cycle.at);
@@ -21,8 +28,12 @@ export function describeCycle(cycle: RecordedCycle): string[] {
       lines.push(
         `${stamp} 📊 ${identity.name} — RX +${formatBytes(delta.rxDiff)}, TX +${formatBytes(delta.txDiff)}`,
       );
+    } else if (delta.kind === 'glitch') {
+      lines.push(
+        `${stamp} ⚠️ ${identity.name} — counters jumped RX +${formatBytes(delta.jumpRx)}, TX +${formatBytes(delta.jumpTx)} in ${Math.round(delta.seconds)} s, faster than the link limit: not counted, new baseline set (check the device or raise --max-link-gbps)`,
+      );
     } else if (delta.kind === 'reset') {
-      const why = delta.reason === 'uptime' ? 'uptime went back' : 'counters went back';
+      const why = RESET_WHY[delta.reason];
       lines.push(
         `${stamp} 🔄 ${identity.name} — counter reset (${why}): router rebooted, new baseline set, nothing counted`,
       );

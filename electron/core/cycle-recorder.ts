@@ -19,7 +19,12 @@ import {
   writeCycle,
 } from './db/cycle-statements';
 import { countingSql, type Sql } from './db/sql';
-import { BandwidthTracker, type PreviousReading } from './tracker';
+import {
+  BandwidthTracker,
+  DEFAULT_LIMITS,
+  type PreviousReading,
+  type TrackerLimits,
+} from './tracker';
 
 export interface TrackedDevice {
   routerId: number;
@@ -35,6 +40,11 @@ export interface RecordedCycle {
   tracked: TrackedDevice[];
   /** Upserted and logged, but not tracked: their counters failed validation. */
   untracked: RouterIdentity[];
+  /**
+   * Readings older than what the database already has for their router (a journal replayed
+   * after another copy wrote newer ones): left out, since that copy's deltas cover them.
+   */
+  stale: RouterIdentity[];
   roundTrips: number;
 }
 
@@ -54,23 +64,46 @@ async function selectLast(sql: Sql, statement: Statement): Promise<RowDataPacket
  * Writes one poll cycle in one transaction: routers (identity, totals, baseline), snapshots,
  * rollups and the legacy log. When every router is known this is a single round trip; new
  * routers add up to two. The tracker's baselines move only once the transaction committed.
+ *
+ * Deltas are measured from what this recorder last wrote, or from the database's stored
+ * counters for a router it has not written yet. That makes a journal replay exact: replayed
+ * in order, each cycle is measured from the one before it.
  */
 export class CycleRecorder {
   private readonly routerIds = new Map<string, number>();
   /** The identity last written per router, so unchanged names are not rewritten every cycle. */
   private readonly writtenIdentity = new Map<number, RouterIdentity>();
+  /** Baselines as written by this recorder, by router id. */
+  private readonly tracker: BandwidthTracker<number>;
 
   constructor(
     private readonly pool: Pool,
-    readonly tracker: BandwidthTracker = new BandwidthTracker(),
-  ) {}
+    limits: TrackerLimits = DEFAULT_LIMITS,
+  ) {
+    this.tracker = new BandwidthTracker<number>(limits);
+  }
+
+  /** The router id of a MAC this recorder has written, if any. */
+  routerIdOf(mac: string): number | undefined {
+    return this.routerIds.get(mac);
+  }
+
+  /**
+   * Forgets what this copy wrote: the next cycle reads routers and baselines from the database
+   * again. Called when this copy (re)gains the writer lock, since another may have written since.
+   */
+  forget(): void {
+    this.routerIds.clear();
+    this.writtenIdentity.clear();
+    this.tracker.clear();
+  }
 
   async record(
     devices: readonly DeviceReading[],
     at: Date,
     cycleId: string = randomUUID(),
   ): Promise<RecordedCycle> {
-    if (devices.length === 0) return { at, tracked: [], untracked: [], roundTrips: 0 };
+    if (devices.length === 0) return { at, tracked: [], untracked: [], stale: [], roundTrips: 0 };
     const connection = await this.pool.getConnection();
     const sql = countingSql(connection);
     try {
@@ -78,8 +111,13 @@ export class CycleRecorder {
       const found = new Map<string, number>();
       const idOf = (mac: string) => this.routerIds.get(mac) ?? found.get(mac);
       const storedTotals = new Map<number, StoredRouter>();
+      // Routers never written, and known ones whose counters have no baseline yet (they failed
+      // validation so far): their stored state is read first.
       const unknown = devices
-        .filter((d) => !this.routerIds.has(d.identity.mac))
+        .filter((d) => {
+          const id = this.routerIds.get(d.identity.mac);
+          return id === undefined || (d.counters !== null && !this.tracker.has(id));
+        })
         .map((d) => d.identity);
       let begun = false;
       if (unknown.length > 0) {
@@ -94,8 +132,7 @@ export class CycleRecorder {
           found.set(stored.mac, stored.id);
           storedTotals.set(stored.id, stored);
           // Committed data, so safe to resume from even if this transaction fails.
-          if (stored.latest !== null && !this.tracker.has(stored.id))
-            this.tracker.accept(stored.id, stored.latest);
+          if (stored.latest !== null) this.tracker.accept(stored.id, stored.latest);
         };
         existing.map(storedRouterOf).forEach(remember);
         if (missing.size > 0) {
@@ -110,6 +147,7 @@ export class CycleRecorder {
 
       const tracked: TrackedDevice[] = [];
       const untracked: RouterIdentity[] = [];
+      const stale: RouterIdentity[] = [];
       const rows: CycleRow[] = [];
       const changedIdentities: Array<{ routerId: number; identity: RouterIdentity }> = [];
       for (const device of devices) {
@@ -125,14 +163,13 @@ export class CycleRecorder {
           rows.push({ routerId, throughput: device.throughput, tracked: null });
           continue;
         }
-        const delta = this.tracker.computeDelta(routerId, counters);
-        tracked.push({
-          routerId,
-          identity: device.identity,
-          counters,
-          delta,
-          previous: this.tracker.get(routerId) ?? null,
-        });
+        const previous = this.tracker.get(routerId) ?? null;
+        if (previous !== null && previous.at.getTime() >= at.getTime()) {
+          stale.push(device.identity);
+          continue;
+        }
+        const delta = this.tracker.computeDelta(routerId, counters, at);
+        tracked.push({ routerId, identity: device.identity, counters, delta, previous });
         // First tracked: lifetime totals start at the counters (never below what is stored).
         const stored = storedTotals.get(routerId);
         const first = delta.kind === 'baseline';
@@ -145,6 +182,7 @@ export class CycleRecorder {
             rxDiff: delta.rxDiff,
             txDiff: delta.txDiff,
             isReset: delta.kind === 'reset',
+            isGlitch: delta.kind === 'glitch',
             uptime: counters.uptime,
             addRxBytes: first
               ? positive(counters.rxBytes - (stored?.totalRxBytes ?? 0n))
@@ -167,7 +205,7 @@ export class CycleRecorder {
       for (const { routerId, identity } of changedIdentities)
         this.writtenIdentity.set(routerId, identity);
       for (const t of tracked) this.tracker.accept(t.routerId, { ...t.counters, at });
-      return { at, tracked, untracked, roundTrips: sql.roundTrips };
+      return { at, tracked, untracked, stale, roundTrips: sql.roundTrips };
     } catch (error) {
       // The rollback can fail too when the server is gone; the original error is the one to report.
       await connection.query('ROLLBACK').catch(() => {});

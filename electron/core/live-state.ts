@@ -24,6 +24,8 @@ interface RouterFigures
  */
 export class LiveState {
   private readonly routers = new Map<number, RouterFigures>();
+  /** Rebuilt when routers come or go (its size then differs). */
+  private readonly idsByMac = new Map<string, number>();
   private todayKey = '';
   private lastCycleAt: Date | null = null;
 
@@ -109,6 +111,15 @@ export class LiveState {
       if (existing !== undefined) changed.push(existing);
     }
     return changed.map((router) => this.view(router, cycle.at));
+  }
+
+  /** The id of a router known to the database, by MAC. */
+  routerIdOf(mac: string): number | undefined {
+    if (this.idsByMac.size !== this.routers.size) {
+      this.idsByMac.clear();
+      for (const router of this.routers.values()) this.idsByMac.set(router.mac, router.id);
+    }
+    return this.idsByMac.get(mac);
   }
 
   routerList(now: Date): RouterLive[] {

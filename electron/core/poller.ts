@@ -1,12 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { RouterIdentity } from '../../shared/types';
 import { clockStamp, cycleSummary, describeCycle } from './console-report';
-import type { CycleRecorder, RecordedCycle } from './cycle-recorder';
+import { CycleAlreadyRecorded, type CycleRecorder, type RecordedCycle } from './cycle-recorder';
+import type { WriterRole } from './db/writer-lock';
+import type { CycleJournal, PendingCycle } from './journal';
 import { OutageLog } from './outage';
 import { type DeviceSource, SourceError } from './sources/device-source';
+import { BandwidthTracker, DEFAULT_LIMITS, type TrackerLimits } from './tracker';
 
 export type CycleOutcome =
+  /** Written to the database (with every cycle that was waiting before it). */
   | { kind: 'recorded'; cycle: RecordedCycle }
+  /** Kept in the journal; `error` is why it was not written, `waiting` how many cycles are. */
+  | { kind: 'journaled'; cycle: RecordedCycle; error: unknown; waiting: number }
   | { kind: 'source-failed'; error: SourceError }
-  | { kind: 'database-failed'; error: unknown };
+  /** Not written and no journal: the next cycle that saves counts its traffic. */
+  | { kind: 'database-failed'; error: unknown }
+  /** Another copy holds the writer lock: this one polled nothing. */
+  | { kind: 'reader' };
+
+/** The part of the writer lock the poller needs. */
+export interface WriterCheck {
+  check(): Promise<{ role: WriterRole; gained: boolean }>;
+}
+
+/** First retry after a failed fetch; doubled each time, capped at the poll interval. */
+export const FIRST_RETRY_MS = 1_000;
 
 export interface PollerOptions {
   source: DeviceSource;
@@ -14,6 +33,13 @@ export interface PollerOptions {
   intervalMs: number;
   /** Turns a write error into a sentence (MySQL's errors need the target to be helpful). */
   describeDatabaseError: (error: unknown) => string;
+  /** Cycles the database could not take wait here, on disk, and are replayed in order. */
+  journal?: CycleJournal;
+  /** Only the copy holding the lock polls and writes. */
+  writerLock?: WriterCheck;
+  /** For the live view of a journaled cycle: the id of a router the recorder has not written. */
+  routerIdOf?: (mac: string) => number | undefined;
+  limits?: TrackerLimits;
   now?: () => Date;
   log?: (line: string) => void;
   /** Log only each cycle's summary line, not one line per device. */
@@ -37,17 +63,22 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Fetch → validate → track → write → report, every interval. */
+/** Fetch → validate → track → write (or journal) → report, every interval. */
 export class Poller {
   private readonly sourceOutage: OutageLog;
   private readonly databaseOutage = new OutageLog('MySQL');
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
+  /** Baselines of the live view, by MAC: they follow every poll, written or journaled. */
+  private readonly display: BandwidthTracker<string>;
+  private role: WriterRole | null = null;
+  private sourceFailures = 0;
 
   constructor(private readonly options: PollerOptions) {
     this.sourceOutage = new OutageLog(`The ${options.source.description}`);
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? ((line) => console.log(line));
+    this.display = new BandwidthTracker<string>(options.limits ?? DEFAULT_LIMITS);
   }
 
   async pollOnce(): Promise<CycleOutcome> {
@@ -57,7 +88,10 @@ export class Poller {
   }
 
   private async attempt(): Promise<CycleOutcome> {
-    const { source, recorder } = this.options;
+    const { source, recorder, journal } = this.options;
+    const role = await this.checkRole();
+    if (role === 'reader') return { kind: 'reader' };
+
     let payload: Awaited<ReturnType<DeviceSource['fetchDevices']>>;
     try {
       payload = await source.fetchDevices();
@@ -67,7 +101,9 @@ export class Poller {
       const at = this.now();
       const line = this.sourceOutage.failure(sourceError.message, at);
       if (line !== null) {
-        this.log(`${clockStamp(at)} ❌ ${line}. Polling goes on every ${this.intervalText()}.`);
+        this.log(
+          `${clockStamp(at)} ❌ ${line}. Retrying with backoff, at most every ${this.intervalText()}.`,
+        );
       }
       return { kind: 'source-failed', error: sourceError };
     }
@@ -76,23 +112,131 @@ export class Poller {
     for (const problem of payload.problems) {
       this.log(`${clockStamp(at)} ⚠️ Skipped ${problem.device}: ${problem.reason}`);
     }
+    const pending: PendingCycle = { id: randomUUID(), at, devices: payload.devices };
 
-    try {
-      const cycle = await recorder.record(payload.devices, at);
-      this.report(this.databaseOutage.success(this.now()), at, '✅');
-      const lines = this.options.quiet === true ? [cycleSummary(cycle)] : describeCycle(cycle);
-      for (const line of lines) this.log(line);
-      return { kind: 'recorded', cycle };
-    } catch (error) {
-      const message = this.options.describeDatabaseError(error);
-      const line = this.databaseOutage.failure(message, at);
-      if (line !== null) {
-        this.log(
-          `${clockStamp(at)} ❌ Could not save this cycle: ${line}. Nothing counted is lost: the next cycle that saves counts the traffic since the last saved one.`,
-        );
+    let error: unknown = null;
+    if (journal === undefined || (journal.length === 0 && role === 'writer')) {
+      try {
+        const cycle = await recorder.record(pending.devices, at, pending.id);
+        this.report(this.databaseOutage.success(this.now()), at, '✅');
+        this.followDisplay(cycle);
+        this.logCycle(cycle);
+        return { kind: 'recorded', cycle };
+      } catch (caught) {
+        error = caught;
+        this.reportDatabaseFailure(caught, at);
+        if (journal === undefined) return { kind: 'database-failed', error: caught };
       }
-      return { kind: 'database-failed', error };
     }
+    // Waiting cycles go first: this one joins the queue, then the queue is replayed in order.
+    try {
+      journal.append(pending);
+    } catch (appendError) {
+      this.log(
+        `${clockStamp(at)} ❌ Could not keep this cycle in the journal ${journal.path} (${String(appendError)}): its traffic is counted by the next cycle that is kept.`,
+      );
+      return { kind: 'database-failed', error: error ?? appendError };
+    }
+    const cycle = this.displayCycle(pending);
+    // Straight after a failed write the database is not tried again in the same cycle.
+    if (role === 'writer' && error === null) error = await this.replay(journal);
+    else if (role !== 'writer')
+      error ??= new Error('this copy is waiting to get the writer lock back');
+    this.logCycle(cycle);
+    return { kind: 'journaled', cycle, error, waiting: journal.length };
+  }
+
+  /** Writes waiting cycles in order for up to half an interval; returns the error that stopped it. */
+  private async replay(journal: CycleJournal): Promise<unknown> {
+    const deadline = Date.now() + Math.max(this.options.intervalMs / 2, 1_000);
+    let written = 0;
+    let already = 0;
+    let failure: unknown = null;
+    while (journal.length > 0) {
+      const next = journal.first();
+      if (next === undefined) break;
+      try {
+        await this.options.recorder.record(next.devices, next.at, next.id);
+        written += 1;
+      } catch (error) {
+        if (!(error instanceof CycleAlreadyRecorded)) {
+          failure = error;
+          break;
+        }
+        // Written before a crash that kept it in the journal: not counted again.
+        already += 1;
+      }
+      journal.dropFirst();
+      if (Date.now() > deadline) break;
+    }
+    if (written + already > 0) {
+      journal.flush();
+      const at = this.now();
+      this.report(this.databaseOutage.success(at), at, '✅');
+      this.log(
+        `${clockStamp(at)} ↩️ Replayed ${written} waiting cycle(s) from the journal${already > 0 ? ` (${already} already written, skipped)` : ''}; ${journal.length} still waiting.`,
+      );
+    }
+    if (failure !== null) this.reportDatabaseFailure(failure, this.now());
+    return failure;
+  }
+
+  private async checkRole(): Promise<WriterRole> {
+    const lock = this.options.writerLock;
+    if (lock === undefined) return 'writer';
+    const { role, gained } = await lock.check();
+    if (gained) {
+      // Another copy may have written meanwhile: measure from what the database has.
+      this.options.recorder.forget();
+      this.log(`${clockStamp(this.now())} ✍️ This copy is now the writer for this database.`);
+    } else if (role === 'reader' && this.role !== 'reader') {
+      this.log(
+        `${clockStamp(this.now())} 👀 Another copy is writing to this database: this one shows its figures and takes over if it stops.`,
+      );
+    }
+    this.role = role;
+    return role;
+  }
+
+  /** The live view of a cycle that only reached the journal. */
+  private displayCycle(pending: PendingCycle): RecordedCycle {
+    const tracked: RecordedCycle['tracked'] = [];
+    const untracked: RouterIdentity[] = [];
+    for (const device of pending.devices) {
+      const { identity, counters } = device;
+      if (counters === null) {
+        untracked.push(identity);
+        continue;
+      }
+      const previous = this.display.get(identity.mac) ?? null;
+      const delta = this.display.computeDelta(identity.mac, counters, pending.at);
+      this.display.accept(identity.mac, { ...counters, at: pending.at });
+      const routerId =
+        this.options.recorder.routerIdOf(identity.mac) ?? this.options.routerIdOf?.(identity.mac);
+      // A router first seen during the outage gets its id, and its live row, once replayed.
+      if (routerId !== undefined) tracked.push({ routerId, identity, counters, delta, previous });
+    }
+    return { at: pending.at, tracked, untracked, stale: [], roundTrips: 0 };
+  }
+
+  private followDisplay(cycle: RecordedCycle): void {
+    for (const t of cycle.tracked)
+      this.display.accept(t.identity.mac, { ...t.counters, at: cycle.at });
+  }
+
+  private logCycle(cycle: RecordedCycle): void {
+    const lines = this.options.quiet === true ? [cycleSummary(cycle)] : describeCycle(cycle);
+    for (const line of lines) this.log(line);
+  }
+
+  private reportDatabaseFailure(error: unknown, at: Date): void {
+    const line = this.databaseOutage.failure(this.options.describeDatabaseError(error), at);
+    if (line === null) return;
+    this.log(
+      this.options.journal === undefined
+        ? `${clockStamp(at)} ❌ Could not save this cycle: ${line}. Nothing counted is lost: the next cycle that saves counts the traffic since the last saved one.`
+        : `${clockStamp(at)} ❌ Could not save this cycle: ${line}. Cycles wait in the journal ${this.options.journal.path} and are written in order once the database is back.`,
+    );
   }
 
   /** Polls every interval until `cycles` attempts are done or `signal` aborts; a cycle in progress finishes first. */
@@ -108,14 +252,27 @@ export class Poller {
         await sleep(this.options.intervalMs, signal);
         continue;
       }
-      await this.pollOnce();
+      const outcome = await this.pollOnce();
       done += 1;
       if (options.cycles !== undefined && done >= options.cycles) break;
-      // Fixed rate: the next cycle starts one interval after this one started, never in a burst.
-      const wait = Math.max(0, this.options.intervalMs - (Date.now() - started));
-      await sleep(wait, signal);
+      await sleep(this.nextWait(outcome, Date.now() - started), signal);
     }
     return done;
+  }
+
+  /**
+   * Fixed rate: the next cycle starts one interval after this one started, never in a burst.
+   * After a failed fetch, sooner: 1 s, 2 s, 4 s… up to the interval, or when a 429 says.
+   */
+  private nextWait(outcome: CycleOutcome, elapsed: number): number {
+    const interval = this.options.intervalMs;
+    if (outcome.kind !== 'source-failed') {
+      this.sourceFailures = 0;
+      return Math.max(0, interval - elapsed);
+    }
+    this.sourceFailures += 1;
+    const backoff = Math.min(interval, FIRST_RETRY_MS * 2 ** (this.sourceFailures - 1));
+    return Math.max(0, backoff - elapsed, outcome.error.retryAfterMs ?? 0);
   }
 
   private report(line: string | null, at: Date, icon: string): void {

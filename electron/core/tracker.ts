@@ -5,46 +5,89 @@ export interface PreviousReading extends CounterReading {
   at: Date;
 }
 
+export interface TrackerLimits {
+  /** A delta above this rate times the elapsed time is a glitch, not traffic (default 10 Gbps). */
+  maxBytesPerSecond: number;
+}
+
+export const DEFAULT_MAX_LINK_GBPS = 10;
+export const DEFAULT_LIMITS: TrackerLimits = { maxBytesPerSecond: gbpsToBytesPerSecond(10) };
+
+export function gbpsToBytesPerSecond(gbps: number): number {
+  return (gbps * 1_000_000_000) / 8;
+}
+
 /**
- * Turns cumulative counters into per-poll deltas (the design's BandwidthTracker).
- *
- * `computeDelta` only looks; `accept` moves the baseline. The cycle calls `accept` after its
- * transaction commits, so a failed write leaves the baseline where the database has it and
- * the next cycle counts the same bytes again instead of losing them.
+ * Slack on "uptime shorter than the gap": uptime has one-second steps and each poll time is
+ * taken when its answer arrived, so the two clocks disagree by up to a fetch timeout.
  */
-export class BandwidthTracker {
-  private readonly previous = new Map<number, PreviousReading>();
+export const UPTIME_SLACK_SECONDS = 30;
 
-  has(routerId: number): boolean {
-    return this.previous.has(routerId);
+/**
+ * Turns cumulative counters into per-poll deltas (the design's BandwidthTracker), keyed by
+ * whatever identifies a router to its owner (a router id for the recorder, a MAC for the
+ * live view).
+ *
+ * `computeDelta` only looks; `accept` moves the baseline. The recorder calls `accept` after
+ * its transaction commits, so a failed write leaves the baseline where the database has it.
+ */
+export class BandwidthTracker<Key = number> {
+  private readonly previous = new Map<Key, PreviousReading>();
+
+  constructor(private readonly limits: TrackerLimits = DEFAULT_LIMITS) {}
+
+  has(key: Key): boolean {
+    return this.previous.has(key);
   }
 
-  get(routerId: number): PreviousReading | undefined {
-    return this.previous.get(routerId);
+  get(key: Key): PreviousReading | undefined {
+    return this.previous.get(key);
   }
 
-  computeDelta(routerId: number, current: CounterReading): CounterDelta {
-    const previous = this.previous.get(routerId);
+  computeDelta(key: Key, current: CounterReading, at: Date): CounterDelta {
+    const previous = this.previous.get(key);
     if (previous === undefined) return { kind: 'baseline', rxDiff: 0n, txDiff: 0n };
-    return deltaBetween(previous, current);
+    return deltaBetween(previous, current, at, this.limits);
   }
 
-  accept(routerId: number, reading: PreviousReading): void {
-    this.previous.set(routerId, reading);
+  accept(key: Key, reading: PreviousReading): void {
+    this.previous.set(key, reading);
+  }
+
+  /** Forgets every baseline: the next reading of each router is measured from the database again. */
+  clear(): void {
+    this.previous.clear();
   }
 }
 
-/** The design's rules: a counter that went down, or an uptime that went down, is a reboot. */
-export function deltaBetween(previous: CounterReading, current: CounterReading): CounterDelta {
+/**
+ * The design's rules, in order: a counter that went down, or an uptime that went down, is a
+ * reboot. Beyond the design: an uptime shorter than the time since the last poll means the
+ * device rebooted during the gap (its counters may have climbed past the old values again),
+ * and a jump faster than the link limit is a glitch. None of these is counted.
+ */
+export function deltaBetween(
+  previous: PreviousReading,
+  current: CounterReading,
+  at: Date,
+  limits: TrackerLimits = DEFAULT_LIMITS,
+): CounterDelta {
   if (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes) {
     return { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'counters' };
   }
   if (previous.uptime !== null && current.uptime !== null && current.uptime < previous.uptime) {
     return { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'uptime' };
   }
-  return {
-    kind: 'delta',
-    rxDiff: current.rxBytes - previous.rxBytes,
-    txDiff: current.txBytes - previous.txBytes,
-  };
+  const seconds = (at.getTime() - previous.at.getTime()) / 1000;
+  if (current.uptime !== null && seconds > current.uptime + UPTIME_SLACK_SECONDS) {
+    return { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'rebooted-in-gap' };
+  }
+  const rxDiff = current.rxBytes - previous.rxBytes;
+  const txDiff = current.txBytes - previous.txBytes;
+  // At least one second: two polls stamped the same instant still allow a second's traffic.
+  const limit = BigInt(Math.ceil(limits.maxBytesPerSecond * Math.max(seconds, 1)));
+  if (rxDiff > limit || txDiff > limit) {
+    return { kind: 'glitch', rxDiff: 0n, txDiff: 0n, jumpRx: rxDiff, jumpTx: txDiff, seconds };
+  }
+  return { kind: 'delta', rxDiff, txDiff };
 }

@@ -46,6 +46,7 @@ async function start(): Promise<void> {
     settings: toServiceSettings(settings),
     log,
     announcedReboots: announcedRebootsFile(join(userData, 'announced-reboots.json')),
+    journal: { path: join(userData, 'journal.jsonl') },
   });
   const windows = new Windows(APP_DIR);
   const tray = new TrayController({

@@ -71,7 +71,7 @@ describe('Poller against a real HTTP device API and MariaDB', () => {
       const errors = lines.filter((line) => line.includes('❌'));
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(message);
-      expect(errors[0]).toContain('Polling goes on every 1 s.');
+      expect(errors[0]).toContain('Retrying with backoff, at most every 1 s.');
       expect(
         lines.filter((line) => line.includes('is back after 3 failed attempt(s)')),
       ).toHaveLength(1);

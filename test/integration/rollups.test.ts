@@ -115,8 +115,11 @@ describe('rollups', () => {
     for (const [i, h] of hours.entries()) {
       await recorder.record(devices([1000 * (i + 1) ** 2]), new Date(start + h * 3_600_000));
     }
-    // A cycle for an hour folded long ago (a replay from a journal, say).
-    await recorder.record(devices([99_000]), new Date(start - 5 * 3_600_000));
+    // A cycle for an hour folded long ago: R0's reading is older than the one stored (left
+    // out), R1 is new (its first sight goes to the folded day directly).
+    const late = await recorder.record(devices([99_000, 7_000]), new Date(start - 5 * 3_600_000));
+    expect(late.stale.map((r) => r.mac)).toEqual(['AA:00:00:00:00:00']);
+    expect(late.tracked.map((t) => t.identity.mac)).toEqual(['AA:00:00:00:00:01']);
     expect(await foldedThrough()).toBe(start + 26 * 3_600_000);
     const folded = await db.rows<{ n: string }>('SELECT SUM(samples) AS n FROM bandwidth_daily');
     // Hours 0, 1, 2 (5 samples) folded, hour 26 not yet; the late cycle went in directly.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readCollectorConfig } from '../../electron/collector/config';
+import { ConfigError, defaultJournalPath, readCollectorConfig } from '../../electron/collector/config';
 
 describe('readCollectorConfig', () => {
   it('uses the documented defaults', () => {
@@ -18,7 +18,12 @@ describe('readCollectorConfig', () => {
       ui: null,
       retention: { rawDays: 30, hourlyDays: 400, dailyDays: 0 },
       quiet: false,
+      journal: { path: defaultJournalPath({}), limit: 1_008_000 },
+      maxLinkGbps: 10,
     });
+    expect(defaultJournalPath({ XDG_STATE_HOME: '/var/lib/bt' })).toBe(
+      '/var/lib/bt/bandwidth-tracker/journal.jsonl',
+    );
   });
 
   it('reads the environment, and flags win over it', () => {

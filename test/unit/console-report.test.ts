@@ -19,6 +19,7 @@ describe('describeCycle', () => {
       at,
       roundTrips: 6,
       untracked: [],
+      stale: [],
       tracked: [
         tracked('Living Room AP', { kind: 'delta', rxDiff: 1_000_000n, txDiff: 500_000n }),
         tracked('Bedroom AP', { kind: 'delta', rxDiff: 2_000_000n, txDiff: 1_000_000n }),
@@ -38,6 +39,7 @@ describe('describeCycle', () => {
       at,
       roundTrips: 6,
       untracked: [],
+      stale: [],
       tracked: [tracked('Garage', { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'uptime' })],
     });
     expect(lines[0]).toMatch(/^\[20:45:00\] 🔄 Garage — counter reset \(uptime went back\)/);

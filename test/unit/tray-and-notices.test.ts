@@ -12,6 +12,8 @@ function state(overrides: Partial<AppState> = {}): AppState {
     database: { state: 'ok', message: null },
     paused: false,
     sourceLabel: '',
+    role: 'writer',
+    waitingCycles: 0,
     ...overrides,
   };
 }
@@ -31,6 +33,16 @@ describe('tray', () => {
     expect(trayTooltip(state({ paused: true }))).toBe('Polling paused · today 4.21 GB');
     expect(trayIconState(state({ lastPollAt: null }))).toBe('starting');
     expect(trayTooltip(state({ sourceLabel: 'DEMO' }))).toMatch(/^DEMO · ↓/);
+  });
+
+  it('counts the cycles waiting in the journal, and says when another copy records', () => {
+    const down = { state: 'down' as const, message: 'x' };
+    expect(trayTooltip(state({ database: down, waitingCycles: 12 }))).toMatch(
+      /^Database unreachable, 12 cycle\(s\) waiting · ↓ 12\.4 Mbps/,
+    );
+    expect(trayTooltip(state({ role: 'reader' }))).toBe(
+      '↓ 12.4 Mbps ↑ 3.1 Mbps · today 4.21 GB · read-only: another copy records',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
+import mysql, { type Connection, type Pool, type PoolOptions } from 'mysql2/promise';
 import { describeMysqlTarget, type MysqlSettings } from './settings';
 
 function connectionOptions(settings: MysqlSettings): PoolOptions {
@@ -28,6 +28,11 @@ export async function ensureDatabase(settings: MysqlSettings): Promise<void> {
   } finally {
     await connection.end();
   }
+}
+
+/** One connection of its own (the writer lock lives and dies with it). */
+export function createConnection(settings: MysqlSettings): Promise<Connection> {
+  return mysql.createConnection({ ...connectionOptions(settings), database: settings.database });
 }
 
 export function createPool(settings: MysqlSettings): Pool {

@@ -35,6 +35,7 @@ export const BEGIN_CYCLE: Statement = {
           rx_diff BIGINT UNSIGNED NOT NULL,
           tx_diff BIGINT UNSIGNED NOT NULL,
           is_reset BOOLEAN NOT NULL,
+          is_glitch BOOLEAN NOT NULL,
           uptime BIGINT UNSIGNED NULL,
           add_rx BIGINT UNSIGNED NOT NULL,
           add_tx BIGINT UNSIGNED NOT NULL,
@@ -104,6 +105,7 @@ export interface CycleRow {
     rxDiff: bigint;
     txDiff: bigint;
     isReset: boolean;
+    isGlitch: boolean;
     uptime: number | null;
     /** What the lifetime totals grow by: the delta, or the starting counters on first sight. */
     addRxBytes: bigint;
@@ -159,6 +161,7 @@ export function writeCycle(
     t?.rxDiff ?? 0n,
     t?.txDiff ?? 0n,
     t?.isReset ?? false,
+    t?.isGlitch ?? false,
     t?.uptime ?? null,
     t?.addRxBytes ?? 0n,
     t?.addTxBytes ?? 0n,
@@ -206,11 +209,16 @@ export function writeCycle(
   return [
     // Recording the same cycle twice fails here, on the primary key, before anything else.
     { sql: 'INSERT INTO poll_cycles (id, recorded_at) VALUES (?, ?)', values: [cycleId, at] },
-    {
-      sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, uptime,
+    // Every reading of a replayed cycle may be older than the database's (nothing to stage).
+    ...(staged.length === 0
+      ? []
+      : [
+          {
+            sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
               add_rx, add_tx, download_mbps, upload_mbps, latency_ms) VALUES ?`,
-      values: [staged],
-    },
+            values: [staged],
+          },
+        ]),
     ...identities,
     // Totals only ever grow by what the cycle counted.
     {
@@ -225,8 +233,8 @@ export function writeCycle(
     },
     {
       sql: `INSERT INTO bandwidth_snapshots
-              (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, uptime, timestamp)
-            SELECT router_id, rx_total, tx_total, rx_diff, tx_diff, is_reset, uptime, ? FROM bt_cycle_rows WHERE tracked`,
+              (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, is_glitch, uptime, timestamp)
+            SELECT router_id, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime, ? FROM bt_cycle_rows WHERE tracked`,
       values: [at],
     },
     // After the first cycle of an hour its rows exist: a join update is half the cost of an

@@ -7,6 +7,8 @@ export class SourceError extends Error {
   constructor(
     message: string,
     readonly kind: SourceFailureKind,
+    /** From a 429's Retry-After: do not ask again sooner. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }

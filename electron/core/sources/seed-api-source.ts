@@ -1,6 +1,7 @@
 import { parseJsonExact } from '../exact-json';
 import { PayloadError, parseDevicePayload } from '../payload';
 import { type DeviceSource, SourceError } from './device-source';
+import { parseRetryAfter } from './retry-after';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:5001';
 export const DEVICES_PATH = '/api/unifi/devices';
@@ -28,6 +29,16 @@ export function createSeedApiSource(options: SeedApiOptions): DeviceSource {
           headers: { accept: 'application/json' },
           signal: AbortSignal.timeout(options.timeoutMs),
         });
+        if (response.status === 429) {
+          await response.body?.cancel().catch(() => {});
+          const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+          const wait = retryAfterMs === null ? '' : ` for ${Math.ceil(retryAfterMs / 1000)} s`;
+          throw new SourceError(
+            `The ${description} asked us to slow down (HTTP 429): polling pauses${wait}; a longer --interval avoids this`,
+            'http-status',
+            retryAfterMs,
+          );
+        }
         if (!response.ok) {
           await response.body?.cancel().catch(() => {});
           throw new SourceError(

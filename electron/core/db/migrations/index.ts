@@ -2,6 +2,7 @@ import { createRouters } from './001-routers';
 import { createBandwidthLogs } from './002-bandwidth-logs';
 import { createBandwidthSnapshots } from './003-bandwidth-snapshots';
 import { createRollupsAndBaselines } from './004-rollups-and-baselines';
+import { addSnapshotGlitches } from './005-snapshot-glitches';
 import type { Migration } from './registry-types';
 
 export type { Migration } from './registry-types';
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createBandwidthLogs,
   createBandwidthSnapshots,
   createRollupsAndBaselines,
+  addSnapshotGlitches,
 ];

@@ -1,0 +1,113 @@
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { createConnection } from './connection';
+import type { MysqlSettings } from './settings';
+
+/**
+ * - `writer`: this copy holds the lock and may write.
+ * - `writer-offline`: it held the lock when its connection broke (the database is down, most
+ *   likely): it keeps polling into its journal but writes nothing until it holds the lock again.
+ * - `reader`: another copy writes; this one shows what the database says.
+ */
+export type WriterRole = 'writer' | 'writer-offline' | 'reader';
+
+export interface WriterLockOptions {
+  /** True while this copy has cycles in its journal: it then claims a free lock at once. */
+  hasPendingCycles: () => boolean;
+  connect?: () => Promise<Connection>;
+}
+
+/** Lock names are server-wide and at most 64 characters. */
+export function writerLockName(database: string): string {
+  return `bandwidth-tracker:${database}`.slice(0, 64);
+}
+
+/**
+ * One writer per database, with MySQL's own GET_LOCK held on a dedicated connection: the lock
+ * goes when that connection goes (the copy died, or lost the server), and another copy takes
+ * over. A reader claims a free lock only after seeing it free on two checks in a row, so a
+ * writer coming back from an outage with cycles in its journal wins the race and replays them.
+ */
+export class WriterLock {
+  private connection: Connection | null = null;
+  private role: WriterRole = 'reader';
+  private firstCheck = true;
+  private freeChecks = 0;
+  private readonly name: string;
+  private readonly connect: () => Promise<Connection>;
+
+  constructor(
+    settings: MysqlSettings,
+    private readonly options: WriterLockOptions,
+  ) {
+    this.name = writerLockName(settings.database);
+    this.connect = options.connect ?? (() => createConnection(settings));
+  }
+
+  get current(): WriterRole {
+    return this.role;
+  }
+
+  /** Checks (and claims, when free) the lock; one or two round trips on the lock's connection. */
+  async check(): Promise<{ role: WriterRole; gained: boolean }> {
+    const before = this.role;
+    try {
+      this.role = await this.decide();
+    } catch {
+      await this.drop();
+      this.role = before === 'reader' ? 'reader' : 'writer-offline';
+    }
+    this.firstCheck = false;
+    return { role: this.role, gained: this.role === 'writer' && before !== 'writer' };
+  }
+
+  private async decide(): Promise<WriterRole> {
+    if (this.connection === null) {
+      const connection = await this.connect();
+      // A broken connection must not stay around as the "lock holder".
+      connection.on('error', () => void this.drop());
+      this.connection = connection;
+    }
+    if (this.role === 'writer') {
+      const [[row]] = await this.connection.query<RowDataPacket[]>(
+        'SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine',
+        [this.name],
+      );
+      if (Number(row?.mine) === 1) return 'writer';
+      return 'reader';
+    }
+    const [[free]] = await this.connection.query<RowDataPacket[]>(
+      'SELECT IS_FREE_LOCK(?) AS free',
+      [this.name],
+    );
+    if (Number(free?.free) !== 1) {
+      this.freeChecks = 0;
+      return this.role === 'writer-offline' ? 'reader' : this.role;
+    }
+    this.freeChecks += 1;
+    const claim =
+      this.firstCheck ||
+      this.role === 'writer-offline' ||
+      this.options.hasPendingCycles() ||
+      this.freeChecks >= 2;
+    if (!claim) return 'reader';
+    const [[got]] = await this.connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS got', [
+      this.name,
+    ]);
+    this.freeChecks = 0;
+    return Number(got?.got) === 1 ? 'writer' : 'reader';
+  }
+
+  private async drop(): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    connection?.destroy();
+  }
+
+  /** Releases the lock (closing its connection does that). */
+  async release(): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    this.role = 'reader';
+    await connection?.end().catch(() => connection.destroy());
+  }
+}
