@@ -21,7 +21,7 @@ export type CycleOutcome =
 
 /** The part of the writer lock the poller needs. */
 export interface WriterCheck {
-  check(): Promise<{ role: WriterRole; gained: boolean }>;
+  check(): Promise<{ role: WriterRole; gained: boolean; error: unknown }>;
 }
 
 /** First retry after a failed fetch; doubled each time, capped at the poll interval. */
@@ -73,6 +73,8 @@ export class Poller {
   private readonly display: BandwidthTracker<string>;
   private role: WriterRole | null = null;
   private sourceFailures = 0;
+  /** Why the writer lock's connection broke, while this copy journals without it. */
+  private offlineError: unknown = null;
 
   constructor(private readonly options: PollerOptions) {
     this.sourceOutage = new OutageLog(`The ${options.source.description}`);
@@ -141,7 +143,7 @@ export class Poller {
     // Straight after a failed write the database is not tried again in the same cycle.
     if (role === 'writer' && error === null) error = await this.replay(journal);
     else if (role !== 'writer')
-      error ??= new Error('this copy is waiting to get the writer lock back');
+      error ??= this.offlineError ?? new Error('this copy is waiting to get the writer lock back');
     this.logCycle(cycle);
     return { kind: 'journaled', cycle, error, waiting: journal.length };
   }
@@ -184,7 +186,11 @@ export class Poller {
   private async checkRole(): Promise<WriterRole> {
     const lock = this.options.writerLock;
     if (lock === undefined) return 'writer';
-    const { role, gained } = await lock.check();
+    const { role, gained, error } = await lock.check();
+    if (role === 'writer-offline' && error !== null) {
+      this.offlineError = error;
+      this.reportDatabaseFailure(error, this.now());
+    }
     if (gained) {
       // Another copy may have written meanwhile: measure from what the database has.
       this.options.recorder.forget();

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,7 +23,15 @@ export function startCollector(args: string[], env: Record<string, string> = {})
     ['--import', 'tsx', 'electron/collector/main.ts', ...args],
     {
       cwd: ROOT,
-      env: { ...process.env, BT_API_URL: '', BT_MYSQL_URL: '', BT_INTERVAL: '', ...env },
+      env: {
+        ...process.env,
+        BT_API_URL: '',
+        BT_MYSQL_URL: '',
+        BT_INTERVAL: '',
+        // Each run its own journal, unless a test shares one on purpose (--journal wins).
+        BT_JOURNAL: join(tmpdir(), `bt-journal-${randomUUID()}.jsonl`),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

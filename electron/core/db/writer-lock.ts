@@ -48,16 +48,18 @@ export class WriterLock {
   }
 
   /** Checks (and claims, when free) the lock; one or two round trips on the lock's connection. */
-  async check(): Promise<{ role: WriterRole; gained: boolean }> {
+  async check(): Promise<{ role: WriterRole; gained: boolean; error: unknown }> {
     const before = this.role;
+    let error: unknown = null;
     try {
       this.role = await this.decide();
-    } catch {
+    } catch (caught) {
+      error = caught;
       await this.drop();
       this.role = before === 'reader' ? 'reader' : 'writer-offline';
     }
     this.firstCheck = false;
-    return { role: this.role, gained: this.role === 'writer' && before !== 'writer' };
+    return { role: this.role, gained: this.role === 'writer' && before !== 'writer', error };
   }
 
   private async decide(): Promise<WriterRole> {
