@@ -65,6 +65,16 @@ export function PopoverApp() {
         <p className="popover__status" role="status" aria-live="polite">
           Last poll:{' '}
           <time dateTime={state.lastPollAt ?? undefined}>{formatTime(state.lastPollAt)}</time>
+          {state.role === 'reader' && (
+            <span className="popover__role" data-testid="copy-role">
+              Read-only: another copy on this database records; this one takes over if it stops.
+            </span>
+          )}
+          {state.waitingCycles > 0 && state.database.state !== 'down' && (
+            <span className="popover__role">
+              Writing {state.waitingCycles} waiting cycle(s) from the journal…
+            </span>
+          )}
           {problems.map((line) => (
             <span key={line} className="popover__problem">
               {line}

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultJournalPath, readCollectorConfig } from '../../electron/collector/config';
+import {
+  ConfigError,
+  defaultJournalPath,
+  readCollectorConfig,
+} from '../../electron/collector/config';
 
 describe('readCollectorConfig', () => {
   it('uses the documented defaults', () => {

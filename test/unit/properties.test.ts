@@ -144,13 +144,10 @@ function expectedKind(
     return 'reset';
   const seconds = (at.getTime() - previous.at.getTime()) / 1000;
   if (current.uptime !== null && seconds > current.uptime + UPTIME_SLACK_SECONDS) return 'reset';
-  const limit = DEFAULT_LIMITS.maxBytesPerSecond * Math.max(seconds, 1);
-  const biggest = Number(
-    current.rxBytes - previous.rxBytes > current.txBytes - previous.txBytes
-      ? current.rxBytes - previous.rxBytes
-      : current.txBytes - previous.txBytes,
-  );
-  return biggest > Math.ceil(limit) ? 'glitch' : 'delta';
+  const limit = BigInt(Math.ceil(DEFAULT_LIMITS.maxBytesPerSecond * Math.max(seconds, 1)));
+  const over =
+    current.rxBytes - previous.rxBytes > limit || current.txBytes - previous.txBytes > limit;
+  return over ? 'glitch' : 'delta';
 }
 
 describe('tracker, arbitrary sequences', () => {
