@@ -5,6 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
 import { CycleRecorder } from '../../electron/core/cycle-recorder';
 import { createPool } from '../../electron/core/db/connection';
@@ -315,6 +317,9 @@ async function benchMemory(devices: number, checkpoints: number[]): Promise<void
         '--cycles',
         String(last),
         '--quiet',
+        // A journal of its own (it stays empty unless a write fails).
+        '--journal',
+        join(tmpdir(), `bt-bench-journal-${process.pid}.jsonl`),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
