@@ -4,11 +4,16 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../core/db/retention';
 import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db/settings';
 import { DEFAULT_JOURNAL_LIMIT } from '../core/journal';
+import type { SourceSettings } from '../core/sources/create-source';
+import { normalizeFingerprint } from '../core/sources/https-client';
 import { DEFAULT_API_URL } from '../core/sources/seed-api-source';
+import type { UnifiAuth } from '../core/sources/unifi-source';
 import { DEFAULT_MAX_LINK_GBPS } from '../core/tracker';
 
 export interface CollectorConfig {
   apiUrl: string;
+  /** What to poll: the seed API (default), a UniFi controller, or the demo network. */
+  source: SourceSettings;
   mysql: MysqlSettings;
   intervalMs: number;
   timeoutMs: number;
@@ -36,7 +41,14 @@ export class ConfigError extends Error {}
 
 export const USAGE = `Usage: npm run collector -- [options]
 
+  --source KIND      seed (the UniFi API server, default), unifi (a UniFi controller
+                     directly) or demo (a simulated network) (env BT_SOURCE)
   --api-url URL      base URL of the UniFi API server (env BT_API_URL; default ${DEFAULT_API_URL})
+  --controller-url URL  with --source unifi: https://controller[:port] (env BT_CONTROLLER_URL)
+  --username U --password P  a local controller account (env BT_USERNAME, BT_PASSWORD)
+  --api-key K        or an API key instead (env BT_API_KEY)
+  --site NAME        the site's short name (env BT_SITE; default default)
+  --fingerprint SHA256  trust this certificate (hex, colons optional) (env BT_FINGERPRINT)
   --mysql-url URL    mysql://user:password@host:3306/database (env BT_MYSQL_URL;
                      default ${DEFAULT_MYSQL_URL})
   --interval SECONDS seconds between polls, fractions allowed (env BT_INTERVAL; default 60)
@@ -67,6 +79,13 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
       args: [...argv],
       options: {
         'api-url': { type: 'string' },
+        source: { type: 'string' },
+        'controller-url': { type: 'string' },
+        username: { type: 'string' },
+        password: { type: 'string' },
+        'api-key': { type: 'string' },
+        site: { type: 'string' },
+        fingerprint: { type: 'string' },
         'mysql-url': { type: 'string' },
         interval: { type: 'string' },
         timeout: { type: 'string' },
@@ -112,8 +131,10 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
     return value === undefined ? fallback : readDays(value.value, value.from);
   };
 
+  const apiUrl = api === undefined ? DEFAULT_API_URL : readHttpUrl(api.value, api.from);
   return {
-    apiUrl: api === undefined ? DEFAULT_API_URL : readHttpUrl(api.value, api.from),
+    apiUrl,
+    source: readSource(pick, apiUrl),
     mysql: readMysql(mysqlUrl?.value ?? DEFAULT_MYSQL_URL, mysqlUrl?.from ?? '--mysql-url'),
     intervalMs: interval === undefined ? 60_000 : readSeconds(interval.value, interval.from),
     timeoutMs: timeout === undefined ? 10_000 : readSeconds(timeout.value, timeout.from),
@@ -137,6 +158,61 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
     },
     maxLinkGbps:
       maxLink === undefined ? DEFAULT_MAX_LINK_GBPS : readGbps(maxLink.value, maxLink.from),
+  };
+}
+
+type Pick = (flag: string, envName: string) => { value: string; from: string } | undefined;
+
+function readSource(pick: Pick, apiUrl: string): SourceSettings {
+  const kind = pick('source', 'BT_SOURCE');
+  switch (kind?.value ?? 'seed') {
+    case 'seed':
+      return { kind: 'seed', apiUrl };
+    case 'demo':
+      return { kind: 'demo' };
+    case 'unifi':
+      break;
+    default:
+      throw new ConfigError(
+        `${kind?.from} "${kind?.value}" is not a source; use seed, unifi or demo`,
+      );
+  }
+  const url = pick('controller-url', 'BT_CONTROLLER_URL');
+  if (url === undefined) {
+    throw new ConfigError('--source unifi needs --controller-url, for example https://192.168.1.1');
+  }
+  const controllerUrl = readHttpUrl(url.value, url.from);
+  const username = pick('username', 'BT_USERNAME');
+  const password = pick('password', 'BT_PASSWORD');
+  const apiKey = pick('api-key', 'BT_API_KEY');
+  let auth: UnifiAuth;
+  if (apiKey !== undefined) {
+    auth = { kind: 'api-key', apiKey: apiKey.value };
+  } else if (username !== undefined && password !== undefined) {
+    auth = { kind: 'password', username: username.value, password: password.value };
+  } else {
+    throw new ConfigError(
+      '--source unifi needs --username and --password (a local controller account) or --api-key',
+    );
+  }
+  const site = pick('site', 'BT_SITE');
+  if (site !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(site.value)) {
+    throw new ConfigError(
+      `${site.from} "${site.value}" is not a site's short name, such as default`,
+    );
+  }
+  const fingerprint = pick('fingerprint', 'BT_FINGERPRINT');
+  if (fingerprint !== undefined && normalizeFingerprint(fingerprint.value) === null) {
+    throw new ConfigError(
+      `${fingerprint.from} is not a SHA-256 fingerprint: expected 64 hexadecimal digits, colons allowed`,
+    );
+  }
+  return {
+    kind: 'unifi',
+    controllerUrl,
+    auth,
+    site: site?.value ?? 'default',
+    fingerprint: fingerprint === undefined ? null : normalizeFingerprint(fingerprint.value),
   };
 }
 

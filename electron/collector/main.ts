@@ -4,6 +4,7 @@ import { createCallHandlers } from '../core/call-handlers';
 import { describeMysqlError } from '../core/db/connection';
 import { MigrationError } from '../core/db/migration-error';
 import { FixedSettingsStore } from '../core/settings-store';
+import { describeSource } from '../core/sources/create-source';
 import { gbpsToBytesPerSecond } from '../core/tracker';
 import { startUiServer, type UiServer } from '../core/ui-server';
 import { type CollectorConfig, ConfigError, readCollectorConfig, USAGE } from './config';
@@ -36,6 +37,7 @@ async function main(): Promise<number> {
   const service = new BandwidthService({
     settings: {
       apiUrl: config.apiUrl,
+      source: config.source,
       intervalMs: config.intervalMs,
       timeoutMs: config.timeoutMs,
       mysql: config.mysql,
@@ -47,7 +49,7 @@ async function main(): Promise<number> {
     limits: { maxBytesPerSecond: gbpsToBytesPerSecond(config.maxLinkGbps) },
   });
   log(
-    `Bandwidth Tracker collector: polling the device API at ${config.apiUrl} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,
+    `Bandwidth Tracker collector: polling ${describeSource(config.source)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,
   );
 
   let ui: UiServer | null = null;

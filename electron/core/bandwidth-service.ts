@@ -22,12 +22,14 @@ import { queryHistory } from './history-query';
 import { CycleJournal } from './journal';
 import { LiveState } from './live-state';
 import { abortableSleep, type CycleOutcome, Poller } from './poller';
+import { createSource, type SourceSettings } from './sources/create-source';
 import type { DeviceSource } from './sources/device-source';
-import { createSeedApiSource } from './sources/seed-api-source';
 import type { TrackerLimits } from './tracker';
 
 export interface ServiceSettings {
   apiUrl: string;
+  /** What to poll; without it, the seed API at `apiUrl`. */
+  source?: SourceSettings;
   intervalMs: number;
   timeoutMs: number;
   mysql: MysqlSettings;
@@ -110,7 +112,8 @@ export class BandwidthService {
       source: this.source,
       database: this.database,
       paused: this.paused,
-      sourceLabel: this.options.sourceLabel ?? '',
+      sourceLabel:
+        this.options.sourceLabel ?? (this.settings.source?.kind === 'demo' ? 'DEMO' : ''),
       role: this.role,
       waitingCycles: this.waitingCycles,
     };
@@ -166,7 +169,13 @@ export class BandwidthService {
     try {
       await this.live.load(pool, this.now());
       this.setStatus('database', OK);
-      const source = (this.options.createSource ?? defaultSource)(settings);
+      const source =
+        this.options.createSource?.(settings) ??
+        createSource(
+          settings.source ?? { kind: 'seed', apiUrl: settings.apiUrl },
+          settings.timeoutMs,
+          this.now,
+        );
       const poller = new Poller({
         source,
         recorder: new CycleRecorder(pool, this.options.limits),
@@ -347,8 +356,4 @@ export class BandwidthService {
     this[which] = status;
     this.emit('statusChanged', this.getState());
   }
-}
-
-function defaultSource(settings: ServiceSettings): DeviceSource {
-  return createSeedApiSource({ apiUrl: settings.apiUrl, timeoutMs: settings.timeoutMs });
 }

@@ -139,6 +139,13 @@ async function settleAndStop(s: Setup, run: CollectorRun, journal: string): Prom
   expect(await run.exited).toBe(0);
 }
 
+/** Leaves the private server running for the next test, and nothing else behind. */
+async function cleanUp(s: Setup, ...runs: Array<CollectorRun | null>): Promise<void> {
+  if (!s.db.running) await s.db.start();
+  for (const run of runs) run?.child.kill('SIGKILL');
+  await s.devices.close();
+}
+
 interface Accounts {
   bytesChecked: bigint;
   /** Per router: [total rx, sum of rx diffs, produced rx, total tx, sum of tx diffs, produced tx, resets, reboots]. */
@@ -214,9 +221,7 @@ describe('faults, with real processes', () => {
       await settleAndStop(s, run, journal);
       await expectExactAccounts(s, 'database outage');
     } finally {
-      if (!s.db.running) await s.db.start();
-      run.child.kill('SIGKILL');
-      await s.devices.close();
+      await cleanUp(s, run);
     }
   }, 120_000);
 
@@ -263,9 +268,7 @@ describe('faults, with real processes', () => {
       await settleAndStop(s, run, journal);
       await expectExactAccounts(s, 'SIGKILL ×4, once during replay');
     } finally {
-      if (!s.db.running) await s.db.start();
-      run.child.kill('SIGKILL');
-      await s.devices.close();
+      await cleanUp(s, run);
     }
   }, 180_000);
 
@@ -297,9 +300,7 @@ describe('faults, with real processes', () => {
       await settleAndStop(s, second, s.journal('copy-b'));
       await expectExactAccounts(s, 'two copies, writer killed');
     } finally {
-      first.child.kill('SIGKILL');
-      second?.child.kill('SIGKILL');
-      await s.devices.close();
+      await cleanUp(s, first, second);
     }
   }, 120_000);
 
@@ -348,8 +349,7 @@ describe('faults, with real processes', () => {
       await settleAndStop(s, run, journal);
       await expectExactAccounts(s, 'device API faults');
     } finally {
-      run.child.kill('SIGKILL');
-      await s.devices.close();
+      await cleanUp(s, run);
     }
   }, 120_000);
 
@@ -400,9 +400,7 @@ describe('faults, with real processes', () => {
       await expectExactAccounts(s, 'soak');
       expect(run.stdout.match(/↩️ Replayed/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
     } finally {
-      if (!s.db.running) await s.db.start();
-      run.child.kill('SIGKILL');
-      await s.devices.close();
+      await cleanUp(s, run);
     }
   }, 300_000);
 });

@@ -1,6 +1,13 @@
 import type { ParsedPayload } from '../payload';
 
-export type SourceFailureKind = 'unreachable' | 'timeout' | 'http-status' | 'invalid-body';
+export type SourceFailureKind =
+  | 'unreachable'
+  | 'timeout'
+  | 'http-status'
+  | 'invalid-body'
+  | 'certificate'
+  /** Credentials refused: the source stops asking until its settings change. */
+  | 'login-refused';
 
 /** A poll that produced no device list. The message says what failed and what to do. */
 export class SourceError extends Error {

@@ -1,0 +1,291 @@
+import { normalizeMac } from '../../../shared/mac';
+import { parseJsonExact } from '../exact-json';
+import { PayloadError, parseDevicePayload } from '../payload';
+import { type DeviceSource, SourceError } from './device-source';
+import {
+  CertificateError,
+  formatFingerprint,
+  type HttpResponse,
+  normalizeFingerprint,
+  sendRequest,
+} from './https-client';
+import { parseRetryAfter } from './retry-after';
+
+/** UniFi OS consoles (UDM, Cloud Key Gen2+, UniFi OS Server) or the classic Network controller. */
+export type UnifiFlavour = 'unifi-os' | 'classic';
+
+export type UnifiAuth =
+  | { kind: 'password'; username: string; password: string }
+  | { kind: 'api-key'; apiKey: string };
+
+export interface UnifiOptions {
+  controllerUrl: string;
+  auth: UnifiAuth;
+  /** The site's short name (`default` unless the admin made more sites). */
+  site: string;
+  /** A pinned SHA-256 certificate fingerprint (hex, colons optional), or null to verify normally. */
+  fingerprint: string | null;
+  timeoutMs: number;
+}
+
+export interface UnifiSource extends DeviceSource {
+  /** Known after the first contact. */
+  readonly flavour: UnifiFlavour | null;
+}
+
+const GATEWAY_TYPES = new Set(['ugw', 'udm', 'uxg']);
+
+function record(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+/**
+ * One entry of `stat/device` in the shape the payload parser reads. Gateways count their WAN
+ * (or uplink) port, the traffic that leaves the site; switches and access points their own
+ * totals. `xput_down`/`xput_up` are the uplink's last speed test, not live traffic.
+ */
+export function unifiDeviceToReading(device: Record<string, unknown>): Record<string, unknown> {
+  const uplink = record(device.uplink);
+  const wan = record(device.wan1);
+  const gateway = GATEWAY_TYPES.has(String(device.type ?? '')) || wan !== null;
+  const counters = gateway ? (wan ?? uplink ?? device) : device;
+  const speedTest = record(device['speedtest-status']);
+  const model = text(device.model) ?? 'UniFi device';
+  return {
+    name:
+      text(device.name) ??
+      `${model} ${normalizeMac(device.mac) ?? String(device.mac ?? '')}`.trim(),
+    mac: device.mac,
+    ip: device.ip,
+    brand: 'Ubiquiti',
+    rx_bytes: counters.rx_bytes,
+    tx_bytes: counters.tx_bytes,
+    uptime: device.uptime,
+    xput_down: uplink?.xput_down ?? speedTest?.xput_download,
+    xput_up: uplink?.xput_up ?? speedTest?.xput_upload,
+    latency: uplink?.latency ?? speedTest?.latency,
+  };
+}
+
+/** The `Set-Cookie` headers of a response as name → value (attributes dropped). */
+function cookiesOf(response: HttpResponse): Array<[string, string]> {
+  const raw = response.headers['set-cookie'] ?? [];
+  return raw.flatMap((line) => {
+    const pair = line.split(';')[0] ?? '';
+    const equals = pair.indexOf('=');
+    return equals > 0 ? [[pair.slice(0, equals).trim(), pair.slice(equals + 1).trim()]] : [];
+  }) as Array<[string, string]>;
+}
+
+function header(response: HttpResponse, name: string): string | null {
+  const value = response.headers[name];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/**
+ * A UniFi Network controller read directly: `GET …/api/s/{site}/stat/device`. The flavour is
+ * detected on first contact (a UniFi OS console answers `/` itself, a classic controller
+ * redirects it). Logs in with a username and password (cookie and CSRF token kept, one new
+ * login when the session expires) or sends an API key. A refused login stops polling: trying
+ * again every minute would lock the account.
+ */
+export function createUnifiSource(options: UnifiOptions): UnifiSource {
+  const base = new URL(options.controllerUrl.replace(/\/+$/, ''));
+  const description = `UniFi controller at ${base.origin}`;
+  const fingerprint =
+    options.fingerprint === null ? null : normalizeFingerprint(options.fingerprint);
+  if (options.fingerprint !== null && fingerprint === null) {
+    throw new Error('the certificate fingerprint must be 64 hexadecimal digits (colons allowed)');
+  }
+  let flavour: UnifiFlavour | null = options.auth.kind === 'api-key' ? 'unifi-os' : null;
+  const cookies = new Map<string, string>();
+  let csrf: string | null = null;
+  let refused: SourceError | null = null;
+
+  async function send(
+    path: string,
+    method: 'GET' | 'POST' = 'GET',
+    body?: unknown,
+  ): Promise<HttpResponse> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (cookies.size > 0) {
+      headers.cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    }
+    const token = csrf ?? cookies.get('csrf_token') ?? null;
+    if (token !== null) headers['x-csrf-token'] = token;
+    if (options.auth.kind === 'api-key') headers['x-api-key'] = options.auth.apiKey;
+    const response = await sendRequest(new URL(path, base), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs: options.timeoutMs,
+      fingerprint,
+    });
+    for (const [name, value] of cookiesOf(response)) cookies.set(name, value);
+    csrf = header(response, 'x-updated-csrf-token') ?? header(response, 'x-csrf-token') ?? csrf;
+    return response;
+  }
+
+  function rateLimited(response: HttpResponse): SourceError {
+    const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
+    const wait = retryAfterMs === null ? '' : ` for ${Math.ceil(retryAfterMs / 1000)} s`;
+    return new SourceError(
+      `The ${description} asked us to slow down (HTTP 429): polling pauses${wait}; a longer interval avoids this`,
+      'http-status',
+      retryAfterMs,
+    );
+  }
+
+  async function detectFlavour(): Promise<UnifiFlavour> {
+    // UniFi OS serves its own page at `/`; a classic controller redirects to /manage.
+    const response = await send('/');
+    return response.status === 200 ? 'unifi-os' : 'classic';
+  }
+
+  async function login(): Promise<void> {
+    if (options.auth.kind !== 'password') return;
+    flavour ??= await detectFlavour();
+    cookies.clear();
+    csrf = null;
+    const path = flavour === 'unifi-os' ? '/api/auth/login' : '/api/login';
+    const response = await send(path, 'POST', {
+      username: options.auth.username,
+      password: options.auth.password,
+      remember: true,
+    });
+    if (response.status === 429) throw rateLimited(response);
+    if (response.status === 400 || response.status === 401 || response.status === 403) {
+      refused = new SourceError(
+        `The ${description} refused the username or password (HTTP ${response.status}). Polling stopped so the account does not get locked: check the credentials in Settings (or --username/--password), then restart polling`,
+        'login-refused',
+      );
+      throw refused;
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw new SourceError(
+        `The ${description} answered HTTP ${response.status} to the login: check the controller URL`,
+        'http-status',
+      );
+    }
+  }
+
+  function devicesPath(): string {
+    const prefix = flavour === 'unifi-os' ? '/proxy/network' : '';
+    return `${prefix}/api/s/${encodeURIComponent(options.site)}/stat/device`;
+  }
+
+  async function readDevices(): Promise<HttpResponse> {
+    if (options.auth.kind === 'password' && cookies.size === 0) await login();
+    let response = await send(devicesPath());
+    if (response.status === 401 && options.auth.kind === 'password') {
+      // The session expired: log in again, once.
+      await login();
+      response = await send(devicesPath());
+    }
+    return response;
+  }
+
+  return {
+    description,
+    get flavour() {
+      return flavour;
+    },
+    async fetchDevices() {
+      if (refused !== null) throw refused;
+      let response: HttpResponse;
+      try {
+        response = await readDevices();
+      } catch (error) {
+        throw asSourceError(error, description, fingerprint);
+      }
+      if (response.status === 429) throw rateLimited(response);
+      if (response.status === 401 || response.status === 403) {
+        if (options.auth.kind === 'api-key') {
+          refused = new SourceError(
+            `The ${description} refused the API key (HTTP ${response.status}). Polling stopped: create a key in UniFi Network (Settings › Control Plane › Integrations) and enter it in Settings (or --api-key)`,
+            'login-refused',
+          );
+          throw refused;
+        }
+        throw new SourceError(
+          `The ${description} refused access to site "${options.site}" (HTTP ${response.status}): check that this user may read that site`,
+          'http-status',
+        );
+      }
+      if (response.status === 400 || response.status === 404) {
+        throw new SourceError(
+          `The ${description} has no site "${options.site}" (HTTP ${response.status}): use the site's short name from its URL (…/manage/site/NAME/…), usually "default"`,
+          'http-status',
+        );
+      }
+      if (response.status < 200 || response.status > 299) {
+        throw new SourceError(
+          `The ${description} answered HTTP ${response.status}: check the controller and its log`,
+          'http-status',
+        );
+      }
+      let body: unknown;
+      try {
+        body = parseJsonExact(response.body);
+      } catch {
+        throw new SourceError(
+          `The ${description} sent a body that is not JSON: check that the URL points at the UniFi Network controller`,
+          'invalid-body',
+        );
+      }
+      const data = record(body)?.data;
+      if (!Array.isArray(data)) {
+        throw new SourceError(
+          `The ${description} sent no device list ("data" is missing): check the site name`,
+          'invalid-body',
+        );
+      }
+      try {
+        return parseDevicePayload(data.map((entry) => unifiDeviceToReading(record(entry) ?? {})));
+      } catch (error) {
+        if (!(error instanceof PayloadError)) throw error;
+        throw new SourceError(
+          `The ${description} sent an unusable list: ${error.message}`,
+          'invalid-body',
+        );
+      }
+    },
+  };
+}
+
+function asSourceError(error: unknown, description: string, pinned: string | null): SourceError {
+  if (error instanceof SourceError) return error;
+  if (error instanceof CertificateError) {
+    const seen =
+      error.seenFingerprint === null ? 'unknown' : formatFingerprint(error.seenFingerprint);
+    const advice =
+      error.reason === 'mismatch'
+        ? `it presents ${seen}, not the trusted ${formatFingerprint(pinned ?? '')}. If the controller's certificate was renewed, trust the new one in Settings (or --fingerprint); otherwise something is intercepting the connection`
+        : `its SHA-256 fingerprint is ${seen}. If that is your controller (self-signed certificates are common), trust it in Settings or pass --fingerprint ${seen}`;
+    return new SourceError(
+      `The ${description} was not trusted: ${error.message}; ${advice}`,
+      'certificate',
+    );
+  }
+  if (
+    (error as { name?: string }).name === 'TimeoutError' ||
+    (error as { name?: string }).name === 'AbortError'
+  ) {
+    return new SourceError(
+      `The ${description} did not answer in time: check that it is up`,
+      'timeout',
+    );
+  }
+  const code = (error as { code?: string }).code ?? String(error);
+  return new SourceError(
+    `Cannot reach the ${description} (${code}): check the controller URL and that it is up`,
+    'unreachable',
+  );
+}
