@@ -24,6 +24,7 @@ describe('readCollectorConfig', () => {
       quiet: false,
       journal: { path: defaultJournalPath({}), limit: 1_008_000 },
       maxLinkGbps: 10,
+      source: { kind: 'seed', apiUrl: 'http://127.0.0.1:5001' },
     });
     expect(defaultJournalPath({ XDG_STATE_HOME: '/var/lib/bt' })).toBe(
       '/var/lib/bt/bandwidth-tracker/journal.jsonl',
@@ -69,6 +70,72 @@ describe('readCollectorConfig', () => {
     expect(() => readCollectorConfig(['--keep-raw-days', 'a week'], {})).toThrow(
       '--keep-raw-days "a week"',
     );
+  });
+
+  it('reads a UniFi controller source from flags or the environment', () => {
+    const fingerprint = 'ab:'.repeat(31) + 'ab';
+    expect(
+      readCollectorConfig(
+        [
+          '--source',
+          'unifi',
+          '--controller-url',
+          'https://192.168.1.1',
+          '--fingerprint',
+          fingerprint,
+        ],
+        { BT_USERNAME: 'admin', BT_PASSWORD: 'secret' },
+      )?.source,
+    ).toEqual({
+      kind: 'unifi',
+      controllerUrl: 'https://192.168.1.1',
+      auth: { kind: 'password', username: 'admin', password: 'secret' },
+      site: 'default',
+      fingerprint: 'AB'.repeat(32),
+    });
+    expect(
+      readCollectorConfig([], {
+        BT_SOURCE: 'unifi',
+        BT_CONTROLLER_URL: 'https://udm.local',
+        BT_API_KEY: 'k',
+        BT_SITE: 'branch_2',
+      })?.source,
+    ).toEqual({
+      kind: 'unifi',
+      controllerUrl: 'https://udm.local',
+      auth: { kind: 'api-key', apiKey: 'k' },
+      site: 'branch_2',
+      fingerprint: null,
+    });
+    expect(readCollectorConfig(['--source', 'demo'], {})?.source).toEqual({ kind: 'demo' });
+  });
+
+  it.each([
+    [['--source', 'snmp'], '--source "snmp" is not a source; use seed, unifi or demo'],
+    [['--source', 'unifi'], '--source unifi needs --controller-url'],
+    [
+      ['--source', 'unifi', '--controller-url', 'https://x', '--username', 'a'],
+      'needs --username and --password',
+    ],
+    [
+      [
+        '--source',
+        'unifi',
+        '--controller-url',
+        'https://x',
+        '--api-key',
+        'k',
+        '--fingerprint',
+        'abc',
+      ],
+      '--fingerprint is not a SHA-256 fingerprint',
+    ],
+    [
+      ['--source', 'unifi', '--controller-url', 'https://x', '--api-key', 'k', '--site', 'a b'],
+      '--site "a b"',
+    ],
+  ])('refuses an incomplete or wrong source: %j', (argv, message) => {
+    expect(() => readCollectorConfig(argv, {})).toThrow(message);
   });
 
   it('returns null for --help', () => {
