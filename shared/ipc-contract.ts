@@ -110,6 +110,11 @@ export interface HistoryResult {
 
 export type TestConnectionResult = { ok: true; message: string } | { ok: false; message: string };
 
+/** What a controller's certificate is: its SHA-256 fingerprint and whether this computer trusts it. */
+export type CertificateCheck =
+  | { ok: true; fingerprint: string; trusted: boolean }
+  | { ok: false; message: string };
+
 export type SaveSettingsResult =
   | { ok: true; settings: SettingsView }
   | { ok: false; errors: Partial<Record<string, string>>; message?: string };
@@ -123,6 +128,8 @@ export interface Calls {
   getSettings: [[], SettingsView];
   saveSettings: [[SettingsInput], SaveSettingsResult];
   testDatabase: [[SettingsInput], TestConnectionResult];
+  /** The certificate a controller URL presents, so Settings can offer to trust it. */
+  checkCertificate: [[string], CertificateCheck];
   setPaused: [[boolean], AppState];
   openWindow: [[WindowName, { routerId?: number }], null];
 }
@@ -167,6 +174,7 @@ const CALLS: { [K in CallName]: true } = {
   getSettings: true,
   saveSettings: true,
   testDatabase: true,
+  checkCertificate: true,
   setPaused: true,
   openWindow: true,
 };

@@ -63,6 +63,10 @@ export function checkCallArgs<K extends CallName>(name: K, args: unknown): ArgsC
       // Field errors are the handler's answer to give, so only the shape is refused here.
       return isRecord(args[0]) ? ok([args[0]]) : fail('settings must be an object');
     }
+    case 'checkCertificate':
+      return args.length === 1 && typeof args[0] === 'string' && args[0].length <= 2_000
+        ? ok([args[0]])
+        : fail('takes one controller URL');
     case 'setPaused':
       return args.length === 1 && typeof args[0] === 'boolean'
         ? ok([args[0]])

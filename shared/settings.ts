@@ -1,6 +1,8 @@
 // What the admin can change in Settings, its defaults and its validation (used by the
 // settings page for messages next to fields, and again by the main process before saving).
 
+import { normalizeFingerprint } from './fingerprint';
+
 export interface DatabaseSettings {
   host: string;
   port: number;
@@ -10,30 +12,64 @@ export interface DatabaseSettings {
   database: string;
 }
 
+/** What is polled: the UniFi API server of the original design, a controller, or the demo. */
+export type SourceKind = 'seed' | 'unifi' | 'demo';
+export const SOURCE_KINDS: readonly SourceKind[] = ['seed', 'unifi', 'demo'];
+
+export interface UnifiControllerSettings {
+  controllerUrl: string;
+  /** A local account's user name, with `password`; or leave both empty and use `apiKey`. */
+  username: string;
+  /** Stored encrypted; never sent back to a page. */
+  password: string;
+  /** Stored encrypted; never sent back to a page. */
+  apiKey: string;
+  site: string;
+  /** A trusted SHA-256 certificate fingerprint (64 hex digits), or empty to verify normally. */
+  fingerprint: string;
+}
+
 export interface Settings {
+  source: SourceKind;
   apiUrl: string;
+  unifi: UnifiControllerSettings;
   intervalSeconds: number;
   database: DatabaseSettings;
   notifications: boolean;
   launchAtLogin: boolean;
 }
 
-/** What a page sends: `password: null` keeps the stored password. */
-export interface SettingsInput extends Omit<Settings, 'database'> {
+type UnifiWithoutSecrets = Omit<UnifiControllerSettings, 'password' | 'apiKey'>;
+
+/** What a page sends: a null password or key keeps the stored one. */
+export interface SettingsInput extends Omit<Settings, 'database' | 'unifi'> {
   database: Omit<DatabaseSettings, 'password'> & { password: string | null };
+  unifi: UnifiWithoutSecrets & { password: string | null; apiKey: string | null };
 }
 
-/** What a page receives: everything but the password, which it only knows is set. */
-export interface SettingsView extends Omit<Settings, 'database'> {
+/** What a page receives: everything but the secrets, which it only knows are set. */
+export interface SettingsView extends Omit<Settings, 'database' | 'unifi'> {
   database: Omit<DatabaseSettings, 'password'> & { passwordSet: boolean };
+  unifi: UnifiWithoutSecrets & { passwordSet: boolean; apiKeySet: boolean };
   /** No settings were saved yet: the page explains what is needed. */
   firstRun: boolean;
   /** Settings come from command-line flags (headless collector) and cannot be saved here. */
   readOnly: boolean;
 }
 
+export const DEFAULT_UNIFI: UnifiControllerSettings = {
+  controllerUrl: '',
+  username: '',
+  password: '',
+  apiKey: '',
+  site: 'default',
+  fingerprint: '',
+};
+
 export const DEFAULT_SETTINGS: Settings = {
+  source: 'seed',
   apiUrl: 'http://127.0.0.1:5001',
+  unifi: DEFAULT_UNIFI,
   intervalSeconds: 60,
   database: {
     host: '127.0.0.1',
@@ -46,8 +82,22 @@ export const DEFAULT_SETTINGS: Settings = {
   launchAtLogin: false,
 };
 
+/** `npm run demo`: the demo network, in a database of its own. */
+export const DEMO_SETTINGS: Settings = {
+  ...DEFAULT_SETTINGS,
+  source: 'demo',
+  database: { ...DEFAULT_SETTINGS.database, database: 'bandwidth_tracker_demo' },
+};
+
 export type SettingsField =
+  | 'source'
   | 'apiUrl'
+  | 'unifi.controllerUrl'
+  | 'unifi.username'
+  | 'unifi.password'
+  | 'unifi.apiKey'
+  | 'unifi.site'
+  | 'unifi.fingerprint'
   | 'intervalSeconds'
   | 'database.host'
   | 'database.port'
@@ -73,10 +123,14 @@ export function validateSettings(input: unknown): SettingsValidation {
   const raw = isRecord(input) ? input : {};
   const db = isRecord(raw.database) ? raw.database : {};
 
+  // Files saved before sources existed have neither field: they meant the seed API.
+  const source = raw.source === undefined ? 'seed' : raw.source;
+  if (!SOURCE_KINDS.includes(source as SourceKind)) errors.source = 'Choose what to poll';
   const apiUrl = typeof raw.apiUrl === 'string' ? raw.apiUrl.trim() : '';
-  if (!isHttpUrl(apiUrl)) {
+  if (source === 'seed' && !isHttpUrl(apiUrl)) {
     errors.apiUrl = 'Enter the address of the UniFi API server, starting with http:// or https://';
   }
+  const unifi = validateUnifi(isRecord(raw.unifi) ? raw.unifi : {}, source === 'unifi', errors);
   const interval = Number(raw.intervalSeconds);
   if (!Number.isFinite(interval) || interval < 1 || interval > 86_400) {
     errors.intervalSeconds = 'Enter a number of seconds from 1 to 86400 (one day)';
@@ -104,7 +158,9 @@ export function validateSettings(input: unknown): SettingsValidation {
   return {
     ok: true,
     value: {
+      source: source as SourceKind,
       apiUrl,
+      unifi,
       intervalSeconds: interval,
       database: {
         host,
@@ -117,6 +173,45 @@ export function validateSettings(input: unknown): SettingsValidation {
       launchAtLogin: raw.launchAtLogin as boolean,
     },
   };
+}
+
+function validateUnifi(
+  raw: Record<string, unknown>,
+  used: boolean,
+  errors: SettingsErrors,
+): SettingsInput['unifi'] {
+  const field = (name: string, fallback = '') =>
+    typeof raw[name] === 'string' ? (raw[name] as string).trim() : fallback;
+  const secret = (name: string) =>
+    raw[name] === null || raw[name] === undefined ? null : String(raw[name]);
+  const value = {
+    controllerUrl: field('controllerUrl'),
+    username: field('username'),
+    password: secret('password'),
+    apiKey: secret('apiKey'),
+    site: field('site', 'default'),
+    fingerprint: field('fingerprint'),
+  };
+  const fingerprint = value.fingerprint === '' ? '' : normalizeFingerprint(value.fingerprint);
+  if (fingerprint === null) {
+    errors['unifi.fingerprint'] =
+      'A SHA-256 fingerprint is 64 hexadecimal digits (colons allowed); leave it empty to trust the usual certificate authorities';
+  } else {
+    value.fingerprint = fingerprint;
+  }
+  if (!used) return value;
+  if (!isHttpUrl(value.controllerUrl)) {
+    errors['unifi.controllerUrl'] =
+      'Enter the controller address, for example https://192.168.1.1 (a UniFi OS console) or https://controller:8443';
+  }
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(value.site)) {
+    errors['unifi.site'] =
+      'Enter the site’s short name from its URL (…/site/NAME/…), usually default';
+  }
+  if (value.username === '' && (value.apiKey === '' || value.apiKey === null)) {
+    errors['unifi.username'] = 'Enter a local account’s user name and password, or an API key';
+  }
+  return value;
 }
 
 function isHttpUrl(text: string): boolean {
@@ -133,6 +228,11 @@ export function applySettingsInput(input: SettingsInput, stored: Settings): Sett
   return {
     ...input,
     database: { ...input.database, password: input.database.password ?? stored.database.password },
+    unifi: {
+      ...input.unifi,
+      password: input.unifi.password ?? stored.unifi.password,
+      apiKey: input.unifi.apiKey ?? stored.unifi.apiKey,
+    },
   };
 }
 
@@ -142,9 +242,11 @@ export function toSettingsView(
   readOnly: boolean,
 ): SettingsView {
   const { password, ...database } = settings.database;
+  const { password: unifiPassword, apiKey, ...unifi } = settings.unifi;
   return {
     ...settings,
     database: { ...database, passwordSet: password !== '' },
+    unifi: { ...unifi, passwordSet: unifiPassword !== '', apiKeySet: apiKey !== '' },
     firstRun,
     readOnly,
   };

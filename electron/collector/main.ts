@@ -1,10 +1,12 @@
 // The headless collector: the tray app's core, run from a terminal or a service manager.
+
+import { DEFAULT_UNIFI, type Settings } from '../../shared/settings';
 import { BandwidthService } from '../core/bandwidth-service';
 import { createCallHandlers } from '../core/call-handlers';
 import { describeMysqlError } from '../core/db/connection';
 import { MigrationError } from '../core/db/migration-error';
 import { FixedSettingsStore } from '../core/settings-store';
-import { describeSource } from '../core/sources/create-source';
+import { describeSource, type SourceSettings } from '../core/sources/create-source';
 import { gbpsToBytesPerSecond } from '../core/tracker';
 import { startUiServer, type UiServer } from '../core/ui-server';
 import { type CollectorConfig, ConfigError, readCollectorConfig, USAGE } from './config';
@@ -56,6 +58,8 @@ async function main(): Promise<number> {
   if (config.ui !== null) {
     await ensureRendererBuilt(log);
     const store = new FixedSettingsStore({
+      source: config.source.kind,
+      unifi: settingsUnifiOf(config.source),
       apiUrl: config.apiUrl,
       intervalSeconds: config.intervalMs / 1000,
       database: config.mysql,
@@ -91,6 +95,19 @@ async function main(): Promise<number> {
   } finally {
     await ui?.close();
   }
+}
+
+/** The collector's source as the settings page shows it (read-only, secrets left out). */
+function settingsUnifiOf(source: SourceSettings): Settings['unifi'] {
+  if (source.kind !== 'unifi') return DEFAULT_UNIFI;
+  return {
+    controllerUrl: source.controllerUrl,
+    username: source.auth.kind === 'password' ? source.auth.username : '',
+    password: '',
+    apiKey: '',
+    site: source.site,
+    fingerprint: source.fingerprint ?? '',
+  };
 }
 
 main().then(

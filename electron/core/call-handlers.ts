@@ -10,6 +10,8 @@ import {
 import type { BandwidthService, ServiceSettings } from './bandwidth-service';
 import { describeMysqlError } from './db/connection';
 import type { SettingsStore } from './settings-store';
+import type { SourceSettings } from './sources/create-source';
+import { formatFingerprint, inspectCertificate } from './sources/https-client';
 
 /** What only the shell can do (windows, login items); the headless collector does without. */
 export interface ShellActions {
@@ -20,9 +22,33 @@ export interface ShellActions {
 
 export const SETTINGS_HINT = 'Settings';
 
+/** What a Settings form says to poll, as the core's source settings. */
+export function toSourceSettings(settings: Settings): SourceSettings {
+  switch (settings.source) {
+    case 'seed':
+      return { kind: 'seed', apiUrl: settings.apiUrl };
+    case 'demo':
+      return { kind: 'demo' };
+    case 'unifi': {
+      const u = settings.unifi;
+      return {
+        kind: 'unifi',
+        controllerUrl: u.controllerUrl,
+        auth:
+          u.apiKey !== ''
+            ? { kind: 'api-key', apiKey: u.apiKey }
+            : { kind: 'password', username: u.username, password: u.password },
+        site: u.site,
+        fingerprint: u.fingerprint === '' ? null : u.fingerprint,
+      };
+    }
+  }
+}
+
 export function toServiceSettings(settings: Settings, timeoutMs = 10_000): ServiceSettings {
   return {
     apiUrl: settings.apiUrl,
+    source: toSourceSettings(settings),
     intervalMs: Math.round(settings.intervalSeconds * 1000),
     timeoutMs,
     mysql: { ...settings.database },
@@ -108,6 +134,30 @@ export function createCallHandlers(
         return { ok: false, message: 'Fix the fields marked in red first.' };
       }
       return testDatabaseConnection(await resolveInput(checked.value));
+    },
+    async checkCertificate(address) {
+      let url: URL;
+      try {
+        url = new URL(address.trim());
+      } catch {
+        return {
+          ok: false,
+          message: 'Enter the controller address first, for example https://192.168.1.1',
+        };
+      }
+      if (url.protocol !== 'https:') {
+        return { ok: false, message: 'Only an https:// address has a certificate to check' };
+      }
+      try {
+        const { fingerprint, trusted } = await inspectCertificate(url, 5_000);
+        return { ok: true, fingerprint: formatFingerprint(fingerprint), trusted };
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? (error as Error).message;
+        return {
+          ok: false,
+          message: `Cannot reach ${url.host} (${code}): check the address and that the controller is up`,
+        };
+      }
     },
     async setPaused(paused) {
       return service.setPaused(paused);

@@ -18,14 +18,19 @@ export interface SecretBox {
 
 export class SecretStorageUnavailable extends Error {}
 
-interface StoredFile extends Omit<Settings, 'database'> {
+interface StoredFile extends Omit<Settings, 'database' | 'unifi'> {
   version: 1;
   database: Omit<Settings['database'], 'password'> & { sealedPassword: string | null };
+  unifi?: Omit<Settings['unifi'], 'password' | 'apiKey'> & {
+    sealedPassword: string | null;
+    sealedApiKey: string | null;
+  };
 }
 
 /**
- * settings.json in the user-data folder. The MySQL password is sealed by the SecretBox and
- * never written in clear text: without a keychain a password cannot be saved at all.
+ * settings.json in the user-data folder. Secrets (the MySQL password, the controller's
+ * password or API key) are sealed by the SecretBox and never written in clear text: without a
+ * keychain they cannot be saved at all.
  */
 export class FileSettingsStore implements SettingsStore {
   readonly readOnly = false;
@@ -33,6 +38,8 @@ export class FileSettingsStore implements SettingsStore {
   constructor(
     private readonly path: string,
     private readonly box: SecretBox,
+    /** What a first run starts from (`npm run demo` starts on the demo network). */
+    private readonly defaults: Settings = DEFAULT_SETTINGS,
   ) {}
 
   async load(): Promise<{ settings: Settings; firstRun: boolean }> {
@@ -41,39 +48,57 @@ export class FileSettingsStore implements SettingsStore {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        return { settings: DEFAULT_SETTINGS, firstRun: true };
+        return { settings: this.defaults, firstRun: true };
       }
       throw error;
     }
     const stored = JSON.parse(text) as StoredFile;
     const { sealedPassword, ...database } = stored.database;
-    const password =
-      sealedPassword !== null && sealedPassword !== '' && this.box.isAvailable()
-        ? this.box.decrypt(sealedPassword)
-        : '';
-    const candidate = { ...stored, database: { ...database, password } };
+    const {
+      sealedPassword: sealedUnifiPassword,
+      sealedApiKey,
+      ...unifi
+    } = stored.unifi ?? { ...DEFAULT_SETTINGS.unifi, sealedPassword: null, sealedApiKey: null };
+    const secrets = {
+      database: this.open(sealedPassword),
+      unifiPassword: this.open(sealedUnifiPassword),
+      apiKey: this.open(sealedApiKey),
+    };
+    const candidate = {
+      ...stored,
+      database: { ...database, password: secrets.database },
+      unifi: { ...unifi, password: secrets.unifiPassword, apiKey: secrets.apiKey },
+    };
     const checked = validateSettings(candidate);
     // A hand-edited file with a bad field falls back to the defaults for the whole file.
-    if (!checked.ok) return { settings: DEFAULT_SETTINGS, firstRun: true };
+    if (!checked.ok) return { settings: this.defaults, firstRun: true };
     return {
-      settings: { ...checked.value, database: { ...checked.value.database, password } },
+      settings: {
+        ...checked.value,
+        database: { ...checked.value.database, password: secrets.database },
+        unifi: { ...checked.value.unifi, password: secrets.unifiPassword, apiKey: secrets.apiKey },
+      },
       firstRun: false,
     };
   }
 
   async save(settings: Settings): Promise<void> {
     const { password, ...database } = settings.database;
-    if (password !== '' && !this.box.isAvailable()) {
+    const { password: unifiPassword, apiKey, ...unifi } = settings.unifi;
+    const anySecret = [password, unifiPassword, apiKey].some((secret) => secret !== '');
+    if (anySecret && !this.box.isAvailable()) {
       throw new SecretStorageUnavailable(
-        'This system offers no secure storage for the MySQL password (on Linux, install and unlock a keyring such as GNOME Keyring or KWallet), so it was not saved. Use a MySQL user without a password, or set up a keyring and try again.',
+        'This system offers no secure storage for passwords (on Linux, install and unlock a keyring such as GNOME Keyring or KWallet), so nothing was saved. Leave the password and API key fields empty, or set up a keyring and try again.',
       );
     }
     const file: StoredFile = {
       version: 1,
       ...settings,
-      database: {
-        ...database,
-        sealedPassword: password === '' ? null : this.box.encrypt(password),
+      database: { ...database, sealedPassword: this.seal(password) },
+      unifi: {
+        ...unifi,
+        sealedPassword: this.seal(unifiPassword),
+        sealedApiKey: this.seal(apiKey),
       },
     };
     await mkdir(dirname(this.path), { recursive: true });
@@ -81,6 +106,16 @@ export class FileSettingsStore implements SettingsStore {
     const temporary = `${this.path}.${process.pid}.tmp`;
     await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, this.path);
+  }
+
+  private seal(secret: string): string | null {
+    return secret === '' ? null : this.box.encrypt(secret);
+  }
+
+  private open(sealed: string | null | undefined): string {
+    return sealed !== null && sealed !== undefined && sealed !== '' && this.box.isAvailable()
+      ? this.box.decrypt(sealed)
+      : '';
   }
 }
 

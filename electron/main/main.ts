@@ -2,6 +2,7 @@
 // Notification and ipcMain. Every decision lives in the core or in shared/.
 import { join } from 'node:path';
 import { app, ipcMain } from 'electron';
+import { DEFAULT_SETTINGS, DEMO_SETTINGS } from '../../shared/settings';
 import { trayTooltip } from '../../shared/tray-status';
 import { announcedRebootsFile } from '../core/announced-reboots-file';
 import { BandwidthService } from '../core/bandwidth-service';
@@ -22,6 +23,10 @@ const log = (line: string) => console.log(line);
 
 // End-to-end tests run the app against a throwaway profile.
 if (process.env.BT_USER_DATA_DIR) app.setPath('userData', process.env.BT_USER_DATA_DIR);
+// `npm run demo`: the demo network, in a profile (and a database) of its own, so trying the
+// app never touches real settings or history.
+const demo = process.argv.includes('--demo');
+if (demo) app.setPath('userData', join(app.getPath('userData'), 'demo'));
 
 if (!app.requestSingleInstanceLock()) {
   // Another copy runs: it gets the 'second-instance' event and shows itself.
@@ -38,8 +43,15 @@ async function start(): Promise<void> {
   app.dock?.hide();
   serveRenderer(RENDERER_DIR);
   const userData = app.getPath('userData');
-  const store = new FileSettingsStore(join(userData, 'settings.json'), safeStorageBox);
-  const { settings, firstRun } = await store.load();
+  const store = new FileSettingsStore(
+    join(userData, 'settings.json'),
+    safeStorageBox,
+    demo ? DEMO_SETTINGS : DEFAULT_SETTINGS,
+  );
+  const loaded = await store.load();
+  const settings = loaded.settings;
+  // The demo needs nothing set up: it starts polling instead of opening Settings.
+  const firstRun = loaded.firstRun && !demo;
   let notificationsOn = settings.notifications;
 
   const service = new BandwidthService({

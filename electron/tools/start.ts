@@ -26,6 +26,11 @@ if (binary === null) {
   const download = downloadElectron(ROOT);
   if ('error' in download) {
     console.error(missingRuntimeMessage(download.error));
+    if (process.argv.includes('--demo')) {
+      console.error(
+        'The demo network runs there too: "npm run collector -- --source demo --ui --mysql-url mysql://root@127.0.0.1:3306/bandwidth_tracker_demo".',
+      );
+    }
     process.exit(1);
   }
   binary = download.binary;

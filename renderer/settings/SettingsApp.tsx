@@ -1,17 +1,27 @@
 import { type FormEvent, useEffect, useState } from 'react';
+import { formatFingerprint } from '../../shared/fingerprint';
 import type { TestConnectionResult } from '../../shared/ipc-contract';
 import {
   type SettingsErrors,
-  type SettingsField,
   type SettingsInput,
   type SettingsView,
+  type SourceKind,
   validateSettings,
 } from '../../shared/settings';
 import { bandwidthClient } from '../client/bandwidth-client';
+import { Field } from './Field';
+import { SourceFields } from './SourceFields';
 import './settings.css';
 
-type Draft = {
+export type Draft = {
+  source: SourceKind;
   apiUrl: string;
+  controllerUrl: string;
+  unifiUser: string;
+  unifiPassword: string;
+  apiKey: string;
+  site: string;
+  fingerprint: string;
   intervalSeconds: string;
   host: string;
   port: string;
@@ -24,7 +34,14 @@ type Draft = {
 
 function draftOf(view: SettingsView): Draft {
   return {
+    source: view.source,
     apiUrl: view.apiUrl,
+    controllerUrl: view.unifi.controllerUrl,
+    unifiUser: view.unifi.username,
+    unifiPassword: '',
+    apiKey: '',
+    site: view.unifi.site,
+    fingerprint: view.unifi.fingerprint === '' ? '' : formatFingerprint(view.unifi.fingerprint),
     intervalSeconds: String(view.intervalSeconds),
     host: view.database.host,
     port: String(view.database.port),
@@ -36,9 +53,21 @@ function draftOf(view: SettingsView): Draft {
   };
 }
 
-function inputOf(draft: Draft, passwordSet: boolean): SettingsInput {
+function inputOf(draft: Draft, view: SettingsView): SettingsInput {
+  const passwordSet = view.database.passwordSet;
+  // An empty secret box keeps what is stored; there is no way to read it back.
+  const keep = (typed: string, stored: boolean) => (typed === '' && stored ? null : typed);
   return {
+    source: draft.source,
     apiUrl: draft.apiUrl,
+    unifi: {
+      controllerUrl: draft.controllerUrl,
+      username: draft.unifiUser,
+      password: keep(draft.unifiPassword, view.unifi.passwordSet),
+      apiKey: keep(draft.apiKey, view.unifi.apiKeySet),
+      site: draft.site,
+      fingerprint: draft.fingerprint,
+    },
     intervalSeconds: Number(draft.intervalSeconds),
     database: {
       host: draft.host,
@@ -51,40 +80,6 @@ function inputOf(draft: Draft, passwordSet: boolean): SettingsInput {
     notifications: draft.notifications,
     launchAtLogin: draft.launchAtLogin,
   };
-}
-
-type FieldProps = {
-  id: SettingsField;
-  label: string;
-  hint?: string;
-  errors: SettingsErrors;
-  children: (props: {
-    id: string;
-    'aria-invalid': boolean;
-    'aria-describedby': string;
-  }) => React.ReactNode;
-};
-
-function Field({ id, label, hint, errors, children }: FieldProps) {
-  const error = errors[id];
-  const domId = `field-${id.replace('.', '-')}`;
-  return (
-    <div className={`settings-field${error === undefined ? '' : ' settings-field--invalid'}`}>
-      <label htmlFor={domId}>{label}</label>
-      {children({
-        id: domId,
-        'aria-invalid': error !== undefined,
-        'aria-describedby': `${domId}-message`,
-      })}
-      <span
-        id={`${domId}-message`}
-        className="settings-field__message"
-        role={error === undefined ? undefined : 'alert'}
-      >
-        {error ?? hint ?? ''}
-      </span>
-    </div>
-  );
 }
 
 export function SettingsApp() {
@@ -114,7 +109,7 @@ export function SettingsApp() {
     );
   }
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
-  const input = () => inputOf(draft, view.database.passwordSet);
+  const input = () => inputOf(draft, view);
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -160,21 +155,7 @@ export function SettingsApp() {
       <form onSubmit={save} noValidate>
         <fieldset disabled={readOnly}>
           <legend>Device source</legend>
-          <Field
-            id="apiUrl"
-            label="UniFi API server"
-            hint="For example http://127.0.0.1:5001"
-            errors={errors}
-          >
-            {(props) => (
-              <input
-                {...props}
-                type="url"
-                value={draft.apiUrl}
-                onChange={(e) => set({ apiUrl: e.target.value })}
-              />
-            )}
-          </Field>
+          <SourceFields draft={draft} view={view} errors={errors} set={set} />
           <Field id="intervalSeconds" label="Poll every (seconds)" errors={errors}>
             {(props) => (
               <input

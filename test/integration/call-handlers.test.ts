@@ -11,9 +11,14 @@ import {
 } from '../../electron/core/call-handlers';
 import { FileSettingsStore, type SecretBox } from '../../electron/core/settings-store';
 import type { CallHandlers, Events, RebootEvent } from '../../shared/ipc-contract';
-import type { Settings } from '../../shared/settings';
+import { DEFAULT_UNIFI, type Settings } from '../../shared/settings';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import {
+  opensslUnavailable,
+  selfSignedCertificate,
+  startFakeController,
+} from '../support/unifi-controller';
 
 /** A keychain stand-in that really transforms the text, so a clear-text leak would show. */
 const reversingBox: SecretBox = {
@@ -50,6 +55,8 @@ afterEach(async () => {
 
 function settingsFor(overrides: Partial<Settings> = {}): Settings {
   return {
+    source: 'seed',
+    unifi: { ...DEFAULT_UNIFI },
     apiUrl: server.url,
     intervalSeconds: 1,
     database: { ...db.settings },
@@ -209,6 +216,67 @@ describe('call handlers on the real core and MariaDB', () => {
       ok: false,
       errors: { intervalSeconds: 'Enter a number of seconds from 1 to 86400 (one day)' },
     });
+  });
+
+  it('seals the controller password and API key, keeps them when a page sends none, and polls the controller', async () => {
+    const { handlers, store } = harness();
+    const unifi = {
+      ...DEFAULT_UNIFI,
+      controllerUrl: 'https://192.168.1.1',
+      username: 'admin',
+      password: 'ctrl-pass-9',
+      apiKey: 'ctrl-key-9',
+    };
+    const saved = await handlers.saveSettings({ ...settingsFor(), source: 'unifi', unifi });
+    expect(saved.ok).toBe(true);
+    const file = readFileSync(join(dir, 'settings.json'), 'utf8');
+    expect(file).not.toMatch(/ctrl-pass-9|ctrl-key-9/);
+    expect(await handlers.getSettings()).toMatchObject({
+      source: 'unifi',
+      unifi: { username: 'admin', passwordSet: true, apiKeySet: true },
+    });
+    // A page sends null for secrets it does not change: the stored ones stay.
+    await handlers.saveSettings({
+      ...settingsFor(),
+      source: 'unifi',
+      unifi: { ...unifi, site: 'branch', password: null, apiKey: null },
+    });
+    const { settings } = await store.load();
+    expect(settings.unifi).toMatchObject({
+      site: 'branch',
+      password: 'ctrl-pass-9',
+      apiKey: 'ctrl-key-9',
+    });
+  });
+
+  it('shows the certificate a controller presents and whether it is trusted', async (ctx) => {
+    const missing = opensslUnavailable();
+    if (missing !== null) ctx.skip(`HTTPS tests need a certificate: ${missing}`);
+    const certificate = selfSignedCertificate();
+    const controller = await startFakeController({
+      flavour: 'unifi-os',
+      certificate,
+      username: 'a',
+      password: 'b',
+      devices: () => [],
+    });
+    try {
+      const { handlers } = harness();
+      expect(await handlers.checkCertificate(controller.url)).toEqual({
+        ok: true,
+        fingerprint: certificate.fingerprint,
+        trusted: false,
+      });
+      expect(controller.requests).toEqual([]);
+      expect(await handlers.checkCertificate('http://192.168.1.1')).toMatchObject({ ok: false });
+      const closed = await handlers.checkCertificate('https://127.0.0.1:1');
+      expect(closed).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/Cannot reach 127\.0\.0\.1:1 \(ECONNREFUSED\)/),
+      });
+    } finally {
+      await controller.close();
+    }
   });
 
   it('tests a database connection and reports success or the exact error', async () => {

@@ -2,12 +2,16 @@ import { describe, expect, it } from 'vitest';
 import {
   applySettingsInput,
   DEFAULT_SETTINGS,
+  DEFAULT_UNIFI,
+  type Settings,
   toSettingsView,
   validateSettings,
 } from '../../shared/settings';
 
-const valid = () => ({
+const valid = (): Settings => ({
+  source: 'seed',
   apiUrl: 'http://10.0.0.5:5001',
+  unifi: { ...DEFAULT_UNIFI },
   intervalSeconds: 30,
   database: {
     host: 'db.lan',
@@ -58,12 +62,55 @@ describe('validateSettings', () => {
   it('keeps the stored password when a page sends none, and never shows it', () => {
     const stored = valid();
     const merged = applySettingsInput(
-      { ...stored, database: { ...stored.database, password: null } },
+      {
+        ...stored,
+        database: { ...stored.database, password: null },
+        unifi: { ...stored.unifi, password: null, apiKey: null },
+      },
       stored,
     );
     expect(merged.database.password).toBe('s3cret');
     const view = toSettingsView(merged, false, false);
     expect(JSON.stringify(view)).not.toContain('s3cret');
     expect(view.database.passwordSet).toBe(true);
+  });
+
+  it('reads a file saved before sources existed as the seed API', () => {
+    const { source: _source, unifi: _unifi, ...old } = valid();
+    const result = validateSettings(old);
+    expect(result.ok && result.value.source).toBe('seed');
+  });
+
+  it('asks for what a UniFi controller needs, and normalises a pasted fingerprint', () => {
+    const unifi = { ...valid(), source: 'unifi' };
+    const missing = validateSettings(unifi);
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) {
+      expect(Object.keys(missing.errors).sort()).toEqual(['unifi.controllerUrl', 'unifi.username']);
+    }
+    const fingerprint = `${'ab:'.repeat(31)}ab`;
+    const good = validateSettings({
+      ...unifi,
+      unifi: {
+        ...DEFAULT_UNIFI,
+        controllerUrl: 'https://192.168.1.1',
+        username: 'admin',
+        password: null,
+        fingerprint,
+      },
+    });
+    expect(good.ok && good.value.unifi.fingerprint).toBe('AB'.repeat(32));
+    const bad = validateSettings({ ...unifi, unifi: { ...DEFAULT_UNIFI, fingerprint: 'abc' } });
+    expect(!bad.ok && bad.errors['unifi.fingerprint']).toMatch(/64 hexadecimal digits/);
+  });
+
+  it('never shows the controller password or API key to a page', () => {
+    const stored = {
+      ...valid(),
+      unifi: { ...DEFAULT_UNIFI, password: 'pw-xyz', apiKey: 'key-xyz' },
+    };
+    const view = toSettingsView(stored, false, false);
+    expect(JSON.stringify(view)).not.toMatch(/pw-xyz|key-xyz/);
+    expect(view.unifi).toMatchObject({ passwordSet: true, apiKeySet: true });
   });
 });

@@ -2,6 +2,9 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
+import { normalizeFingerprint } from '../../../shared/fingerprint';
+
+export { formatFingerprint, normalizeFingerprint } from '../../../shared/fingerprint';
 
 export interface HttpResponse {
   status: number;
@@ -19,17 +22,6 @@ export interface RequestOptions {
    * checked before a byte of the request is sent. Null: normal verification against the CAs.
    */
   fingerprint: string | null;
-}
-
-/** `AB:CD:…` or `abcd…` → `ABCD…`; null when it is not 64 hex digits. */
-export function normalizeFingerprint(text: string): string | null {
-  const hex = text.replace(/[\s:]/g, '').toUpperCase();
-  return /^[0-9A-F]{64}$/.test(hex) ? hex : null;
-}
-
-/** `AB:CD:…`, the way browsers and Settings show it. */
-export function formatFingerprint(hex: string): string {
-  return hex.match(/.{2}/g)?.join(':') ?? hex;
 }
 
 /** The certificate did not verify, or did not match the pinned fingerprint. */
@@ -54,6 +46,27 @@ export async function peekFingerprint(url: URL, timeoutMs: number): Promise<stri
   } catch {
     return null;
   }
+}
+
+/**
+ * The certificate a server presents and whether the system's CAs trust it (for Settings to
+ * show the fingerprint and offer to trust it). Sends nothing but the TLS handshake.
+ */
+export async function inspectCertificate(
+  url: URL,
+  timeoutMs: number,
+): Promise<{ fingerprint: string; trusted: boolean }> {
+  try {
+    const socket = await tlsConnect(url, true, timeoutMs);
+    const fingerprint = normalizeFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
+    socket.destroy();
+    if (fingerprint !== null) return { fingerprint, trusted: true };
+  } catch (error) {
+    if (!CERTIFICATE_CODES.has((error as { code?: string }).code ?? '')) throw error;
+  }
+  const seen = await peekFingerprint(url, timeoutMs);
+  if (seen === null) throw new Error('the server presented no readable certificate');
+  return { fingerprint: seen, trusted: false };
 }
 
 function tlsConnect(url: URL, verify: boolean, timeoutMs: number): Promise<TLSSocket> {
