@@ -181,7 +181,7 @@ describe('UniFi source', () => {
 
   it('refuses a certificate that does not match the pinned fingerprint before sending credentials', async (ctx) => {
     const c = await start(ctx, 'classic');
-    const other = 'AA:'.repeat(31) + 'AA';
+    const other = `${'AA:'.repeat(31)}AA`;
     const error = await failure(source(c, { fingerprint: other }).fetchDevices());
     expect(error.kind).toBe('certificate');
     expect(error.message).toMatch(/does not match the trusted fingerprint/);

@@ -73,7 +73,7 @@ describe('readCollectorConfig', () => {
   });
 
   it('reads a UniFi controller source from flags or the environment', () => {
-    const fingerprint = 'ab:'.repeat(31) + 'ab';
+    const fingerprint = `${'ab:'.repeat(31)}ab`;
     expect(
       readCollectorConfig(
         [
