@@ -141,9 +141,10 @@ export function SettingsApp() {
       <h1>Settings</h1>
       {view.firstRun && (
         <p className="notice" data-testid="first-run">
-          Welcome. Bandwidth Tracker reads byte counters from your UniFi API server and keeps the
-          history in MySQL. Check the two addresses below, test the database connection, then save.
-          The defaults suit a UniFi API server and a MySQL server on this computer.
+          Welcome. Bandwidth Tracker reads byte counters from your UniFi controller (or the UniFi
+          API server) and keeps the history in MySQL. Choose what to poll, test the database
+          connection, then save. The defaults suit a MySQL server on this computer. No UniFi network
+          at hand? Choose the demo network.
         </p>
       )}
       {readOnly && (

@@ -1,12 +1,25 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RENDERER_DIR } from '../../electron/collector/renderer-build';
+import { BandwidthService } from '../../electron/core/bandwidth-service';
+import { createCallHandlers } from '../../electron/core/call-handlers';
+import { FileSettingsStore } from '../../electron/core/settings-store';
+import { startUiServer } from '../../electron/core/ui-server';
 import { chromiumMissing, launchChromium } from '../support/browser';
 import { type CollectorRun, startCollector } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { buildRenderer } from '../support/renderer-build';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import {
+  opensslUnavailable,
+  selfSignedCertificate,
+  startFakeController,
+  unifiSite,
+} from '../support/unifi-controller';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -306,5 +319,83 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
       body: JSON.stringify({ args: [{ range: 'forever', routerIds: [], timeZone: 'UTC' }] }),
     });
     expect(bad.status).toBe(400);
+  });
+
+  it('sets up a UniFi controller in Settings: checks and trusts its certificate, saves, then polls it', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const noCertificate = opensslUnavailable();
+    if (noCertificate !== null) return ctx.skip(`HTTPS tests need a certificate: ${noCertificate}`);
+    const certificate = selfSignedCertificate();
+    const controller = await startFakeController({
+      flavour: 'unifi-os',
+      certificate,
+      username: 'admin',
+      password: 'ui-secret-7',
+      devices: () => unifiSite(0),
+    });
+    // The tray app's wiring, without Electron: a writable settings file and the HTTP transport.
+    const dir = mkdtempSync(join(tmpdir(), 'bt-settings-'));
+    const reversing = {
+      isAvailable: () => true,
+      encrypt: (plain: string) => [...plain].reverse().join(''),
+      decrypt: (sealed: string) => [...sealed].reverse().join(''),
+    };
+    const store = new FileSettingsStore(join(dir, 'settings.json'), reversing);
+    // A database of its own: the collector above holds the writer lock on the shared one.
+    const own = await createTestDatabase();
+    const service = new BandwidthService({
+      settings: { apiUrl: server.url, intervalMs: 300, timeoutMs: 2_000, mysql: own.settings },
+      log: () => {},
+    });
+    const ui = await startUiServer({
+      handlers: createCallHandlers(service, store, { openWindow: () => {} }),
+      subscribe: (event, listener) => service.on(event, listener),
+      staticDir: RENDERER_DIR,
+      port: 0,
+    });
+    const page = await browser.newPage({ viewport: { width: 520, height: 900 } });
+    try {
+      await page.goto(`${ui.url}/settings.html`);
+      await page.getByLabel(/^UniFi controller/).check();
+      await page.getByLabel('Controller address').fill(controller.url);
+      await page.getByLabel('User name').fill('admin');
+      await page.getByLabel('Password', { exact: true }).first().fill('ui-secret-7');
+      // Never the default database: the test writes only to its own.
+      await page.getByLabel('Database', { exact: true }).fill(own.settings.database);
+      await page.getByRole('button', { name: 'Check certificate' }).click();
+      const check = page.getByTestId('certificate-check');
+      await expect.poll(() => check.textContent()).toContain(certificate.fingerprint);
+      expect(await check.textContent()).toContain('does not trust it');
+      await page.getByRole('button', { name: 'Trust this certificate' }).click();
+      expect(await page.getByLabel('Trusted certificate (SHA-256)').inputValue()).toBe(
+        certificate.fingerprint,
+      );
+      await page.screenshot({ path: `${SCREENSHOTS}/settings-unifi.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => page.getByText('Saved. Polling restarted').count()).toBe(1);
+
+      const file = readFileSync(join(dir, 'settings.json'), 'utf8');
+      expect(file).not.toContain('ui-secret-7');
+      expect(JSON.parse(file)).toMatchObject({
+        source: 'unifi',
+        unifi: { username: 'admin', fingerprint: certificate.fingerprint.replaceAll(':', '') },
+      });
+      // Saving restarted polling on the controller, through the pinned certificate.
+      await expect.poll(() => controller.logins, { timeout: 10_000 }).toBe(1);
+      await expect
+        .poll(
+          async () =>
+            (await own.rows('SELECT id FROM routers WHERE name = ?', ['Dream Machine'])).length,
+          { timeout: 10_000 },
+        )
+        .toBe(1);
+    } finally {
+      await page.close();
+      await service.stop();
+      await ui.close();
+      await controller.close();
+      await own.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
