@@ -8,6 +8,8 @@ export interface RouterIdentity {
   ip: string | null;
   brand: string | null;
   location: string | null;
+  /** The hardware model, when the source knows it (`U6-Pro`). */
+  model?: string | null;
 }
 
 /** Cumulative byte counters as read from a device; they restart from zero when it reboots. */
@@ -30,6 +32,8 @@ export interface DeviceReading {
   identity: RouterIdentity;
   counters: CounterReading | null;
   throughput: LegacyThroughput;
+  /** Live rates the source measured itself (UniFi's `rx_bytes-r`), used by the live view. */
+  rates?: { rxBytesPerSecond: number; txBytesPerSecond: number } | null;
 }
 
 /** Why a reset was detected: counters went down, uptime went down, or uptime is shorter than the gap. */

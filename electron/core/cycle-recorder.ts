@@ -33,6 +33,8 @@ export interface TrackedDevice {
   delta: CounterDelta;
   /** The reading the delta was measured from; null on the very first sight. */
   previous: PreviousReading | null;
+  /** Live rates the source measured itself, when it does. */
+  rates?: DeviceReading['rates'];
 }
 
 export interface RecordedCycle {
@@ -169,7 +171,14 @@ export class CycleRecorder {
           continue;
         }
         const delta = this.tracker.computeDelta(routerId, counters, at);
-        tracked.push({ routerId, identity: device.identity, counters, delta, previous });
+        tracked.push({
+          routerId,
+          identity: device.identity,
+          counters,
+          delta,
+          previous,
+          rates: device.rates,
+        });
         // First tracked: lifetime totals start at the counters (never below what is stored).
         const stored = storedTotals.get(routerId);
         const first = delta.kind === 'baseline';
@@ -229,7 +238,8 @@ function sameIdentity(a: RouterIdentity | undefined, b: RouterIdentity): boolean
     a.name === b.name &&
     a.ip === b.ip &&
     a.brand === b.brand &&
-    a.location === b.location
+    a.location === b.location &&
+    (a.model ?? null) === (b.model ?? null)
   );
 }
 

@@ -34,6 +34,7 @@ type EncodedDevice = [
   down: number | null,
   up: number | null,
   latency: number | null,
+  model?: string | null,
 ];
 
 function encode(cycle: PendingCycle): string {
@@ -49,6 +50,7 @@ function encode(cycle: PendingCycle): string {
     t.downloadMbps,
     t.uploadMbps,
     t.latencyMs,
+    i.model ?? null,
   ]);
   return JSON.stringify({ id: cycle.id, at: cycle.at.toISOString(), devices });
 }
@@ -58,12 +60,14 @@ function decode(line: string): PendingCycle {
   return {
     id: raw.id,
     at: new Date(raw.at),
-    devices: raw.devices.map(([mac, name, ip, brand, location, rx, tx, uptime, down, up, lat]) => ({
-      identity: { mac, name, ip, brand, location },
-      counters:
-        rx === null || tx === null ? null : { rxBytes: BigInt(rx), txBytes: BigInt(tx), uptime },
-      throughput: { downloadMbps: down, uploadMbps: up, latencyMs: lat },
-    })),
+    devices: raw.devices.map(
+      ([mac, name, ip, brand, location, rx, tx, uptime, down, up, lat, model]) => ({
+        identity: { mac, name, ip, brand, location, model: model ?? null },
+        counters:
+          rx === null || tx === null ? null : { rxBytes: BigInt(rx), txBytes: BigInt(tx), uptime },
+        throughput: { downloadMbps: down, uploadMbps: up, latencyMs: lat },
+      }),
+    ),
   };
 }
 

@@ -100,8 +100,20 @@ export class LiveState {
       router.lifetimeRx += delta.kind === 'baseline' ? 0n : delta.rxDiff;
       router.lifetimeTx += delta.kind === 'baseline' ? 0n : delta.txDiff;
       const elapsed = previous === null ? 0 : cycle.at.getTime() - previous.at.getTime();
-      router.rxMbps = delta.kind === 'delta' ? bytesToMbps(delta.rxDiff, elapsed) : 0;
-      router.txMbps = delta.kind === 'delta' ? bytesToMbps(delta.txDiff, elapsed) : 0;
+      // A source that measures rates itself (a UniFi controller) is more current than two polls.
+      const rates = device.rates ?? null;
+      router.rxMbps =
+        rates !== null
+          ? (rates.rxBytesPerSecond * 8) / 1_000_000
+          : delta.kind === 'delta'
+            ? bytesToMbps(delta.rxDiff, elapsed)
+            : 0;
+      router.txMbps =
+        rates !== null
+          ? (rates.txBytesPerSecond * 8) / 1_000_000
+          : delta.kind === 'delta'
+            ? bytesToMbps(delta.txDiff, elapsed)
+            : 0;
       router.lastSeenAt = cycle.at;
       if (delta.kind === 'reset') router.lastRebootAt = cycle.at;
       changed.push(router);

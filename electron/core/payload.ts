@@ -127,12 +127,22 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
         ip: readText(raw.ip),
         brand: readText(raw.brand),
         location: readText(raw.location),
+        model: readText(raw.model),
       },
       counters,
       throughput,
+      rates: readRates(raw['rx_bytes-r'], raw['tx_bytes-r']),
     });
   });
   return { devices, problems };
+}
+
+/** Both rates or none: a live view with half a rate would mislead. */
+function readRates(rx: unknown, tx: unknown): DeviceReading['rates'] {
+  const rxRate = readOptionalNumber(rx);
+  const txRate = readOptionalNumber(tx);
+  if (rxRate === null || txRate === null || rxRate < 0 || txRate < 0) return null;
+  return { rxBytesPerSecond: rxRate, txBytesPerSecond: txRate };
 }
 
 function jsonKind(value: unknown): string {

@@ -209,7 +209,7 @@ export class Poller {
     const tracked: RecordedCycle['tracked'] = [];
     const untracked: RouterIdentity[] = [];
     for (const device of pending.devices) {
-      const { identity, counters } = device;
+      const { identity, counters, rates } = device;
       if (counters === null) {
         untracked.push(identity);
         continue;
@@ -220,7 +220,9 @@ export class Poller {
       const routerId =
         this.options.recorder.routerIdOf(identity.mac) ?? this.options.routerIdOf?.(identity.mac);
       // A router first seen during the outage gets its id, and its live row, once replayed.
-      if (routerId !== undefined) tracked.push({ routerId, identity, counters, delta, previous });
+      if (routerId !== undefined) {
+        tracked.push({ routerId, identity, counters, delta, previous, rates });
+      }
     }
     return { at: pending.at, tracked, untracked, stale: [], roundTrips: 0 };
   }

@@ -60,7 +60,7 @@ describe('collector CLI with other sources', () => {
         expect(run.stdout + run.stderr).not.toContain('hunter2');
         expect(controller.logins).toBe(1);
         const routers = await db.rows<Record<string, string>>(
-          'SELECT name, mac_address, brand, total_rx_bytes, total_tx_bytes FROM routers ORDER BY mac_address',
+          'SELECT name, mac_address, brand, model, total_rx_bytes, total_tx_bytes FROM routers ORDER BY mac_address',
         );
         // Totals: the first counters plus two polls of growth (the gateway's WAN port past 2^53).
         expect(routers).toEqual([
@@ -68,6 +68,7 @@ describe('collector CLI with other sources', () => {
             name: 'Dream Machine',
             mac_address: 'F4:E2:C6:00:00:01',
             brand: 'Ubiquiti',
+            model: 'UDMPRO',
             total_rx_bytes: String(9_007_199_254_740_993n + 2n * 2_000_000n),
             total_tx_bytes: String(50_000_000n + 2n * 500_000n),
           },
@@ -75,6 +76,7 @@ describe('collector CLI with other sources', () => {
             name: 'Core Switch',
             mac_address: 'F4:E2:C6:00:00:02',
             brand: 'Ubiquiti',
+            model: 'USW-24-PoE',
             total_rx_bytes: String(40_000_000_000n + 2n * 3_000_000n),
             total_tx_bytes: String(30_000_000_000n + 2n * 1_000_000n),
           },
@@ -82,6 +84,7 @@ describe('collector CLI with other sources', () => {
             name: 'Office AP',
             mac_address: 'F4:E2:C6:00:00:03',
             brand: 'Ubiquiti',
+            model: 'U6-Pro',
             total_rx_bytes: '2002000000',
             total_tx_bytes: '1001000000',
           },
@@ -89,6 +92,7 @@ describe('collector CLI with other sources', () => {
             name: 'U6-Lite F4:E2:C6:00:00:04',
             mac_address: 'F4:E2:C6:00:00:04',
             brand: 'Ubiquiti',
+            model: 'U6-Lite',
             total_rx_bytes: '2100',
             total_tx_bytes: '850',
           },

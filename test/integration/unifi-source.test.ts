@@ -90,6 +90,10 @@ describe('UniFi source', () => {
       brand: 'Ubiquiti',
     });
     expect(gateway?.throughput).toEqual({ downloadMbps: 940.2, uploadMbps: 410.7, latencyMs: 7 });
+    expect(gateway?.identity.model).toBe('UDMPRO');
+    // The WAN port's own live rates, not the whole device's (which include the LAN).
+    expect(gateway?.rates).toEqual({ rxBytesPerSecond: 125_000, txBytesPerSecond: 25_000 });
+    expect(byName.get('Office AP')?.rates).toBeNull();
     expect(byName.get('Core Switch')?.counters?.rxBytes).toBe(40_000_000_000n);
     expect(byName.get('Core Switch')?.counters?.uptime).toBe(500_000);
 

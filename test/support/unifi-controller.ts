@@ -235,6 +235,8 @@ export function unifiSite(step: number): unknown[] {
       wan1: {
         rx_bytes: grow(9_007_199_254_740_993n, 2_000_000n),
         tx_bytes: String(grow(50_000_000n, 500_000n)),
+        'rx_bytes-r': 125_000,
+        'tx_bytes-r': '25000',
       },
       uplink: { xput_down: 940.2, xput_up: 410.7, latency: 7 },
     },

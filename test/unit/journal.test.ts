@@ -23,6 +23,7 @@ const cycle = (n: number, devices = 2): PendingCycle => ({
       ip: null,
       brand: null,
       location: null,
+      model: i === 0 ? 'U6-Pro' : null,
     },
     counters:
       i === 1 && n === 3 ? null : { rxBytes: 2n ** 63n - BigInt(n), txBytes: BigInt(n), uptime: n },

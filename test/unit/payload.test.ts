@@ -28,9 +28,11 @@ describe('parseDevicePayload', () => {
           ip: '10.0.0.2',
           brand: 'Ubiquiti',
           location: 'Living room',
+          model: null,
         },
         counters: { rxBytes: 5_000_000_000n, txBytes: 2_000_000_000n, uptime: null },
         throughput: { downloadMbps: 120.5, uploadMbps: 30.2, latencyMs: 3 },
+        rates: null,
       },
     ]);
   });

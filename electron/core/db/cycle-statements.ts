@@ -90,8 +90,8 @@ export function storedRouterOf(row: RowDataPacket): StoredRouter {
  */
 export function insertRouterIdentities(routers: readonly RouterIdentity[]): Statement {
   return {
-    sql: 'INSERT INTO routers (mac_address, name, ip_address, brand, location) VALUES ?',
-    values: [routers.map((r) => [r.mac, r.name, r.ip, r.brand, r.location])],
+    sql: 'INSERT INTO routers (mac_address, name, ip_address, brand, location, model) VALUES ?',
+    values: [routers.map((r) => [r.mac, r.name, r.ip, r.brand, r.location, r.model ?? null])],
   };
 }
 
@@ -124,11 +124,12 @@ export function updateIdentities(
   if (changed.length === 0) return [];
   return [
     {
-      sql: `INSERT INTO routers (id, mac_address, name, ip_address, brand, location) VALUES ?
+      sql: `INSERT INTO routers (id, mac_address, name, ip_address, brand, location, model) VALUES ?
             ON DUPLICATE KEY UPDATE name = VALUES(name),
               ip_address = COALESCE(VALUES(ip_address), ip_address),
               brand = COALESCE(VALUES(brand), brand),
-              location = COALESCE(VALUES(location), location)`,
+              location = COALESCE(VALUES(location), location),
+              model = COALESCE(VALUES(model), model)`,
       values: [
         changed.map(({ routerId, identity: r }) => [
           routerId,
@@ -137,6 +138,7 @@ export function updateIdentities(
           r.ip,
           r.brand,
           r.location,
+          r.model ?? null,
         ]),
       ],
     },

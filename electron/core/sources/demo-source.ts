@@ -53,6 +53,12 @@ const DEVICES: Array<[string, DemoDevice['kind'], number]> = [
   ['Garden AP', 'ap', 150_000],
 ];
 
+const MODELS: Record<DemoDevice['kind'], string> = {
+  gateway: 'UDM-Pro',
+  switch: 'USW-24-PoE',
+  ap: 'U6-Pro',
+};
+
 /** The device that drops off the network for a while each day (a flaky outdoor link). */
 const FLAKY = 'Garden AP';
 
@@ -185,6 +191,7 @@ export function createDemoSource(options: { now?: () => Date; seed?: number } = 
           ip: d.ip,
           brand: 'Ubiquiti',
           location: 'Demo office',
+          model: MODELS[d.kind],
           rx_bytes: d.rx,
           tx_bytes: d.tx,
           uptime: Math.floor((at - d.bootAt) / 1000),

@@ -64,8 +64,12 @@ export function unifiDeviceToReading(device: Record<string, unknown>): Record<st
     mac: device.mac,
     ip: device.ip,
     brand: 'Ubiquiti',
+    model: text(device.model),
     rx_bytes: counters.rx_bytes,
     tx_bytes: counters.tx_bytes,
+    // The controller's own live rates for the same port as the counters.
+    'rx_bytes-r': counters['rx_bytes-r'],
+    'tx_bytes-r': counters['tx_bytes-r'],
     uptime: device.uptime,
     xput_down: uplink?.xput_down ?? speedTest?.xput_download,
     xput_up: uplink?.xput_up ?? speedTest?.xput_upload,

@@ -3,6 +3,7 @@ import { createBandwidthLogs } from './002-bandwidth-logs';
 import { createBandwidthSnapshots } from './003-bandwidth-snapshots';
 import { createRollupsAndBaselines } from './004-rollups-and-baselines';
 import { addSnapshotGlitches } from './005-snapshot-glitches';
+import { addRouterModels } from './006-router-models';
 import type { Migration } from './registry-types';
 
 export type { Migration } from './registry-types';
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createBandwidthSnapshots,
   createRollupsAndBaselines,
   addSnapshotGlitches,
+  addRouterModels,
 ];
