@@ -102,18 +102,9 @@ export class LiveState {
       const elapsed = previous === null ? 0 : cycle.at.getTime() - previous.at.getTime();
       // A source that measures rates itself (a UniFi controller) is more current than two polls.
       const rates = device.rates ?? null;
-      router.rxMbps =
-        rates !== null
-          ? (rates.rxBytesPerSecond * 8) / 1_000_000
-          : delta.kind === 'delta'
-            ? bytesToMbps(delta.rxDiff, elapsed)
-            : 0;
-      router.txMbps =
-        rates !== null
-          ? (rates.txBytesPerSecond * 8) / 1_000_000
-          : delta.kind === 'delta'
-            ? bytesToMbps(delta.txDiff, elapsed)
-            : 0;
+      const counted = delta.kind === 'delta';
+      router.rxMbps = liveMbps(rates?.rxBytesPerSecond, counted ? delta.rxDiff : null, elapsed);
+      router.txMbps = liveMbps(rates?.txBytesPerSecond, counted ? delta.txDiff : null, elapsed);
       router.lastSeenAt = cycle.at;
       if (delta.kind === 'reset') router.lastRebootAt = cycle.at;
       changed.push(router);
@@ -225,4 +216,14 @@ export class LiveState {
 
 function largerOf(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
+}
+
+/** The source's own rate when it has one, else the counted delta over the time between polls. */
+function liveMbps(
+  bytesPerSecond: number | undefined,
+  diff: bigint | null,
+  elapsedMs: number,
+): number {
+  if (bytesPerSecond !== undefined) return (bytesPerSecond * 8) / 1_000_000;
+  return diff === null ? 0 : bytesToMbps(diff, elapsedMs);
 }

@@ -10,6 +10,7 @@ import {
 } from '../../shared/settings';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { Field } from './Field';
+import { SecretField } from './SecretField';
 import { SourceFields } from './SourceFields';
 import './settings.css';
 
@@ -200,26 +201,14 @@ export function SettingsApp() {
               />
             )}
           </Field>
-          <Field
+          <SecretField
             id="database.password"
             label="Password"
-            hint={
-              view.database.passwordSet
-                ? 'A password is stored (encrypted). Leave empty to keep it.'
-                : 'Stored encrypted by your system keychain.'
-            }
+            stored={view.database.passwordSet}
+            value={draft.password}
+            onChange={(password) => set({ password })}
             errors={errors}
-          >
-            {(props) => (
-              <input
-                {...props}
-                type="password"
-                autoComplete="current-password"
-                value={draft.password}
-                onChange={(e) => set({ password: e.target.value })}
-              />
-            )}
-          </Field>
+          />
           <Field
             id="database.database"
             label="Database"

@@ -3,6 +3,7 @@ import type { CertificateCheck } from '../../shared/ipc-contract';
 import type { SettingsErrors, SettingsView, SourceKind } from '../../shared/settings';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { Field } from './Field';
+import { SecretField } from './SecretField';
 import type { Draft } from './SettingsApp';
 
 const SOURCES: Array<[SourceKind, string, string]> = [
@@ -120,46 +121,23 @@ export function SourceFields({ draft, view, errors, set }: Props) {
               />
             )}
           </Field>
-          <Field
+          <SecretField
             id="unifi.password"
             label="Password"
-            hint={
-              view.unifi.passwordSet
-                ? 'A password is stored (encrypted). Leave empty to keep it.'
-                : 'Stored encrypted by your system keychain.'
-            }
+            stored={view.unifi.passwordSet}
+            value={draft.unifiPassword}
+            onChange={(unifiPassword) => set({ unifiPassword })}
             errors={errors}
-          >
-            {(props) => (
-              <input
-                {...props}
-                type="password"
-                autoComplete="current-password"
-                value={draft.unifiPassword}
-                onChange={(e) => set({ unifiPassword: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field
+          />
+          <SecretField
             id="unifi.apiKey"
             label="API key (instead of a user)"
-            hint={
-              view.unifi.apiKeySet
-                ? 'A key is stored (encrypted). Leave empty to keep it.'
-                : 'UniFi Network › Settings › Control Plane › Integrations. Stored encrypted.'
-            }
+            stored={view.unifi.apiKeySet}
+            hint="UniFi Network › Settings › Control Plane › Integrations. Stored encrypted."
+            value={draft.apiKey}
+            onChange={(apiKey) => set({ apiKey })}
             errors={errors}
-          >
-            {(props) => (
-              <input
-                {...props}
-                type="password"
-                autoComplete="off"
-                value={draft.apiKey}
-                onChange={(e) => set({ apiKey: e.target.value })}
-              />
-            )}
-          </Field>
+          />
           <Field
             id="unifi.fingerprint"
             label="Trusted certificate (SHA-256)"

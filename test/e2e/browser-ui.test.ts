@@ -14,12 +14,7 @@ import { type CollectorRun, startCollector } from '../support/collector-process'
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { buildRenderer } from '../support/renderer-build';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import {
-  opensslUnavailable,
-  selfSignedCertificate,
-  startFakeController,
-  unifiSite,
-} from '../support/unifi-controller';
+import { controllerForTest } from '../support/unifi-controller';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -323,16 +318,7 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
 
   it('sets up a UniFi controller in Settings: checks and trusts its certificate, saves, then polls it', async (ctx) => {
     if (missing !== null) return ctx.skip(missing);
-    const noCertificate = opensslUnavailable();
-    if (noCertificate !== null) return ctx.skip(`HTTPS tests need a certificate: ${noCertificate}`);
-    const certificate = selfSignedCertificate();
-    const controller = await startFakeController({
-      flavour: 'unifi-os',
-      certificate,
-      username: 'admin',
-      password: 'ui-secret-7',
-      devices: () => unifiSite(0),
-    });
+    const { controller, certificate } = await controllerForTest(ctx, { password: 'ui-secret-7' });
     // The tray app's wiring, without Electron: a writable settings file and the HTTP transport.
     const dir = mkdtempSync(join(tmpdir(), 'bt-settings-'));
     const reversing = {

@@ -3,12 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCollector } from '../support/collector-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import {
-  opensslUnavailable,
-  selfSignedCertificate,
-  startFakeController,
-  unifiSite,
-} from '../support/unifi-controller';
+import { controllerForTest } from '../support/unifi-controller';
 
 let db: TestDatabase;
 beforeEach(async () => {
@@ -23,17 +18,7 @@ describe('collector CLI with other sources', () => {
     'records a %s controller read over HTTPS with a pinned certificate',
     { timeout: 60_000 },
     async (flavour, ctx) => {
-      const missing = opensslUnavailable();
-      if (missing !== null) ctx.skip(`HTTPS tests need a certificate: ${missing}`);
-      const certificate = selfSignedCertificate();
-      let step = 0;
-      const controller = await startFakeController({
-        flavour,
-        certificate,
-        username: 'admin',
-        password: 'hunter2',
-        devices: () => unifiSite(step++),
-      });
+      const { controller, certificate } = await controllerForTest(ctx, { flavour });
       try {
         const run = await runCollector(
           [
@@ -109,16 +94,7 @@ describe('collector CLI with other sources', () => {
   );
 
   it('refuses a controller whose certificate is not pinned, and says which fingerprint to trust', async (ctx) => {
-    const missing = opensslUnavailable();
-    if (missing !== null) ctx.skip(`HTTPS tests need a certificate: ${missing}`);
-    const certificate = selfSignedCertificate();
-    const controller = await startFakeController({
-      flavour: 'unifi-os',
-      certificate,
-      username: 'admin',
-      password: 'hunter2',
-      devices: () => unifiSite(0),
-    });
+    const { controller, certificate } = await controllerForTest(ctx);
     try {
       const run = await runCollector(
         [

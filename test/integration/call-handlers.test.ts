@@ -14,11 +14,7 @@ import type { CallHandlers, Events, RebootEvent } from '../../shared/ipc-contrac
 import { DEFAULT_UNIFI, type Settings } from '../../shared/settings';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import {
-  opensslUnavailable,
-  selfSignedCertificate,
-  startFakeController,
-} from '../support/unifi-controller';
+import { controllerForTest } from '../support/unifi-controller';
 
 /** A keychain stand-in that really transforms the text, so a clear-text leak would show. */
 const reversingBox: SecretBox = {
@@ -250,16 +246,7 @@ describe('call handlers on the real core and MariaDB', () => {
   });
 
   it('shows the certificate a controller presents and whether it is trusted', async (ctx) => {
-    const missing = opensslUnavailable();
-    if (missing !== null) ctx.skip(`HTTPS tests need a certificate: ${missing}`);
-    const certificate = selfSignedCertificate();
-    const controller = await startFakeController({
-      flavour: 'unifi-os',
-      certificate,
-      username: 'a',
-      password: 'b',
-      devices: () => [],
-    });
+    const { controller, certificate } = await controllerForTest(ctx);
     try {
       const { handlers } = harness();
       expect(await handlers.checkCertificate(controller.url)).toEqual({

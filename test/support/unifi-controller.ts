@@ -275,3 +275,26 @@ export function unifiSite(step: number): unknown[] {
     },
   ];
 }
+
+/**
+ * A fake controller with a certificate made for this test, or a skip that says why there can
+ * be none. The site grows by one step per read unless `devices` says otherwise.
+ */
+export async function controllerForTest(
+  ctx: { skip: (note: string) => void },
+  options: Partial<Omit<FakeControllerOptions, 'certificate'>> = {},
+): Promise<{ controller: FakeController; certificate: TestCertificate }> {
+  const missing = opensslUnavailable();
+  if (missing !== null) ctx.skip(`HTTPS tests need a certificate: ${missing}`);
+  const certificate = selfSignedCertificate();
+  let step = 0;
+  const controller = await startFakeController({
+    flavour: 'unifi-os',
+    username: 'admin',
+    password: 'hunter2',
+    devices: () => unifiSite(step++),
+    ...options,
+    certificate,
+  });
+  return { controller, certificate };
+}
