@@ -1,10 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CycleRecorder } from '../../electron/core/cycle-recorder';
 import { describeMysqlError } from '../../electron/core/db/connection';
 import { migrate } from '../../electron/core/db/migrate';
+import { CycleJournal } from '../../electron/core/journal';
 import { Poller } from '../../electron/core/poller';
 import { createSeedApiSource } from '../../electron/core/sources/seed-api-source';
-import { designPayload } from '../support/design-timeline';
+import { designPayload, LIVING_ROOM } from '../support/design-timeline';
 import {
   type DeviceResponse,
   type DeviceServer,
@@ -130,5 +134,61 @@ describe('Poller against a real HTTP device API and MariaDB', () => {
       rxDiff: 3_000_000n,
       txDiff: 1_500_000n,
     });
+  });
+
+  it('keeps cycles in the journal while the database fails, shows them live, and writes them in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bt-poller-journal-'));
+    const journal = new CycleJournal({ path: join(dir, 'journal.jsonl'), log: () => {} });
+    const journaling = new Poller({
+      source: createSeedApiSource({ apiUrl: server.url, timeoutMs: 300 }),
+      recorder: new CycleRecorder(db.pool),
+      journal,
+      intervalMs: 1000,
+      describeDatabaseError: (error) => describeMysqlError(error, db.settings),
+      log: (line) => lines.push(line),
+    });
+    try {
+      expect((await journaling.pollOnce()).kind).toBe('recorded');
+      await db.pool.query('RENAME TABLE bandwidth_snapshots TO snapshots_away');
+      // +1 MB, +2 MB, then a reboot, all while the database refuses the cycles.
+      const live: string[] = [];
+      for (const waiting of [1, 2, 3]) {
+        const outcome = await journaling.pollOnce();
+        if (outcome.kind !== 'journaled')
+          throw new Error(`expected journaled, got ${outcome.kind}`);
+        expect(outcome.waiting).toBe(waiting);
+        expect(outcome.error).not.toBeNull();
+        const living = outcome.cycle.tracked.find((t) => t.identity.mac === LIVING_ROOM.mac);
+        live.push(`${living?.delta.kind} ${living?.delta.rxDiff}`);
+      }
+      expect(live).toEqual(['delta 1000000', 'delta 2000000', 'reset 0']);
+      await db.pool.query('RENAME TABLE snapshots_away TO bandwidth_snapshots');
+      const back = await journaling.pollOnce();
+      expect(back).toMatchObject({ kind: 'journaled', waiting: 0, error: null });
+      expect(lines.join('\n')).toMatch(
+        /↩️ Replayed 4 waiting cycle\(s\) from the journal; 0 still waiting/,
+      );
+
+      // Written in poll order: the traffic before the reboot is counted too.
+      const rows = await db.rows<{ rx: string; reset: number }>(
+        `SELECT s.rx_bytes_diff AS rx, s.is_reset AS reset FROM bandwidth_snapshots s
+           JOIN routers r ON r.id = s.router_id WHERE r.mac_address = ? ORDER BY s.timestamp, s.id`,
+        [LIVING_ROOM.mac],
+      );
+      expect(rows.map((r) => `${r.rx}${r.reset ? ' reset' : ''}`)).toEqual([
+        '0',
+        '1000000',
+        '2000000',
+        '0 reset',
+        '500000',
+      ]);
+      const [router] = await db.rows<{ total: string }>(
+        'SELECT total_rx_bytes AS total FROM routers WHERE mac_address = ?',
+        [LIVING_ROOM.mac],
+      );
+      expect(router?.total).toBe(String(4_999_000_000n + 3_500_000n));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
