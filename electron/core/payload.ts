@@ -59,6 +59,15 @@ function readUptime(raw: unknown): number | null {
   return value !== null && value >= 0 ? Math.floor(value) : null;
 }
 
+/** The `routers` columns' widths: a longer value would make MySQL refuse the whole cycle. */
+const COLUMN_WIDTHS = { name: 255, ip: 45, brand: 100, location: 255, model: 100 };
+
+/** Cuts text to a column's width in characters (code points, as MySQL counts them). */
+function clip<T extends string | null>(text: T, width: number): T {
+  if (text === null || text.length <= width) return text;
+  return Array.from(text).slice(0, width).join('') as T;
+}
+
 function readText(raw: unknown): string | null {
   if (typeof raw === 'string') return raw.trim() === '' ? null : raw;
   if (typeof raw === 'number' || typeof raw === 'bigint') return String(raw);
@@ -123,11 +132,11 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
     devices.push({
       identity: {
         mac,
-        name: readText(raw.name) ?? mac,
-        ip: readText(raw.ip),
-        brand: readText(raw.brand),
-        location: readText(raw.location),
-        model: readText(raw.model),
+        name: clip(readText(raw.name) ?? mac, COLUMN_WIDTHS.name),
+        ip: clip(readText(raw.ip), COLUMN_WIDTHS.ip),
+        brand: clip(readText(raw.brand), COLUMN_WIDTHS.brand),
+        location: clip(readText(raw.location), COLUMN_WIDTHS.location),
+        model: clip(readText(raw.model), COLUMN_WIDTHS.model),
       },
       counters,
       throughput,

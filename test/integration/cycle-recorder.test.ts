@@ -286,3 +286,30 @@ describe('router ids', () => {
     expect(ids.map((r) => r.id)).toEqual([1, 2, 3]);
   });
 });
+
+describe('CycleRecorder with oversized text', () => {
+  it('clips names and addresses to their columns instead of losing the cycle', async () => {
+    const db = await createTestDatabase();
+    try {
+      await migrate(db.pool);
+      const long = '🛰️'.repeat(300);
+      const { devices } = parseDevicePayload([
+        {
+          name: long,
+          mac: 'AA:00:00:00:00:09',
+          ip: 'x'.repeat(80),
+          location: long,
+          rx_bytes: 5,
+          tx_bytes: 6,
+        },
+      ]);
+      await new CycleRecorder(db.pool).record(devices, new Date('2026-03-01T10:00:00Z'));
+      const [row] = await db.rows<{ n: number; ip: number }>(
+        'SELECT CHAR_LENGTH(name) AS n, CHAR_LENGTH(ip_address) AS ip FROM routers',
+      );
+      expect(row).toEqual({ n: 255, ip: 45 });
+    } finally {
+      await db.drop();
+    }
+  });
+});
