@@ -28,3 +28,17 @@ export interface DeviceSource {
   /** Resolves with the validated devices or rejects with a SourceError. */
   fetchDevices(): Promise<ParsedPayload>;
 }
+
+/** A request given up on by its own timeout (AbortSignal.timeout or ours). */
+export function isTimeoutError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+/** `ECONNREFUSED` and the like, from an error or the cause fetch wraps it in. */
+export function networkErrorCode(error: unknown): string {
+  for (const candidate of [error, (error as { cause?: unknown } | null)?.cause]) {
+    const code = (candidate as { code?: unknown } | null | undefined)?.code;
+    if (typeof code === 'string') return code;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,7 +1,7 @@
 import { parseJsonExact } from '../exact-json';
 import { PayloadError, parseDevicePayload } from '../payload';
-import { type DeviceSource, SourceError } from './device-source';
-import { parseRetryAfter } from './retry-after';
+import { type DeviceSource, isTimeoutError, networkErrorCode, SourceError } from './device-source';
+import { rateLimitedError } from './retry-after';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:5001';
 export const DEVICES_PATH = '/api/unifi/devices';
@@ -31,13 +31,7 @@ export function createSeedApiSource(options: SeedApiOptions): DeviceSource {
         });
         if (response.status === 429) {
           await response.body?.cancel().catch(() => {});
-          const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-          const wait = retryAfterMs === null ? '' : ` for ${Math.ceil(retryAfterMs / 1000)} s`;
-          throw new SourceError(
-            `The ${description} asked us to slow down (HTTP 429): polling pauses${wait}; a longer --interval avoids this`,
-            'http-status',
-            retryAfterMs,
-          );
+          throw rateLimitedError(description, response.headers.get('retry-after'));
         }
         if (!response.ok) {
           await response.body?.cancel().catch(() => {});
@@ -50,13 +44,13 @@ export function createSeedApiSource(options: SeedApiOptions): DeviceSource {
         text = await response.text();
       } catch (error) {
         if (error instanceof SourceError) throw error;
-        if (isTimeout(error)) {
+        if (isTimeoutError(error)) {
           throw new SourceError(
             `The ${description} did not answer within ${seconds} s: check that the server is not overloaded or hung`,
             'timeout',
           );
         }
-        const code = networkCode(error);
+        const code = networkErrorCode(error);
         throw new SourceError(
           `Cannot reach the ${description} (${code}): start the UniFi API server or check --api-url`,
           'unreachable',
@@ -83,15 +77,4 @@ export function createSeedApiSource(options: SeedApiOptions): DeviceSource {
       }
     },
   };
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-}
-
-function networkCode(error: unknown): string {
-  const cause =
-    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  if (cause !== undefined && typeof cause.code === 'string') return cause.code;
-  return error instanceof Error ? error.message : String(error);
 }

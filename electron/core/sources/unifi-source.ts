@@ -1,7 +1,7 @@
 import { normalizeMac } from '../../../shared/mac';
 import { parseJsonExact } from '../exact-json';
 import { PayloadError, parseDevicePayload } from '../payload';
-import { type DeviceSource, SourceError } from './device-source';
+import { type DeviceSource, isTimeoutError, networkErrorCode, SourceError } from './device-source';
 import {
   CertificateError,
   formatFingerprint,
@@ -9,7 +9,7 @@ import {
   normalizeFingerprint,
   sendRequest,
 } from './https-client';
-import { parseRetryAfter } from './retry-after';
+import { rateLimitedError } from './retry-after';
 
 /** UniFi OS consoles (UDM, Cloud Key Gen2+, UniFi OS Server) or the classic Network controller. */
 export type UnifiFlavour = 'unifi-os' | 'classic';
@@ -137,15 +137,8 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
     return response;
   }
 
-  function rateLimited(response: HttpResponse): SourceError {
-    const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
-    const wait = retryAfterMs === null ? '' : ` for ${Math.ceil(retryAfterMs / 1000)} s`;
-    return new SourceError(
-      `The ${description} asked us to slow down (HTTP 429): polling pauses${wait}; a longer interval avoids this`,
-      'http-status',
-      retryAfterMs,
-    );
-  }
+  const rateLimited = (response: HttpResponse) =>
+    rateLimitedError(description, header(response, 'retry-after'));
 
   async function detectFlavour(): Promise<UnifiFlavour> {
     // UniFi OS serves its own page at `/`; a classic controller redirects to /manage.
@@ -278,16 +271,13 @@ function asSourceError(error: unknown, description: string, pinned: string | nul
       'certificate',
     );
   }
-  if (
-    (error as { name?: string }).name === 'TimeoutError' ||
-    (error as { name?: string }).name === 'AbortError'
-  ) {
+  if (isTimeoutError(error)) {
     return new SourceError(
       `The ${description} did not answer in time: check that it is up`,
       'timeout',
     );
   }
-  const code = (error as { code?: string }).code ?? String(error);
+  const code = networkErrorCode(error);
   return new SourceError(
     `Cannot reach the ${description} (${code}): check the controller URL and that it is up`,
     'unreachable',
