@@ -56,17 +56,17 @@ export async function inspectCertificate(
   url: URL,
   timeoutMs: number,
 ): Promise<{ fingerprint: string; trusted: boolean }> {
+  let socket: TLSSocket;
   try {
-    const socket = await tlsConnect(url, true, timeoutMs);
-    const fingerprint = normalizeFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
-    socket.destroy();
-    if (fingerprint !== null) return { fingerprint, trusted: true };
+    socket = await verifiedSocket(url, timeoutMs);
   } catch (error) {
-    if (!CERTIFICATE_CODES.has((error as { code?: string }).code ?? '')) throw error;
+    if (!(error instanceof CertificateError) || error.seenFingerprint === null) throw error;
+    return { fingerprint: error.seenFingerprint, trusted: false };
   }
-  const seen = await peekFingerprint(url, timeoutMs);
-  if (seen === null) throw new Error('the server presented no readable certificate');
-  return { fingerprint: seen, trusted: false };
+  const fingerprint = normalizeFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
+  socket.destroy();
+  if (fingerprint === null) throw new Error('the server presented no readable certificate');
+  return { fingerprint, trusted: true };
 }
 
 function tlsConnect(url: URL, verify: boolean, timeoutMs: number): Promise<TLSSocket> {
@@ -103,18 +103,21 @@ const CERTIFICATE_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** Verified against the system's CAs; an untrusted certificate becomes a CertificateError with its fingerprint. */
+async function verifiedSocket(url: URL, timeoutMs: number): Promise<TLSSocket> {
+  try {
+    return await tlsConnect(url, true, timeoutMs);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!CERTIFICATE_CODES.has(code)) throw error;
+    const seen = await peekFingerprint(url, timeoutMs);
+    throw new CertificateError(`its certificate is not trusted (${code})`, 'untrusted', seen);
+  }
+}
+
 /** A TLS connection whose certificate is verified, or pinned, before anything is sent on it. */
 async function secureSocket(url: URL, options: RequestOptions): Promise<TLSSocket> {
-  if (options.fingerprint === null) {
-    try {
-      return await tlsConnect(url, true, options.timeoutMs);
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (!CERTIFICATE_CODES.has(code)) throw error;
-      const seen = await peekFingerprint(url, options.timeoutMs);
-      throw new CertificateError(`its certificate is not trusted (${code})`, 'untrusted', seen);
-    }
-  }
+  if (options.fingerprint === null) return verifiedSocket(url, options.timeoutMs);
   const socket = await tlsConnect(url, false, options.timeoutMs);
   const seen = normalizeFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
   if (seen !== options.fingerprint) {
