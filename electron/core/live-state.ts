@@ -24,7 +24,7 @@ interface RouterFigures
  */
 export class LiveState {
   private readonly routers = new Map<number, RouterFigures>();
-  /** Rebuilt when routers come or go (its size then differs). */
+  /** The same routers by MAC; kept in step with `routers` wherever one is added. */
   private readonly idsByMac = new Map<string, number>();
   private todayKey = '';
   private lastCycleAt: Date | null = null;
@@ -55,8 +55,10 @@ export class LiveState {
       [todayStart],
     );
     this.routers.clear();
+    this.idsByMac.clear();
     this.todayKey = this.dayKey(now);
     for (const row of rows) {
+      this.idsByMac.set(String(row.mac_address), Number(row.id));
       this.routers.set(Number(row.id), {
         id: Number(row.id),
         mac: String(row.mac_address),
@@ -110,7 +112,8 @@ export class LiveState {
       changed.push(router);
     }
     for (const identity of cycle.untracked) {
-      const existing = [...this.routers.values()].find((r) => r.mac === identity.mac);
+      const id = this.idsByMac.get(identity.mac);
+      const existing = id === undefined ? undefined : this.routers.get(id);
       if (existing !== undefined) changed.push(existing);
     }
     return changed.map((router) => this.view(router, cycle.at));
@@ -118,10 +121,6 @@ export class LiveState {
 
   /** The id of a router known to the database, by MAC. */
   routerIdOf(mac: string): number | undefined {
-    if (this.idsByMac.size !== this.routers.size) {
-      this.idsByMac.clear();
-      for (const router of this.routers.values()) this.idsByMac.set(router.mac, router.id);
-    }
     return this.idsByMac.get(mac);
   }
 
@@ -168,6 +167,7 @@ export class LiveState {
         lastRebootAt: null,
       };
       this.routers.set(id, router);
+      this.idsByMac.set(router.mac, id);
     }
     router.name = identity.name;
     router.ip = identity.ip ?? router.ip;
