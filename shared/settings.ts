@@ -204,7 +204,7 @@ function validateUnifi(
     errors['unifi.controllerUrl'] =
       'Enter the controller address, for example https://192.168.1.1 (a UniFi OS console) or https://controller:8443';
   }
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(value.site)) {
+  if (!isUnifiSiteName(value.site)) {
     errors['unifi.site'] =
       'Enter the site’s short name from its URL (…/site/NAME/…), usually default';
   }
@@ -212,6 +212,11 @@ function validateUnifi(
     errors['unifi.username'] = 'Enter a local account’s user name and password, or an API key';
   }
   return value;
+}
+
+/** A site's short name as it appears in the controller's URLs (`default`, `branch_2`). */
+export function isUnifiSiteName(text: string): boolean {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(text);
 }
 
 function isHttpUrl(text: string): boolean {

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isUnifiSiteName } from '../../shared/settings';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../core/db/retention';
 import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db/settings';
 import { DEFAULT_JOURNAL_LIMIT } from '../core/journal';
@@ -196,7 +197,7 @@ function readSource(pick: Pick, apiUrl: string): SourceSettings {
     );
   }
   const site = pick('site', 'BT_SITE');
-  if (site !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(site.value)) {
+  if (site !== undefined && !isUnifiSiteName(site.value)) {
     throw new ConfigError(
       `${site.from} "${site.value}" is not a site's short name, such as default`,
     );
