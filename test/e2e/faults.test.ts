@@ -13,6 +13,7 @@ import {
 } from '../support/device-server';
 import { PrivateMariaDb, privateMariaDbUnavailable } from '../support/private-mariadb';
 import { ScriptedNetwork } from '../support/scripted-network';
+import { until } from '../support/until';
 
 const unavailable = privateMariaDbUnavailable();
 let server: PrivateMariaDb | null = null;
@@ -36,15 +37,6 @@ function privateServer(ctx: { skip: (note: string) => void }): PrivateMariaDb {
   }
   if (!server.running) throw new Error('the private MariaDB was left stopped by an earlier test');
   return server;
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Runs a query on the private server; null while it is down. */

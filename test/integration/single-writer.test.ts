@@ -4,6 +4,7 @@ import type { AppState } from '../../shared/ipc-contract';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { ScriptedNetwork } from '../support/scripted-network';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
 
 let db: TestDatabase;
 let devices: DeviceServer;
@@ -32,14 +33,6 @@ function copy(log: string[]) {
     return done;
   };
   return { service, states, stop: end };
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('several copies on one database', () => {
