@@ -55,7 +55,7 @@ export class WriterLock {
       this.role = await this.decide();
     } catch (caught) {
       error = caught;
-      await this.drop();
+      this.drop();
       this.role = before === 'reader' ? 'reader' : 'writer-offline';
     }
     this.firstCheck = false;
@@ -66,7 +66,7 @@ export class WriterLock {
     if (this.connection === null) {
       const connection = await this.connect();
       // A broken connection must not stay around as the "lock holder".
-      connection.on('error', () => void this.drop());
+      connection.on('error', () => this.drop());
       this.connection = connection;
     }
     if (this.role === 'writer') {
@@ -99,7 +99,7 @@ export class WriterLock {
     return Number(got?.got) === 1 ? 'writer' : 'reader';
   }
 
-  private async drop(): Promise<void> {
+  private drop(): void {
     const connection = this.connection;
     this.connection = null;
     connection?.destroy();

@@ -118,6 +118,8 @@ export function createDemoSource(options: { now?: () => Date; seed?: number } = 
     };
   });
   let lastPoll = start;
+  /** Traffic since each device was last listed: counted or discarded when it is listed again. */
+  const pending = new Map<string, { rx: bigint; tx: bigint }>();
 
   /** Moves one device from `from` to `to`, rebooting it on the way now and then. */
   function advance(device: DemoDevice, from: number, to: number): void {
@@ -146,13 +148,11 @@ export function createDemoSource(options: { now?: () => Date; seed?: number } = 
 
   function addTraffic(device: DemoDevice, rx: bigint, tx: bigint): void {
     if (device.lastListedAt === null) return;
-    // Pending: counted or discarded when the device is next listed.
     pending.set(device.mac, {
       rx: (pending.get(device.mac)?.rx ?? 0n) + rx,
       tx: (pending.get(device.mac)?.tx ?? 0n) + tx,
     });
   }
-  const pending = new Map<string, { rx: bigint; tx: bigint }>();
 
   /** Offline between 02:00 and 03:00 UTC. */
   function isOffline(ms: number): boolean {
