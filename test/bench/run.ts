@@ -1,8 +1,9 @@
-// npm run bench: measures the poll cycle, the naive per-device path of the original design,
-// history queries over a generated year, and the collector's memory. Prints one JSON line per
+// npm run bench: measures the poll cycle function, the real collector process end to end (with a
+// floor measured in the same run), the naive per-device path of the original design,
+// history queries over a generated year, and the collector process memory. Prints one JSON line per
 // figure, then a table. Runs against the local MariaDB in throwaway databases.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import type { HistoryRequest } from '../../shared/ipc-contract';
 
 const SERVER = parseMysqlUrl(process.env.BT_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
 const quick = process.argv.includes('--quick');
-/** `--only cycle,history,memory` runs a subset. */
+/** `--only=cycle,history,process` runs a subset. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -281,74 +282,136 @@ function rssMb(pid: number): number {
   return round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024, 1);
 }
 
-/** The real collector process polling 10,000 devices as fast as it can. */
-async function benchMemory(devices: number, checkpoints: number[]): Promise<void> {
-  await withDatabase('memory', async (_pool, settings) => {
-    let cycle = 0;
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(payloadText(devices, cycle));
-      cycle += 1;
+/** Builds the bundle `npm run collector` runs and returns the Node flags of that script. */
+function buildCollector(): string[] {
+  const built = spawnSync(process.execPath, [
+    'node_modules/tsx/dist/cli.mjs',
+    'electron/tools/build-collector.ts',
+  ]);
+  if (built.status !== 0) throw new Error(`building the collector failed: ${built.stderr}`);
+  const script = JSON.parse(readFileSync('package.json', 'utf8')).scripts.collector as string;
+  return (
+    /node (.*?) ?dist-electron\/collector\.mjs/.exec(script)?.[1]?.split(' ').filter(Boolean) ?? []
+  );
+}
+
+/** A device API on loopback serving a fresh payload per request; `onRequest` sees each one. */
+async function startDeviceApi(
+  devices: number,
+  onRequest: (index: number) => void,
+): Promise<{ url: string; close: () => void }> {
+  let served = 0;
+  const server = createServer((_req, res) => {
+    onRequest(served);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(payloadText(devices, served));
+    served += 1;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => server.close(),
+  };
+}
+
+/**
+ * The floor a cycle cannot go below on this machine, measured in the same run: fetch the same
+ * answer over loopback, JSON.parse it, and write its rows with one multi-row insert.
+ */
+async function benchFloor(devices: number, samples: number): Promise<number> {
+  return withDatabase(`floor${devices}`, async (pool) => {
+    const api = await startDeviceApi(devices, () => {});
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < samples + 2; i += 1) {
+        const started = performance.now();
+        const text = await (await fetch(`${api.url}/api/unifi/devices`)).text();
+        const items = JSON.parse(text) as Array<{ rx_bytes: number; tx_bytes: number }>;
+        const rows = items.map((d, index) => [index + 1, d.rx_bytes, d.tx_bytes, 0, 0, 0]);
+        await pool.query(
+          'INSERT INTO bandwidth_snapshots (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, timestamp) VALUES ?',
+          [rows.map((row) => [...row, new Date()])],
+        );
+        if (i >= 2) times.push(performance.now() - started);
+      }
+    } finally {
+      api.close();
+    }
+    const median = percentile(times, 50);
+    report({ figure: 'floor', devices, median_ms: round(median), what: 'fetch+parse+1 insert' });
+    return median;
+  });
+}
+
+/**
+ * The real collector process as users run it (`npm run collector`: the bundle, its Node flags,
+ * a console line per device, written here to a file), polling back to back. A cycle's time is
+ * measured from outside: the time between two requests to the device API, so fetch, parse,
+ * tracking, console and the database write are all in it.
+ */
+async function benchProcess(
+  devices: number,
+  cycles: number,
+  checkpoints: number[],
+): Promise<{ median: number; p95: number }> {
+  return withDatabase(`process${devices}`, async (_pool, settings) => {
+    const flags = buildCollector();
+    const arrivals: number[] = [];
+    let pid: number | undefined;
+    const pending = [...checkpoints].sort((a, b) => a - b);
+    const api = await startDeviceApi(devices, (index) => {
+      arrivals.push(performance.now());
+      // Request n+1 arrives once cycle n is written: sample the memory there.
+      while (pending.length > 0 && index >= (pending[0] ?? Infinity) && pid !== undefined) {
+        const after = pending.shift() ?? 0;
+        report({ figure: 'process_rss', devices, after_cycles: after, rss_mb: rssMb(pid) });
+      }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const last = Math.max(...checkpoints);
-    // Measure the process `npm run collector` runs: the bundle on plain Node.
-    const built = spawnSync(process.execPath, [
-      'node_modules/tsx/dist/cli.mjs',
-      'electron/tools/build-collector.ts',
-    ]);
-    if (built.status !== 0) throw new Error(`building the collector failed: ${built.stderr}`);
-    // The same Node flags as the npm script (memory over speed for a long-running process).
-    const script = JSON.parse(readFileSync('package.json', 'utf8')).scripts.collector as string;
-    const flags =
-      /node (.*?) ?dist-electron\/collector\.mjs/.exec(script)?.[1]?.split(' ').filter(Boolean) ??
-      [];
+    const profile = process.env.BT_BENCH_PROFILE;
+    const log = join(tmpdir(), `bt-bench-log-${process.pid}.txt`);
     const child = spawn(
       process.execPath,
       [
         ...flags,
+        ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
         'dist-electron/collector.mjs',
         '--api-url',
-        url,
+        api.url,
         '--mysql-url',
         `mysql://${settings.user}@${settings.host}:${settings.port}/${settings.database}`,
         '--interval',
-        '0.01',
+        '0.001',
         '--cycles',
-        String(last),
-        '--quiet',
-        // A journal of its own (it stays empty unless a write fails).
+        String(cycles),
         '--journal',
         join(tmpdir(), `bt-bench-journal-${process.pid}.jsonl`),
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: ['ignore', openSync(log, 'w'), 'inherit'] },
     );
-    let done = 0;
-    const pending = [...checkpoints].sort((a, b) => a - b);
-    const started = performance.now();
-    child.stdout?.on('data', (chunk: Buffer) => {
-      done += (chunk.toString().match(/📈 Updated/g) ?? []).length;
-      while (pending.length > 0 && done >= (pending[0] ?? Infinity)) {
-        const at = pending.shift() ?? 0;
-        if (child.pid !== undefined) {
-          report({
-            figure: 'collector_rss',
-            devices,
-            after_cycles: at,
-            rss_mb: rssMb(child.pid),
-            seconds: round((performance.now() - started) / 1000, 1),
-          });
-        }
-      }
-    });
+    pid = child.pid;
     await new Promise((resolve) => child.on('exit', resolve));
-    server.close();
+    api.close();
+    const lines = readFileSync(log, 'utf8').split('\n').length;
+    rmSync(log, { force: true });
+    // The first two cycles insert the routers and set the baselines: warm-up, not measured.
+    const times = arrivals.slice(3).map((at, i) => at - (arrivals[i + 2] ?? at));
+    const median = percentile(times, 50);
+    const p95 = percentile(times, 95);
+    report({
+      figure: 'process_cycle',
+      devices,
+      cycles,
+      median_ms: round(median),
+      p95_ms: round(p95),
+      console_lines: lines,
+    });
+    return { median, p95 };
   });
 }
 
 async function main(): Promise<void> {
+  const cycleFunction = new Map<number, number>();
   if (wanted('cycle')) {
-    const batched = new Map<number, number>();
+    const batched = cycleFunction;
     for (const devices of [100, 1000, 10_000]) {
       batched.set(
         devices,
@@ -364,7 +427,26 @@ async function main(): Promise<void> {
     }
   }
   if (wanted('history')) await benchHistory(quick ? 3 : 90);
-  if (wanted('memory')) await benchMemory(10_000, quick ? [10, 20] : [100, 1000]);
+  if (wanted('process')) {
+    for (const devices of [1000, 10_000]) {
+      const floor = await benchFloor(devices, quick ? 5 : 20);
+      const checkpoints = devices >= 10_000 ? (quick ? [10, 20] : [100, 1000]) : [];
+      // One cycle past the last checkpoint: its request is when the checkpoint's cycle is done.
+      const cycles = Math.max(quick ? 20 : devices >= 10_000 ? 1000 : 300, ...checkpoints) + 1;
+      const { median, p95 } = await benchProcess(devices, cycles, checkpoints);
+      const fn = cycleFunction.get(devices);
+      report({
+        figure: 'process_vs',
+        devices,
+        process_median_ms: round(median),
+        floor_ratio: round(median / floor, 2),
+        p95_floor_ratio: round(p95 / floor, 2),
+        ...(fn === undefined
+          ? {}
+          : { cycle_function_ms: round(fn), process_to_function: round(median / fn, 2) }),
+      });
+    }
+  }
 
   console.log('\nfigure                 detail                               value');
   for (const f of figures) {
