@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -72,7 +72,10 @@ export async function setLaunchAtLogin(
     const path = autostartPath(host);
     if (enabled) {
       await mkdir(join(path, '..'), { recursive: true });
-      await writeFile(path, autostartEntry(command, 'Bandwidth Tracker'), { mode: 0o644 });
+      // Write then rename: the session never reads half an entry.
+      const temporary = `${path}.${process.pid}.tmp`;
+      await writeFile(temporary, autostartEntry(command, 'Bandwidth Tracker'), { mode: 0o644 });
+      await rename(temporary, path);
     } else {
       await rm(path, { force: true });
     }

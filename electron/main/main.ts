@@ -158,7 +158,9 @@ async function start(): Promise<void> {
     });
   }
   tray.update(service.getState());
-  service.start();
+  // On a first run nothing is polled (and no database created) until the user has checked the
+  // defaults and saved them: saving starts polling.
+  if (!firstRun) service.start();
   if (firstRun || loaded.notice) windows.openSettings();
   if (loaded.notice) {
     // Said once at start, over the Settings window that lets the user fix it.
