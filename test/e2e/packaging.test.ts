@@ -208,7 +208,7 @@ describe('the packaged app (electron-builder --dir, offline)', () => {
     };
     expect(pkg.devDependencies['electron-builder']).toMatch(/^\d+\.\d+\.\d+$/);
     expect(pkg.scripts.dist).toBe(
-      'npm run build && electron-builder --config electron-builder.yml',
+      'npm run typecheck && npm run build && electron-builder --config electron-builder.yml',
     );
   });
 
