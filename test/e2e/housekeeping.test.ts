@@ -4,9 +4,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/core/db/migrate';
 import { MIGRATIONS } from '../../electron/core/db/migrations';
+import { writerLockName } from '../../electron/core/db/writer-lock';
 import { startCollector } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { adminConnection, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;
 let server: DeviceServer;
@@ -41,30 +42,38 @@ async function sums(table: string, routerId: number) {
   return { rx: row?.rx ?? '0', tx: row?.tx ?? '0' };
 }
 
+/**
+ * The schema of the older dashboard (before the rollups) holding one router with ten snapshots,
+ * six of them 45 days old and four 2 days old, and legacy log rows 40, 35 and 3 days old.
+ */
+async function legacyDatabaseWithOldRows() {
+  await migrate(db.pool, () => {}, MIGRATIONS.slice(0, 3));
+  const now = Date.now();
+  const snapshots = Array.from({ length: 10 }, (_, i) => {
+    const age = i < 6 ? 45 * DAY - i * 3_600_000 : 2 * DAY - i * 3_600_000;
+    return [1, 1000 + i * 100, 500 + i * 7, 100 * (i + 1), 7 * (i + 1), 0, new Date(now - age)];
+  });
+  const rxTotal = snapshots.reduce((sum, row) => sum + Number(row[3]), 0);
+  const txTotal = snapshots.reduce((sum, row) => sum + Number(row[4]), 0);
+  await db.pool.query(
+    'INSERT INTO routers (id, name, mac_address, total_rx_bytes, total_tx_bytes) VALUES (1, ?, ?, ?, ?)',
+    ['Old AP', 'AA:00:00:00:00:01', rxTotal, txTotal],
+  );
+  await db.pool.query(
+    'INSERT INTO bandwidth_snapshots (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, timestamp) VALUES ?',
+    [snapshots],
+  );
+  await db.pool.query(
+    'INSERT INTO bandwidth_logs (router_id, download_mbps, upload_mbps, latency_ms, timestamp) VALUES ?',
+    [[40, 35, 3].map((age) => [1, 100, 20, 4, new Date(now - age * DAY)])],
+  );
+
+  return { now, rxTotal, txTotal };
+}
+
 describe('housekeeping in the collector', () => {
   it('folds pre-rollup snapshots, then prunes rows past --keep-raw-days, totals unchanged', async () => {
-    // The schema of the older dashboard (before the rollups), with 45- and 2-day-old rows.
-    await migrate(db.pool, () => {}, MIGRATIONS.slice(0, 3));
-    const now = Date.now();
-    const snapshots = Array.from({ length: 10 }, (_, i) => {
-      const age = i < 6 ? 45 * DAY - i * 3_600_000 : 2 * DAY - i * 3_600_000;
-      return [1, 1000 + i * 100, 500 + i * 7, 100 * (i + 1), 7 * (i + 1), 0, new Date(now - age)];
-    });
-    const rxTotal = snapshots.reduce((sum, row) => sum + Number(row[3]), 0);
-    const txTotal = snapshots.reduce((sum, row) => sum + Number(row[4]), 0);
-    await db.pool.query(
-      'INSERT INTO routers (id, name, mac_address, total_rx_bytes, total_tx_bytes) VALUES (1, ?, ?, ?, ?)',
-      ['Old AP', 'AA:00:00:00:00:01', rxTotal, txTotal],
-    );
-    await db.pool.query(
-      'INSERT INTO bandwidth_snapshots (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, timestamp) VALUES ?',
-      [snapshots],
-    );
-    await db.pool.query(
-      'INSERT INTO bandwidth_logs (router_id, download_mbps, upload_mbps, latency_ms, timestamp) VALUES ?',
-      [[40, 35, 3].map((age) => [1, 100, 20, 4, new Date(now - age * DAY)])],
-    );
-
+    const { now, rxTotal, txTotal } = await legacyDatabaseWithOldRows();
     const run = startCollector([
       '--api-url',
       server.url,
@@ -108,6 +117,48 @@ describe('housekeeping in the collector', () => {
       // Polling went on meanwhile.
       await run.waitFor(/^📈 Updated bandwidth tracking for 1 device\(s\)$/, 3, 10_000);
     } finally {
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    }
+  }, 60_000);
+
+  it('leaves the rows alone while another copy writes, and takes over housekeeping with the lock', async () => {
+    await legacyDatabaseWithOldRows();
+    // Another copy holds the writer lock: this collector only reads.
+    const other = await adminConnection();
+    const lock = writerLockName(db.settings.database);
+    await other.query('SELECT GET_LOCK(?, 0)', [lock]);
+    const run = startCollector([
+      '--api-url',
+      server.url,
+      '--mysql-url',
+      db.url,
+      '--interval',
+      '0.2',
+      '--keep-raw-days',
+      '30',
+      '--quiet',
+    ]);
+    try {
+      await run.waitFor(/👀 Another copy is writing to this database/, 1, 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(run.stdout).not.toMatch(/🧹|Building history rollups/u);
+      expect(await db.rows('SELECT COUNT(*) AS n FROM bandwidth_hourly')).toEqual([{ n: '0' }]);
+      expect(await db.rows('SELECT COUNT(*) AS n FROM bandwidth_snapshots')).toEqual([{ n: '10' }]);
+      expect(await db.rows('SELECT COUNT(*) AS n FROM bandwidth_logs')).toEqual([{ n: '3' }]);
+      // The other copy stops: this one becomes the writer and does the housekeeping.
+      await other.end();
+      await run.waitFor(/✍️ This copy is now the writer for this database\./, 1, 20_000);
+      await run.waitFor(
+        /^🧹 Pruned rows past their retention: 6 bandwidth_snapshots, 2 bandwidth_logs$/,
+        1,
+        20_000,
+      );
+      expect(
+        await db.rows('SELECT COUNT(*) AS n FROM bandwidth_snapshots WHERE router_id = 1'),
+      ).toEqual([{ n: '4' }]);
+    } finally {
+      await other.end().catch(() => {});
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
     }

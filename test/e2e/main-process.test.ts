@@ -8,6 +8,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -16,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writerLockName } from '../../electron/core/db/writer-lock';
 import {
   CALL_NAMES,
@@ -52,8 +53,16 @@ beforeEach(async () => {
   xdgConfig = mkdtempSync(join(tmpdir(), 'bt-main-xdg-'));
 });
 afterEach(async () => {
-  for (const run of runs.splice(0)) run.kill();
+  for (const run of runs.splice(0)) {
+    run.kill();
+    await run.exited;
+  }
   await db.drop();
+  rmSync(profile, { recursive: true, force: true });
+  rmSync(xdgConfig, { recursive: true, force: true });
+});
+afterAll(() => {
+  if (bundleDir !== undefined) rmSync(bundleDir, { recursive: true, force: true });
 });
 
 function launch(env: Record<string, string> = {}): MainRun {
