@@ -9,10 +9,14 @@ import {
   eventChannel,
   subscriberName,
 } from '../shared/ipc-contract';
+import { unwrapIpcReply } from './main/ipc-reply';
 
 const api: Record<string, unknown> = {};
 for (const name of CALL_NAMES) {
-  api[name] = (...args: unknown[]) => ipcRenderer.invoke(callChannel(name), ...args);
+  // Main answers { ok, value } or { ok: false, message }: a failure becomes an Error with the
+  // message only, not Electron's "Error invoking remote method …" wrapping.
+  api[name] = async (...args: unknown[]) =>
+    unwrapIpcReply(await ipcRenderer.invoke(callChannel(name), ...args));
 }
 for (const event of EVENT_NAMES) {
   api[subscriberName(event)] = (listener: (payload: unknown) => void) => {

@@ -68,3 +68,24 @@ export function popoverPosition(
     edge,
   };
 }
+
+/**
+ * Where the popover goes when the tray icon gives no position: under X11 the cursor (it just
+ * clicked the icon) stands for it; on Wayland neither the cursor nor window positions are
+ * available to apps, so aim for the top-right corner of the primary display's work area, where
+ * most Linux desktops keep their tray (a compositor that ignores the position still shows it).
+ */
+export function popoverAnchor(
+  tray: Rect,
+  environment: { wayland: boolean; cursor: () => { x: number; y: number }; primaryWorkArea: Rect },
+): Rect {
+  if (tray.width > 0 && tray.height > 0) return tray;
+  if (!environment.wayland) return { ...environment.cursor(), width: 1, height: 1 };
+  const area = environment.primaryWorkArea;
+  return { x: area.x + area.width - 1, y: area.y, width: 1, height: 1 };
+}
+
+/** Whether this Linux session runs on Wayland (the popover cannot be placed by the app there). */
+export function isWaylandSession(env: Record<string, string | undefined>): boolean {
+  return env.XDG_SESSION_TYPE === 'wayland' || (env.WAYLAND_DISPLAY ?? '') !== '';
+}

@@ -34,3 +34,29 @@ export function trayTooltip(state: AppState): string {
         : `${label}${figures}`;
   }
 }
+
+/**
+ * The macOS menu-bar title: the rate only, short enough for a crowded menu bar. When the rate is
+ * not live (paused, down, starting) the title is empty and the icon's colour says why.
+ */
+export function trayTitle(state: AppState): string {
+  if (trayIconState(state) !== 'ok') return '';
+  return `↓ ${formatMbps(state.totals.rxMbps)} ↑ ${formatMbps(state.totals.txMbps)}`;
+}
+
+/** Steps of the level bar drawn into the tray icon (so the icon changes only when the bar does). */
+export const TRAY_LEVEL_STEPS = 8;
+/** The rate that fills the bar: a 1 Gbps uplink. */
+const FULL_SCALE_MBPS = 1000;
+
+/**
+ * How full the tray icon's level bar is, 0 to TRAY_LEVEL_STEPS, for the total live rate on a
+ * log scale (1 Mbps already shows, 1 Gbps fills it). Empty when the rate is not live.
+ */
+export function trayLevel(state: AppState): number {
+  if (trayIconState(state) !== 'ok') return 0;
+  const mbps = Math.max(0, state.totals.rxMbps + state.totals.txMbps);
+  if (mbps <= 0) return 0;
+  const fraction = Math.log10(1 + mbps) / Math.log10(1 + FULL_SCALE_MBPS);
+  return Math.max(1, Math.min(TRAY_LEVEL_STEPS, Math.round(fraction * TRAY_LEVEL_STEPS)));
+}

@@ -37,6 +37,9 @@ export interface ServiceSettings {
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/** How often housekeeping checks whether this copy became the writer. */
+const HOUSEKEEPING_CHECK_MS = 5_000;
+const HOUSEKEEPING_RETRY_MS = 60_000;
 
 /** Where announced reboots are remembered, so a restart does not announce them again. */
 export interface AnnouncedRebootsStore {
@@ -166,6 +169,17 @@ export class BandwidthService {
       this.options.singleWriter === false
         ? undefined
         : new WriterLock(settings.mysql, { hasPendingCycles: () => (journal?.length ?? 0) > 0 });
+    // Retention and the rollup backfill run beside the polls, on the copy that writes only,
+    // and end with them (also after `cycles` polls, when the signal never aborts).
+    const housekeepingStop = new AbortController();
+    const stopHousekeeping = () => housekeepingStop.abort();
+    options.signal.addEventListener('abort', stopHousekeeping, { once: true });
+    const housekeeping = this.housekeeping(
+      pool,
+      settings,
+      housekeepingStop.signal,
+      () => lock === undefined || lock.current === 'writer',
+    );
     try {
       await this.live.load(pool, this.now());
       this.setStatus('database', OK);
@@ -197,35 +211,58 @@ export class BandwidthService {
       });
     } finally {
       this.pool = null;
+      stopHousekeeping();
+      options.signal.removeEventListener('abort', stopHousekeeping);
+      await housekeeping;
       await lock?.release();
       await pool.end().catch(() => {});
     }
   }
 
-  /** The one-time rollup backfill, then pruning by the retention policy every hour, off the poll path. */
+  /**
+   * The one-time rollup backfill, then pruning by the retention policy every hour, off the poll
+   * path. Waits until this copy holds the writer lock: a reader must not delete what the writer
+   * keeps. Backfill runs before pruning, so no old snapshot is deleted before it is folded.
+   */
   private async housekeeping(
     pool: Pool,
     settings: ServiceSettings,
     signal: AbortSignal,
+    isWriter: () => boolean,
   ): Promise<void> {
-    try {
-      await backfillRollups(pool, this.log, signal);
-      while (!signal.aborted) {
+    let backfilled = false;
+    while (!signal.aborted) {
+      if (!isWriter()) {
+        await abortableSleep(Math.min(settings.intervalMs, HOUSEKEEPING_CHECK_MS), signal);
+        continue;
+      }
+      let pause = PRUNE_EVERY_MS;
+      try {
+        if (!backfilled) {
+          await backfillRollups(pool, this.log, signal);
+          // Pruning before the fold is complete would delete snapshots not yet counted.
+          if (signal.aborted) return;
+          backfilled = true;
+        }
         const deleted = await pruneOldRows(
           pool,
           settings.retention ?? DEFAULT_RETENTION,
           this.now(),
           { signal },
         );
-        const total = Object.values(deleted).reduce((a, b) => a + b, 0);
-        if (total > 0)
-          this.log(`🧹 Pruned ${total.toLocaleString('en-US')} row(s) past their retention`);
-        await abortableSleep(PRUNE_EVERY_MS, signal);
+        const pruned = Object.entries(deleted).filter(([, count]) => count > 0);
+        if (pruned.length > 0) {
+          const parts = pruned.map(([table, count]) => `${count.toLocaleString('en-US')} ${table}`);
+          this.log(`🧹 Pruned rows past their retention: ${parts.join(', ')}`);
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        // Polling goes on regardless; housekeeping tries again shortly (the database may be down).
+        const message = error instanceof Error ? error.message : String(error);
+        this.log(`Housekeeping (retention, rollups) failed, retrying in a minute: ${message}`);
+        pause = HOUSEKEEPING_RETRY_MS;
       }
-    } catch (error) {
-      // Housekeeping retries on the next start; polling goes on regardless.
-      if (!signal.aborted)
-        this.log(`Housekeeping stopped: ${error instanceof Error ? error.message : String(error)}`);
+      await abortableSleep(pause, signal);
     }
   }
 

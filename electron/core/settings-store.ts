@@ -1,19 +1,29 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { DEFAULT_SETTINGS, type Settings, validateSettings } from '../../shared/settings';
+
+export interface LoadedSettings {
+  settings: Settings;
+  firstRun: boolean;
+  /** Something the user must hear about (a damaged file set aside, a secret to type again). */
+  notice?: string | null;
+}
 
 export interface SettingsStore {
   /** Settings given on the command line cannot be changed from a page. */
   readonly readOnly: boolean;
-  load(): Promise<{ settings: Settings; firstRun: boolean }>;
+  load(): Promise<LoadedSettings>;
   save(settings: Settings): Promise<void>;
 }
 
-/** Encrypts secrets with the operating system's keychain (Electron's safeStorage in the app). */
+/**
+ * Encrypts secrets with the operating system's keychain (Electron's safeStorage in the app).
+ * Each method may answer synchronously or with a promise (Electron 45's async safeStorage).
+ */
 export interface SecretBox {
-  isAvailable(): boolean;
-  encrypt(plain: string): string;
-  decrypt(sealed: string): string;
+  isAvailable(): boolean | Promise<boolean>;
+  encrypt(plain: string): string | Promise<string>;
+  decrypt(sealed: string): string | Promise<string>;
 }
 
 export class SecretStorageUnavailable extends Error {}
@@ -27,10 +37,32 @@ interface StoredFile extends Omit<Settings, 'database' | 'unifi'> {
   };
 }
 
+const SECRET_NAMES = {
+  database: 'MySQL password',
+  unifiPassword: 'controller password',
+  apiKey: 'controller API key',
+} as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `2026-11-27T16-30-05Z`: a time that is also a valid file name everywhere. */
+function fileStamp(now: Date): string {
+  return now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
+}
+
 /**
  * settings.json in the user-data folder. Secrets (the MySQL password, the controller's
  * password or API key) are sealed by the SecretBox and never written in clear text: without a
  * keychain they cannot be saved at all.
+ *
+ * The app must always start: a damaged file (empty, not JSON, `null`, a missing or bad section)
+ * is renamed `settings.json.bad-<time>` and the defaults load, with a notice saying so; a secret
+ * the keychain can no longer open counts as not set, with a notice asking to type it again.
  */
 export class FileSettingsStore implements SettingsStore {
   readonly readOnly = false;
@@ -40,29 +72,42 @@ export class FileSettingsStore implements SettingsStore {
     private readonly box: SecretBox,
     /** What a first run starts from (`npm run demo` starts on the demo network). */
     private readonly defaults: Settings = DEFAULT_SETTINGS,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async load(): Promise<{ settings: Settings; firstRun: boolean }> {
+  async load(): Promise<LoadedSettings> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        return { settings: this.defaults, firstRun: true };
-      }
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { settings: this.defaults, firstRun: true, notice: null };
+      throw new Error(
+        `Cannot read the settings file ${this.path} (${code ?? String(error)}): check that this user may read it, or move it away to start from the defaults`,
+      );
     }
-    const stored = JSON.parse(text) as StoredFile;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return this.setAside(text.trim() === '' ? 'it is empty' : 'it is not valid JSON');
+    }
+    if (!isRecord(parsed)) return this.setAside('it holds no settings');
+    if (!isRecord(parsed.database)) return this.setAside('it has no database section');
+    if (parsed.unifi !== undefined && !isRecord(parsed.unifi))
+      return this.setAside('its controller section is not readable');
+    const stored = parsed as unknown as StoredFile;
     const { sealedPassword, ...database } = stored.database;
     const {
       sealedPassword: sealedUnifiPassword,
       sealedApiKey,
       ...unifi
     } = stored.unifi ?? { ...DEFAULT_SETTINGS.unifi, sealedPassword: null, sealedApiKey: null };
+    const lost: string[] = [];
     const secrets = {
-      database: this.open(sealedPassword),
-      unifiPassword: this.open(sealedUnifiPassword),
-      apiKey: this.open(sealedApiKey),
+      database: await this.open(sealedPassword, SECRET_NAMES.database, lost),
+      unifiPassword: await this.open(sealedUnifiPassword, SECRET_NAMES.unifiPassword, lost),
+      apiKey: await this.open(sealedApiKey, SECRET_NAMES.apiKey, lost),
     };
     const candidate = {
       ...stored,
@@ -70,8 +115,10 @@ export class FileSettingsStore implements SettingsStore {
       unifi: { ...unifi, password: secrets.unifiPassword, apiKey: secrets.apiKey },
     };
     const checked = validateSettings(candidate);
-    // A hand-edited file with a bad field falls back to the defaults for the whole file.
-    if (!checked.ok) return { settings: this.defaults, firstRun: true };
+    if (!checked.ok) {
+      const fields = Object.keys(checked.errors).join(', ');
+      return this.setAside(`these settings are not valid: ${fields}`);
+    }
     return {
       settings: {
         ...checked.value,
@@ -79,6 +126,10 @@ export class FileSettingsStore implements SettingsStore {
         unifi: { ...checked.value.unifi, password: secrets.unifiPassword, apiKey: secrets.apiKey },
       },
       firstRun: false,
+      notice:
+        lost.length === 0
+          ? null
+          : `The saved ${lost.join(' and ')} could not be decrypted: the system keyring was reset, or the settings come from another user or computer. Type ${lost.length === 1 ? 'it' : 'them'} again in Settings and save.`,
     };
   }
 
@@ -86,7 +137,7 @@ export class FileSettingsStore implements SettingsStore {
     const { password, ...database } = settings.database;
     const { password: unifiPassword, apiKey, ...unifi } = settings.unifi;
     const anySecret = [password, unifiPassword, apiKey].some((secret) => secret !== '');
-    if (anySecret && !this.box.isAvailable()) {
+    if (anySecret && !(await this.box.isAvailable())) {
       throw new SecretStorageUnavailable(
         'This system offers no secure storage for passwords (on Linux, install and unlock a keyring such as GNOME Keyring or KWallet), so nothing was saved. Leave the password and API key fields empty, or set up a keyring and try again.',
       );
@@ -94,11 +145,11 @@ export class FileSettingsStore implements SettingsStore {
     const file: StoredFile = {
       version: 1,
       ...settings,
-      database: { ...database, sealedPassword: this.seal(password) },
+      database: { ...database, sealedPassword: await this.seal(password) },
       unifi: {
         ...unifi,
-        sealedPassword: this.seal(unifiPassword),
-        sealedApiKey: this.seal(apiKey),
+        sealedPassword: await this.seal(unifiPassword),
+        sealedApiKey: await this.seal(apiKey),
       },
     };
     await mkdir(dirname(this.path), { recursive: true });
@@ -108,14 +159,39 @@ export class FileSettingsStore implements SettingsStore {
     await rename(temporary, this.path);
   }
 
-  private seal(secret: string): string | null {
-    return secret === '' ? null : this.box.encrypt(secret);
+  /** Keeps a damaged file for the user to look at, and starts from the defaults. */
+  private async setAside(reason: string): Promise<LoadedSettings> {
+    const kept = `${this.path}.bad-${fileStamp(this.now())}`;
+    try {
+      await rename(this.path, kept);
+    } catch (error) {
+      // Another load (a page asking for the settings) already moved it.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    return {
+      settings: this.defaults,
+      firstRun: true,
+      notice: `The settings file could not be used (${reason}). It was kept as ${basename(kept)} and Bandwidth Tracker started with the default settings: check them in Settings and save.`,
+    };
   }
 
-  private open(sealed: string | null | undefined): string {
-    return sealed !== null && sealed !== undefined && sealed !== '' && this.box.isAvailable()
-      ? this.box.decrypt(sealed)
-      : '';
+  private async seal(secret: string): Promise<string | null> {
+    return secret === '' ? null : await this.box.encrypt(secret);
+  }
+
+  /** The secret, or '' (not set) when the keychain cannot open it; `lost` collects which. */
+  private async open(sealed: unknown, name: string, lost: string[]): Promise<string> {
+    if (typeof sealed !== 'string' || sealed === '') return '';
+    try {
+      if (!(await this.box.isAvailable())) {
+        lost.push(name);
+        return '';
+      }
+      return await this.box.decrypt(sealed);
+    } catch {
+      lost.push(name);
+      return '';
+    }
   }
 }
 
@@ -125,8 +201,8 @@ export class FixedSettingsStore implements SettingsStore {
 
   constructor(private readonly settings: Settings) {}
 
-  async load() {
-    return { settings: this.settings, firstRun: false };
+  async load(): Promise<LoadedSettings> {
+    return { settings: this.settings, firstRun: false, notice: null };
   }
 
   async save(): Promise<void> {

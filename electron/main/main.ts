@@ -1,7 +1,7 @@
 // The tray app's main process: a thin shell that wires the core to Tray, BrowserWindow,
 // Notification and ipcMain. Every decision lives in the core or in shared/.
 import { join } from 'node:path';
-import { app, ipcMain } from 'electron';
+import { app, dialog, ipcMain } from 'electron';
 import { DEFAULT_SETTINGS, DEMO_SETTINGS } from '../../shared/settings';
 import { trayTooltip } from '../../shared/tray-status';
 import { announcedRebootsFile } from '../core/announced-reboots-file';
@@ -10,10 +10,14 @@ import { createCallHandlers, toServiceSettings } from '../core/call-handlers';
 import { FileSettingsStore } from '../core/settings-store';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerIpcHandlers } from './ipc-router';
-import { notifyReboots } from './reboot-notifier';
+import { type LaunchHost, setLaunchAtLogin } from './login-item';
+import { RebootNotifier } from './reboot-notifier';
 import { safeStorageBox } from './safe-storage-box';
 import { TrayController } from './tray-controller';
 import { Windows } from './windows';
+
+/** The installer's appId (electron-builder.yml): Windows ties toasts to it. */
+const APP_ID = 'io.github.bandwidth-tracker';
 
 // The bundle sits in dist-electron/; the pages in dist/renderer/.
 const APP_DIR = __dirname;
@@ -27,16 +31,35 @@ if (process.env.BT_USER_DATA_DIR) app.setPath('userData', process.env.BT_USER_DA
 // app never touches real settings or history.
 const demo = process.argv.includes('--demo');
 if (demo) app.setPath('userData', join(app.getPath('userData'), 'demo'));
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
 if (!app.requestSingleInstanceLock()) {
   // Another copy runs: it gets the 'second-instance' event and shows itself.
   app.quit();
 } else {
   registerAppScheme();
-  app.whenReady().then(start, (error: unknown) => {
-    console.error(`Bandwidth Tracker could not start: ${String(error)}`);
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => failedToStart(error));
+}
+
+/**
+ * A start that throws must not leave an invisible process holding the single-instance lock
+ * (every later launch would quit at once): say what failed, release the lock, quit.
+ */
+function failedToStart(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`Bandwidth Tracker could not start: ${message}`);
+  try {
+    dialog.showErrorBox(
+      'Bandwidth Tracker could not start',
+      `${message}\n\nFix the cause and start Bandwidth Tracker again. If it keeps failing, start it from a terminal to see the details.`,
+    );
+  } finally {
+    app.releaseSingleInstanceLock();
     app.exit(1);
-  });
+  }
 }
 
 async function start(): Promise<void> {
@@ -50,9 +73,18 @@ async function start(): Promise<void> {
   );
   const loaded = await store.load();
   const settings = loaded.settings;
-  // The demo needs nothing set up: it starts polling instead of opening Settings.
-  const firstRun = loaded.firstRun && !demo;
+  // The demo needs nothing set up: it starts polling instead of opening Settings. Cleared by
+  // the first save, so the rest of the session behaves as any later one.
+  let firstRun = loaded.firstRun && !demo;
   let notificationsOn = settings.notifications;
+  const launchHost: LaunchHost = {
+    platform: process.platform,
+    execPath: process.execPath,
+    appPath: app.getAppPath(),
+    isPackaged: app.isPackaged,
+    extraArgs: demo ? ['--demo'] : [],
+    env: process.env,
+  };
 
   const service = new BandwidthService({
     settings: toServiceSettings(settings),
@@ -68,13 +100,19 @@ async function start(): Promise<void> {
     setPaused: (paused) => service.setPaused(paused),
     quit: () => app.quit(),
   });
+  const notifier = new RebootNotifier((routerId) => windows.openHistory(routerId));
 
   const handlers = createCallHandlers(service, store, {
     openWindow: (name, options) =>
       name === 'history' ? windows.openHistory(options.routerId) : windows.openSettings(),
     settingsSaved: (saved) => {
+      firstRun = false;
       notificationsOn = saved.notifications;
-      app.setLoginItemSettings({ openAtLogin: saved.launchAtLogin });
+      setLaunchAtLogin(saved.launchAtLogin, launchHost, (item) =>
+        app.setLoginItemSettings(item),
+      ).catch((error: unknown) =>
+        log(`Could not change launch at login: ${error instanceof Error ? error.message : error}`),
+      );
     },
   });
   registerIpcHandlers(ipcMain, handlers, log);
@@ -89,10 +127,13 @@ async function start(): Promise<void> {
   });
   service.on('routerRebooted', (event) => {
     windows.broadcast('routerRebooted', event);
-    notifyReboots(event, notificationsOn, (routerId) => windows.openHistory(routerId));
+    notifier.notify(event, notificationsOn);
   });
 
-  app.on('second-instance', () => (firstRun ? windows.openSettings() : windows.openHistory()));
+  const showApp = () => (firstRun ? windows.openSettings() : windows.openHistory());
+  app.on('second-instance', showApp);
+  // macOS: opening the app again from Finder or the Dock fires 'activate', not 'second-instance'.
+  app.on('activate', showApp);
   // A tray app keeps running with every window closed.
   app.on('window-all-closed', () => {});
   let quitting = false;
@@ -117,6 +158,18 @@ async function start(): Promise<void> {
     });
   }
   tray.update(service.getState());
-  service.start();
-  if (firstRun) windows.openSettings();
+  // On a first run nothing is polled (and no database created) until the user has checked the
+  // defaults and saved them: saving starts polling.
+  if (!firstRun) service.start();
+  if (firstRun || loaded.notice) windows.openSettings();
+  if (loaded.notice) {
+    // Said once at start, over the Settings window that lets the user fix it.
+    log(`Settings: ${loaded.notice}`);
+    void dialog.showMessageBox({
+      type: 'warning',
+      title: 'Bandwidth Tracker settings',
+      message: 'Your settings need attention',
+      detail: loaded.notice,
+    });
+  }
 }

@@ -1,17 +1,21 @@
 import { safeStorage } from 'electron';
 import type { SecretBox } from '../core/settings-store';
 
-/** Secrets sealed by the OS keychain (Keychain, DPAPI, libsecret). */
+/**
+ * Secrets sealed by the OS keychain (Keychain, DPAPI, libsecret), through Electron 45's async
+ * safeStorage (the synchronous calls are deprecated). Data sealed by the old synchronous
+ * `encryptString` opens with `decryptStringAsync` too.
+ */
 export const safeStorageBox: SecretBox = {
-  isAvailable() {
+  async isAvailable() {
+    if (!(await safeStorage.isAsyncEncryptionAvailable())) return false;
     // On Linux without a keyring safeStorage falls back to a hard-coded key: not a secret.
-    if (!safeStorage.isEncryptionAvailable()) return false;
     return process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text';
   },
-  encrypt(plain) {
-    return safeStorage.encryptString(plain).toString('base64');
+  async encrypt(plain) {
+    return (await safeStorage.encryptStringAsync(plain)).toString('base64');
   },
-  decrypt(sealed) {
-    return safeStorage.decryptString(Buffer.from(sealed, 'base64'));
+  async decrypt(sealed) {
+    return (await safeStorage.decryptStringAsync(Buffer.from(sealed, 'base64'))).result;
   },
 };

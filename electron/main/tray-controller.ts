@@ -1,6 +1,13 @@
 import { Menu, nativeImage, Tray } from 'electron';
 import type { AppState } from '../../shared/ipc-contract';
-import { type TrayIconState, trayIconState, trayTooltip } from '../../shared/tray-status';
+import {
+  TRAY_LEVEL_STEPS,
+  type TrayIconState,
+  trayIconState,
+  trayLevel,
+  trayTitle,
+  trayTooltip,
+} from '../../shared/tray-status';
 import { trayIconPng } from './icon-bitmap';
 
 export interface TrayActions {
@@ -11,20 +18,24 @@ export interface TrayActions {
   quit(): void;
 }
 
-function iconFor(state: TrayIconState): Electron.NativeImage {
-  const image = nativeImage.createFromBuffer(trayIconPng(state, 16), { scaleFactor: 1 });
-  image.addRepresentation({ scaleFactor: 2, buffer: trayIconPng(state, 32) });
+function iconFor(state: TrayIconState, level: number): Electron.NativeImage {
+  const draw = (size: number) => trayIconPng(state, size, level, TRAY_LEVEL_STEPS);
+  const image = nativeImage.createFromBuffer(draw(16), { scaleFactor: 1 });
+  image.addRepresentation({ scaleFactor: 2, buffer: draw(32) });
   return image;
 }
 
-/** The tray icon: colour for the state, figures in the tooltip (title on macOS), click and menu. */
+/**
+ * The tray icon: colour for the state and a level bar for the live rate (redrawn when either
+ * changes, so every cycle can move it), figures in the tooltip, the rate as the macOS title.
+ */
 export class TrayController {
   private readonly tray: Tray;
-  private iconState: TrayIconState | null = null;
+  private iconKey = '';
   private paused = false;
 
   constructor(private readonly actions: TrayActions) {
-    this.tray = new Tray(iconFor('starting'));
+    this.tray = new Tray(iconFor('starting', 0));
     this.tray.on('click', () => this.actions.togglePopover(this.tray.getBounds()));
     this.tray.on('right-click', () => this.tray.popUpContextMenu(this.menu()));
     // Linux trays often ignore click events and only show the context menu.
@@ -33,13 +44,14 @@ export class TrayController {
 
   update(state: AppState): void {
     const icon = trayIconState(state);
-    if (icon !== this.iconState) {
-      this.tray.setImage(iconFor(icon));
-      this.iconState = icon;
+    const level = trayLevel(state);
+    const key = `${icon}:${level}`;
+    if (key !== this.iconKey) {
+      this.tray.setImage(iconFor(icon, level));
+      this.iconKey = key;
     }
-    const tooltip = trayTooltip(state);
-    this.tray.setToolTip(tooltip);
-    if (process.platform === 'darwin') this.tray.setTitle(tooltip.split(' · ')[0] ?? '');
+    this.tray.setToolTip(trayTooltip(state));
+    if (process.platform === 'darwin') this.tray.setTitle(trayTitle(state));
     if (state.paused !== this.paused) {
       this.paused = state.paused;
       if (process.platform === 'linux') this.tray.setContextMenu(this.menu());

@@ -1,12 +1,22 @@
 import { join } from 'node:path';
-import { BrowserWindow, type Rectangle, screen } from 'electron';
+import { BrowserWindow, nativeTheme, type Rectangle, screen } from 'electron';
 import type { EventName, Events } from '../../shared/ipc-contract';
 import { eventChannel } from '../../shared/ipc-contract';
-import { popoverPosition } from '../../shared/popover-position';
+import { isWaylandSession, popoverAnchor, popoverPosition } from '../../shared/popover-position';
 import { APP_ORIGIN } from '../../shared/trusted-sender';
 import { pageUrl } from './app-protocol';
 
 const POPOVER_SIZE = { width: 380, height: 520 };
+/**
+ * A tray click first blurs the open popover (which hides it), then arrives as a click: a click
+ * this soon after a blur-hide is that same click, and must leave the popover closed.
+ */
+const BLUR_CLICK_MS = 400;
+
+/** The pages' own background (renderer/common/theme.css), so no white flash before they paint. */
+function pageBackground(): string {
+  return nativeTheme.shouldUseDarkColors ? '#16191d' : '#ffffff';
+}
 
 /** Secure defaults for every window, and no way for a page to navigate or open another. */
 function secureWindow(
@@ -14,6 +24,7 @@ function secureWindow(
   preload: string,
 ): BrowserWindow {
   const window = new BrowserWindow({
+    backgroundColor: pageBackground(),
     ...options,
     webPreferences: {
       preload,
@@ -24,6 +35,8 @@ function secureWindow(
       spellcheck: false,
     },
   });
+  // No File/Edit/View menu: the pages have their own controls (copy and paste still work).
+  window.removeMenu();
   const contents = window.webContents;
   contents.on('will-navigate', (event, url) => {
     if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
@@ -40,6 +53,8 @@ function secureWindow(
 /** The popover (one, reused), the history window (one at a time) and the settings window. */
 export class Windows {
   private popover: BrowserWindow | null = null;
+  private popoverReady = false;
+  private popoverHiddenAt = Number.NEGATIVE_INFINITY;
   private history: BrowserWindow | null = null;
   private settings: BrowserWindow | null = null;
   private readonly preload: string;
@@ -61,17 +76,25 @@ export class Windows {
   togglePopover(trayBounds: Rectangle): void {
     const popover = this.ensurePopover();
     if (popover.isVisible()) {
-      popover.hide();
+      this.hidePopover();
       return;
     }
-    // Some Linux trays report empty bounds: the cursor is then the best guess of where the icon is.
-    const anchor =
-      trayBounds.width > 0 ? trayBounds : { ...screen.getCursorScreenPoint(), width: 1, height: 1 };
+    if (Date.now() - this.popoverHiddenAt < BLUR_CLICK_MS) return;
+    const anchor = popoverAnchor(trayBounds, {
+      wayland: process.platform === 'linux' && isWaylandSession(process.env),
+      cursor: () => screen.getCursorScreenPoint(),
+      primaryWorkArea: screen.getPrimaryDisplay().workArea,
+    });
     const display = screen.getDisplayMatching(anchor);
     const { x, y } = popoverPosition(anchor, POPOVER_SIZE, display.bounds, display.workArea);
     popover.setPosition(x, y, false);
-    popover.show();
-    popover.focus();
+    const show = () => {
+      popover.show();
+      popover.focus();
+    };
+    // The first time, wait for the page to paint rather than show an empty window.
+    if (this.popoverReady) show();
+    else popover.once('ready-to-show', show);
   }
 
   openHistory(routerId?: number): void {
@@ -119,6 +142,13 @@ export class Windows {
     void this.settings.loadURL(pageUrl('settings'));
   }
 
+  private hidePopover(byBlur = false): void {
+    const popover = this.popover;
+    if (popover === null || popover.isDestroyed() || !popover.isVisible()) return;
+    popover.hide();
+    if (byBlur) this.popoverHiddenAt = Date.now();
+  }
+
   private ensurePopover(): BrowserWindow {
     if (this.popover !== null && !this.popover.isDestroyed()) return this.popover;
     const popover = secureWindow(
@@ -137,7 +167,21 @@ export class Windows {
       },
       this.preload,
     );
-    popover.on('blur', () => popover.hide());
+    popover.on('blur', () => this.hidePopover(true));
+    popover.once('ready-to-show', () => {
+      this.popoverReady = true;
+    });
+    // Escape closes it, as it does a menu.
+    popover.webContents.on('before-input-event', (event, input) => {
+      if (input.type === 'keyDown' && input.key === 'Escape') {
+        event.preventDefault();
+        this.hidePopover();
+      }
+    });
+    popover.on('closed', () => {
+      this.popover = null;
+      this.popoverReady = false;
+    });
     void popover.loadURL(pageUrl('popover'));
     this.popover = popover;
     return popover;

@@ -7,6 +7,7 @@ import {
   installedElectronBinary,
   missingRuntimeMessage,
 } from './electron-runtime';
+import { readSandboxFacts, sandboxProblem } from './linux-sandbox';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -34,6 +35,13 @@ if (binary === null) {
     process.exit(1);
   }
   binary = download.binary;
+}
+
+// Ubuntu 23.10+ (AppArmor) would make Electron abort with a cryptic FATAL line: say what to do.
+const sandbox = sandboxProblem(readSandboxFacts(binary));
+if (sandbox !== null) {
+  console.error(sandbox);
+  process.exit(1);
 }
 
 run(['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);

@@ -1,6 +1,6 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { registerIpcHandlers } from '../../electron/main/ipc-router';
+import { type IpcReply, registerIpcHandlers, unwrapIpcReply } from '../../electron/main/ipc-router';
 import { CALL_NAMES, type CallHandlers, callChannel } from '../../shared/ipc-contract';
 import { APP_ORIGIN } from '../../shared/trusted-sender';
 
@@ -46,9 +46,10 @@ describe('registerIpcHandlers', () => {
 
   it('passes a call from our page with good arguments to its handler', async () => {
     const { invoke, calls, log } = setUp();
-    await expect(invoke('setPaused', `${APP_ORIGIN}/popover.html`, [true])).resolves.toBe(
-      'setPaused done',
-    );
+    await expect(invoke('setPaused', `${APP_ORIGIN}/popover.html`, [true])).resolves.toEqual({
+      ok: true,
+      value: 'setPaused done',
+    });
     expect(calls).toEqual([['setPaused', [true]]]);
     expect(log).toEqual([]);
   });
@@ -65,9 +66,37 @@ describe('registerIpcHandlers', () => {
     ['bad arguments', `${APP_ORIGIN}/popover.html`, ['true'], false, /takes true or false/],
   ])('refuses %s, logs it, and never runs the handler', async (_, url, args, subFrame, reason) => {
     const { invoke, calls, log } = setUp();
-    await expect(invoke('setPaused', url, args, subFrame)).rejects.toThrow(reason);
+    const reply = (await invoke('setPaused', url, args, subFrame)) as IpcReply;
+    expect(reply.ok).toBe(false);
+    expect(() => unwrapIpcReply(reply)).toThrow(reason);
     expect(calls).toEqual([]);
     expect(log).toHaveLength(1);
     expect(log[0]).toMatch(/^Refused IPC call setPaused/);
+  });
+
+  it('sends a handler’s error as its message alone, for the page to show', async () => {
+    const channels = new Map<string, Listener>();
+    const failing = Object.fromEntries(
+      CALL_NAMES.map((name) => [
+        name,
+        async () => {
+          throw new Error('The database is not connected yet: wait a moment and try again');
+        },
+      ]),
+    ) as unknown as CallHandlers;
+    registerIpcHandlers({ handle: (c, l) => channels.set(c, l) }, failing, () => {});
+    const mainFrame = { url: `${APP_ORIGIN}/history.html` };
+    const event = {
+      sender: { mainFrame },
+      senderFrame: mainFrame,
+    } as unknown as IpcMainInvokeEvent;
+    const reply = (await channels.get('bt:getState')?.(event)) as IpcReply;
+    expect(reply).toEqual({
+      ok: false,
+      message: 'The database is not connected yet: wait a moment and try again',
+    });
+    expect(() => unwrapIpcReply(reply)).toThrow(
+      /^The database is not connected yet: wait a moment and try again$/,
+    );
   });
 });

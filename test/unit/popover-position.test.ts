@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { popoverPosition, type Rect, taskbarEdge } from '../../shared/popover-position';
+import {
+  isWaylandSession,
+  popoverAnchor,
+  popoverPosition,
+  type Rect,
+  taskbarEdge,
+} from '../../shared/popover-position';
 
 const display: Rect = { x: 0, y: 0, width: 1920, height: 1080 };
 const size = { width: 380, height: 520 };
@@ -50,5 +56,35 @@ describe('popoverPosition', () => {
     );
     expect(taskbarEdge({ x: 5, y: 500, width: 20, height: 20 }, display, display)).toBe('left');
     expect(taskbarEdge({ x: 900, y: 2, width: 20, height: 20 }, display, display)).toBe('top');
+  });
+});
+
+describe('popoverAnchor', () => {
+  const primaryWorkArea = { x: 0, y: 27, width: 1920, height: 1053 };
+  const cursor = () => ({ x: 1500, y: 10 });
+  it('uses the tray bounds when the tray gives them', () => {
+    const tray = { x: 1800, y: 0, width: 24, height: 24 };
+    expect(popoverAnchor(tray, { wayland: true, cursor, primaryWorkArea })).toBe(tray);
+  });
+  it('falls back to the cursor on X11 and to the top-right corner on Wayland', () => {
+    const empty = { x: 0, y: 0, width: 0, height: 0 };
+    expect(popoverAnchor(empty, { wayland: false, cursor, primaryWorkArea })).toEqual({
+      x: 1500,
+      y: 10,
+      width: 1,
+      height: 1,
+    });
+    expect(
+      popoverAnchor(empty, {
+        wayland: true,
+        cursor: () => {
+          throw new Error('not on Wayland');
+        },
+        primaryWorkArea,
+      }),
+    ).toEqual({ x: 1919, y: 27, width: 1, height: 1 });
+    expect(isWaylandSession({ XDG_SESSION_TYPE: 'wayland' })).toBe(true);
+    expect(isWaylandSession({ WAYLAND_DISPLAY: 'wayland-0' })).toBe(true);
+    expect(isWaylandSession({ XDG_SESSION_TYPE: 'x11', DISPLAY: ':0' })).toBe(false);
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '../../shared/ipc-contract';
 import { type DetectedReboot, RebootLedger, rebootNotice } from '../../shared/reboot-notice';
-import { trayIconState, trayTooltip } from '../../shared/tray-status';
+import {
+  TRAY_LEVEL_STEPS,
+  trayIconState,
+  trayLevel,
+  trayTitle,
+  trayTooltip,
+} from '../../shared/tray-status';
 
 function state(overrides: Partial<AppState> = {}): AppState {
   return {
@@ -43,6 +49,24 @@ describe('tray', () => {
     expect(trayTooltip(state({ role: 'reader' }))).toBe(
       '↓ 12.4 Mbps ↑ 3.1 Mbps · today 4.21 GB · read-only: another copy records',
     );
+  });
+
+  it('titles the macOS menu bar with the rate only, never DEMO or a status text', () => {
+    expect(trayTitle(state({ sourceLabel: 'DEMO' }))).toBe('↓ 12.4 Mbps ↑ 3.1 Mbps');
+    expect(trayTitle(state({ lastPollAt: null }))).toBe('');
+    expect(trayTitle(state({ paused: true }))).toBe('');
+  });
+
+  it('turns the live rate into a level for the icon’s bar, on a log scale', () => {
+    const at = (mbps: number) =>
+      trayLevel(state({ totals: { ...state().totals, rxMbps: mbps, txMbps: 0 } }));
+    expect(at(0)).toBe(0);
+    expect(at(0.01)).toBe(1);
+    expect(at(1000)).toBe(TRAY_LEVEL_STEPS);
+    expect(at(5000)).toBe(TRAY_LEVEL_STEPS);
+    expect(at(1)).toBeLessThan(at(30));
+    expect(at(30)).toBeLessThan(at(300));
+    expect(trayLevel(state({ paused: true }))).toBe(0);
   });
 });
 

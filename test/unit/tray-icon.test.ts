@@ -15,8 +15,25 @@ describe('trayIconPng', () => {
     const raw = inflateSync(png.subarray(41, 41 + idatLength));
     const pixel = (x: number, y: number) =>
       Array.from(raw.subarray(y * 65 + 1 + x * 4, y * 65 + 5 + x * 4));
-    expect(pixel(8, 8)).toEqual([211, 47, 47, 255]);
+    expect(pixel(5, 8)).toEqual([211, 47, 47, 255]);
     expect(pixel(0, 0)[3]).toBe(0);
     expect(trayIconPng('ok', 16).equals(png)).toBe(false);
+  });
+
+  it('fills the level bar from the bottom in proportion to the level', () => {
+    const filledRows = (level: number) => {
+      const png = trayIconPng('ok', 16, level, 8);
+      const raw = inflateSync(png.subarray(41, 41 + png.readUInt32BE(33)));
+      let rows = 0;
+      for (let y = 1; y < 15; y += 1) {
+        const at = y * 65 + 1 + 13 * 4;
+        if (raw[at] === 38 && raw[at + 1] === 166 && raw[at + 3] === 255) rows += 1;
+      }
+      return rows;
+    };
+    expect(filledRows(0)).toBe(0);
+    expect(filledRows(4)).toBe(7);
+    expect(filledRows(8)).toBe(14);
+    expect(trayIconPng('ok', 16, 3).equals(trayIconPng('ok', 16, 4))).toBe(false);
   });
 });
