@@ -34,6 +34,8 @@ export interface ServiceSettings {
   timeoutMs: number;
   mysql: MysqlSettings;
   retention?: RetentionPolicy;
+  /** The most one answer of the device source may hold, as sent and decompressed (default 64 MB). */
+  maxResponseBytes?: number;
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -175,6 +177,7 @@ export class BandwidthService {
           settings.source ?? { kind: 'seed', apiUrl: settings.apiUrl },
           settings.timeoutMs,
           this.now,
+          settings.maxResponseBytes,
         );
       const poller = new Poller({
         source,

@@ -50,7 +50,19 @@ export interface PollerOptions {
   onCycle?: (outcome: CycleOutcome) => void;
 }
 
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Node fires a timer longer than this at once (after 1 ms), so longer waits go in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export async function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  let left = Number.isFinite(ms) ? Math.max(0, ms) : MAX_TIMER_MS;
+  do {
+    const step = Math.min(left, MAX_TIMER_MS);
+    await sleepOnce(step, signal);
+    left -= step;
+  } while (left > 0 && !signal.aborted);
+}
+
+function sleepOnce(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
