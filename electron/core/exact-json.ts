@@ -6,12 +6,15 @@
 const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 const LONG_INTEGER = /^-?\d{16,}$/;
 
-function hasInexactInteger(value: unknown): boolean {
-  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
-  if (Array.isArray(value)) return value.some(hasInexactInteger);
-  if (typeof value === 'object' && value !== null) {
-    for (const key in value) {
-      if (hasInexactInteger((value as Record<string, unknown>)[key])) return true;
+/** Walked with a stack of its own, not recursion: 5,000 levels of nesting must not overflow. */
+function hasInexactInteger(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'number') {
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) return true;
+    } else if (typeof value === 'object' && value !== null) {
+      for (const child of Object.values(value)) stack.push(child);
     }
   }
   return false;

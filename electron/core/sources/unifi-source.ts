@@ -1,6 +1,13 @@
 import { normalizeMac } from '../../../shared/mac';
 import { parseJsonExact } from '../exact-json';
-import { PayloadError, parseDevicePayload } from '../payload';
+import {
+  type DeviceProblem,
+  exceedsDepth,
+  MAX_DEVICE_DEPTH,
+  PayloadError,
+  parseDevicePayload,
+  tooDeepReason,
+} from '../payload';
 import { BodyTooLargeError, UnsupportedEncodingError } from './bounded-body';
 import { type DeviceSource, isTimeoutError, networkErrorCode, SourceError } from './device-source';
 import {
@@ -256,7 +263,21 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
         );
       }
       try {
-        return parseDevicePayload(data.map((entry) => unifiDeviceToReading(record(entry) ?? {})));
+        // A device nested absurdly deep is skipped alone, named, before its fields are read.
+        const tooDeep: DeviceProblem[] = [];
+        const usable = data.filter((entry, index) => {
+          if (!exceedsDepth(entry, MAX_DEVICE_DEPTH)) return true;
+          const device = record(entry);
+          tooDeep.push({
+            device: text(device?.name) ?? text(device?.mac) ?? `device #${index + 1}`,
+            reason: tooDeepReason(),
+          });
+          return false;
+        });
+        const parsed = parseDevicePayload(
+          usable.map((entry) => unifiDeviceToReading(record(entry) ?? {})),
+        );
+        return { ...parsed, problems: [...tooDeep, ...parsed.problems] };
       } catch (error) {
         if (!(error instanceof PayloadError)) throw error;
         throw new SourceError(
