@@ -113,7 +113,10 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
   const devices: DeviceReading[] = [];
   const problems: DeviceProblem[] = [];
   /** Where each MAC's reading sits in `devices`, and the label it came with. */
-  const seenMacs = new Map<string, { index: number; labels: string[]; collided: boolean }>();
+  const seenMacs = new Map<
+    string,
+    { index: number; labels: string[]; collided: boolean; problem?: DeviceProblem }
+  >();
 
   body.forEach((item: unknown, index) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
@@ -177,14 +180,22 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
     if (reasons.length > 0) {
       problems.push({ device: label, reason: `${reasons.join(', ')}; not tracked this cycle` });
     }
-    seenMacs.set(mac, { index: devices.length, labels: [label], collided: false });
+    seenMacs.set(mac, {
+      index: devices.length,
+      labels: [label],
+      collided: false,
+      problem: reasons.length > 0 ? problems.at(-1) : undefined,
+    });
     devices.push(reading);
   });
   const collisions: string[] = [];
   const collided = new Set<number>();
+  const superseded = new Set<DeviceProblem>();
   for (const [mac, seen] of seenMacs) {
     if (!seen.collided) continue;
     collided.add(seen.index);
+    // The collision line says it all: the first entry's own problem would only add noise.
+    if (seen.problem !== undefined) superseded.add(seen.problem);
     const names = seen.labels.map((name) => `"${name}"`).join(' and ');
     const sentence = `MAC ${mac} is claimed by ${seen.labels.length} different devices (${names}): neither is counted this cycle; check for a cloned or misconfigured MAC`;
     collisions.push(sentence);
@@ -195,7 +206,7 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
   }
   return {
     devices: collided.size === 0 ? devices : devices.filter((_, i) => !collided.has(i)),
-    problems,
+    problems: superseded.size === 0 ? problems : problems.filter((p) => !superseded.has(p)),
     collisions,
   };
 }
