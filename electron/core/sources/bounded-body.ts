@@ -24,7 +24,7 @@ export class BodyTooLargeError extends Error {
     readonly stage: 'as sent' | 'decompressed',
   ) {
     super(
-      `its answer is larger than the limit of ${formatLimit(limitBytes)} (${stage}), so it was not read. ` +
+      `its answer is larger than the limit of ${formatLimit(limitBytes)} (${stage}). ` +
         `If your site really is that large, raise the limit with ${RESPONSE_LIMIT_SETTING}`,
     );
   }
