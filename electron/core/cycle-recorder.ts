@@ -131,7 +131,7 @@ export class CycleRecorder {
         })
         .map((d) => d.identity);
       // The server's statement limit, read once per recorder (not counted as a cycle's round
-      // trip) and again after the server refused a packet: a cycle is sent in as many
+      // trip) and again after a failed cycle: a cycle is sent in as many
       // statements as it takes to fit, all in its one transaction.
       this.statementBudget ??= await readStatementBudget(countingSql(connection));
       const budget = this.statementBudget;
@@ -244,10 +244,9 @@ export class CycleRecorder {
     } catch (error) {
       // The rollback can fail too when the server is gone; the original error is the one to report.
       await connection.query('ROLLBACK').catch(() => {});
-      // The server's limit may have changed: read it again before the next cycle.
-      if ((error as { code?: string }).code === 'ER_NET_PACKET_TOO_LARGE') {
-        this.statementBudget = null;
-      }
+      // The server's limit may have changed (a packet it refused often shows only as a reset
+      // connection): read it again before the next cycle.
+      this.statementBudget = null;
       // poll_cycles is the only plain insert with a natural key: a duplicate means a replay.
       if (
         (error as { code?: string }).code === 'ER_DUP_ENTRY' &&
