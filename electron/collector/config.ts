@@ -241,9 +241,10 @@ function readGbps(text: string, setting: string): number {
 
 function readMegabytes(text: string, setting: string): number {
   const mb = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(mb) || mb < 0.001 || mb > 4_000) {
+  // Above ~500 MB the answer could not become one JavaScript string (V8's limit is ~536 MB).
+  if (text.trim() === '' || !Number.isFinite(mb) || mb < 0.001 || mb > 500) {
     throw new ConfigError(
-      `${setting} "${text}" is not a size in MB from 0.001 to 4000; for example ${DEFAULT_MAX_RESPONSE_MB}`,
+      `${setting} "${text}" is not a size in MB from 0.001 to 500; for example ${DEFAULT_MAX_RESPONSE_MB}`,
     );
   }
   return mb;

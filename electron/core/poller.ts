@@ -7,6 +7,7 @@ import { isUnfixableWriteError } from './dead-letter';
 import type { CycleJournal, PendingCycle } from './journal';
 import { OutageLog } from './outage';
 import { type DeviceSource, SourceError } from './sources/device-source';
+import { MAX_RETRY_AFTER_MS } from './sources/retry-after';
 import { BandwidthTracker, DEFAULT_LIMITS, type TrackerLimits } from './tracker';
 
 export type CycleOutcome =
@@ -138,6 +139,9 @@ export class Poller {
         this.log(
           `${clockStamp(at)} ❌ ${line}. Retrying with backoff, at most every ${this.intervalText()}.`,
         );
+      } else if ((sourceError.retryAfterMs ?? 0) >= MAX_RETRY_AFTER_MS) {
+        // A capped Retry-After is always said, also in the middle of an outage.
+        this.log(`${clockStamp(at)} ⏸️ ${sourceError.message}.`);
       }
       return { kind: 'source-failed', error: sourceError };
     }
@@ -267,7 +271,15 @@ export class Poller {
     } catch (asideError) {
       // Cannot set it aside either: keep it in the journal like any failed write.
       this.reportDatabaseFailure(asideError, pending.at);
-      journal.append(pending);
+      try {
+        journal.append(pending);
+      } catch (appendError) {
+        this.notRecordingFrom(
+          pending.at,
+          `neither the dead-letter file nor the journal can be written (${String(appendError)})`,
+        );
+        return { kind: 'database-failed', error };
+      }
       return {
         kind: 'journaled',
         cycle: this.displayCycle(pending),

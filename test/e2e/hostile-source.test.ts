@@ -290,12 +290,17 @@ describe('hostile device API, real collector', () => {
 
   it('a Retry-After of three years is capped at an hour, logged, and not a request burst', async (ctx) => {
     const s = await setup(ctx);
-    s.api.attack = (n) =>
-      n === 8 ? (_req, res) => res.writeHead(429, { 'retry-after': '99999999' }).end() : null;
+    // A 500 first, so the 429 comes in the middle of an outage (whose line is already out).
+    s.api.attack = (n) => {
+      if (n === 7) return (_req, res) => res.writeHead(500).end('down');
+      if (n === 8) return (_req, res) => res.writeHead(429, { 'retry-after': '99999999' }).end();
+      return null;
+    };
     let run = s.start();
     try {
+      await run.waitFor(/❌ .*answered HTTP 500/);
       await run.waitFor(
-        /❌ .*polling pauses for 3600 s \(it asked for 99,999,999 s: capped at 60 minutes\)/,
+        /⏸️ .*polling pauses for 3600 s \(it asked for 99,999,999 s: capped at 60 minutes\)/,
       );
       const after = s.api.requests;
       await new Promise((resolve) => setTimeout(resolve, 3_000));

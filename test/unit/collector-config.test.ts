@@ -43,6 +43,9 @@ describe('readCollectorConfig', () => {
     expect(() => readCollectorConfig(['--max-response-mb', 'lots'], {})).toThrow(
       /--max-response-mb "lots" is not a size in MB/,
     );
+    expect(() => readCollectorConfig(['--max-response-mb', '501'], {})).toThrow(
+      /from 0.001 to 500/,
+    );
     expect(() => readCollectorConfig([], { BT_MAX_RESPONSE_MB: '0' })).toThrow(
       /BT_MAX_RESPONSE_MB "0" is not a size in MB/,
     );
