@@ -8,16 +8,26 @@ const LONG_INTEGER = /^-?\d{16,}$/;
 
 /** Walked with a stack of its own, not recursion: 5,000 levels of nesting must not overflow. */
 function hasInexactInteger(root: unknown): boolean {
-  const stack: unknown[] = [root];
+  if (isInexact(root)) return true;
+  if (typeof root !== 'object' || root === null) return false;
+  // Only objects and arrays go on the stack; numbers are checked where they are found.
+  const stack: object[] = [root];
   while (stack.length > 0) {
-    const value = stack.pop();
-    if (typeof value === 'number') {
-      if (Number.isInteger(value) && !Number.isSafeInteger(value)) return true;
-    } else if (typeof value === 'object' && value !== null) {
-      for (const child of Object.values(value)) stack.push(child);
+    const value = stack.pop() as Record<string, unknown>;
+    for (const key in value) {
+      const child = value[key];
+      if (typeof child === 'number') {
+        if (isInexact(child)) return true;
+      } else if (typeof child === 'object' && child !== null) {
+        stack.push(child);
+      }
     }
   }
   return false;
+}
+
+function isInexact(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
 }
 
 export function parseJsonExact(text: string): unknown {

@@ -112,11 +112,12 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
   }
   const devices: DeviceReading[] = [];
   const problems: DeviceProblem[] = [];
-  /** Where each MAC's reading sits in `devices`, and the label it came with. */
-  const seenMacs = new Map<
-    string,
-    { index: number; labels: string[]; collided: boolean; problem?: DeviceProblem }
-  >();
+  // Per MAC, where its reading sits in `devices`; per reading, its label and own problem
+  // (kept lean: this runs for every device of every poll). Collisions are rare.
+  const firstIndex = new Map<string, number>();
+  const labels: string[] = [];
+  const problemOf: Array<DeviceProblem | undefined> = [];
+  const collisionsByMac = new Map<string, string[]>();
 
   body.forEach((item: unknown, index) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
@@ -146,9 +147,12 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
     const tx = readCounter(raw.tx_bytes, 'tx_bytes');
     const uptime = readUptime(raw.uptime);
     let counters: CounterReading | null = null;
-    const reasons = [rx, tx, uptime].flatMap((field) => (field.ok ? [] : [field.reason]));
+    let problem: DeviceProblem | undefined;
     if (rx.ok && tx.ok && uptime.ok) {
       counters = { rxBytes: rx.value, txBytes: tx.value, uptime: uptime.value };
+    } else {
+      const reasons = [rx, tx, uptime].flatMap((field) => (field.ok ? [] : [field.reason]));
+      problem = { device: label, reason: `${reasons.join(', ')}; not tracked this cycle` };
     }
     const throughput: LegacyThroughput = {
       downloadMbps: readOptionalNumber(raw.xput_down),
@@ -168,40 +172,37 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
       throughput,
       rates: readRates(raw['rx_bytes-r'], raw['tx_bytes-r']),
     };
-    const seen = seenMacs.get(mac);
+    const seen = firstIndex.get(mac);
     if (seen !== undefined) {
       // The same device listed twice is harmless; two devices claiming one MAC are not.
-      const first = devices[seen.index];
-      if (!seen.collided && first !== undefined && sameReading(first, reading)) return;
-      seen.collided = true;
-      seen.labels.push(label);
+      const colliding = collisionsByMac.get(mac);
+      const first = devices[seen];
+      if (colliding === undefined && first !== undefined && sameReading(first, reading)) return;
+      if (colliding === undefined) collisionsByMac.set(mac, [labels[seen] ?? mac, label]);
+      else colliding.push(label);
       return;
     }
-    if (reasons.length > 0) {
-      problems.push({ device: label, reason: `${reasons.join(', ')}; not tracked this cycle` });
-    }
-    seenMacs.set(mac, {
-      index: devices.length,
-      labels: [label],
-      collided: false,
-      problem: reasons.length > 0 ? problems.at(-1) : undefined,
-    });
+    if (problem !== undefined) problems.push(problem);
+    firstIndex.set(mac, devices.length);
+    labels.push(label);
+    problemOf.push(problem);
     devices.push(reading);
   });
   const collisions: string[] = [];
   const collided = new Set<number>();
   const superseded = new Set<DeviceProblem>();
-  for (const [mac, seen] of seenMacs) {
-    if (!seen.collided) continue;
-    collided.add(seen.index);
+  for (const [mac, names] of collisionsByMac) {
+    const index = firstIndex.get(mac) as number;
+    collided.add(index);
     // The collision line says it all: the first entry's own problem would only add noise.
-    if (seen.problem !== undefined) superseded.add(seen.problem);
-    const names = seen.labels.map((name) => `"${name}"`).join(' and ');
-    const sentence = `MAC ${mac} is claimed by ${seen.labels.length} different devices (${names}): neither is counted this cycle; check for a cloned or misconfigured MAC`;
+    const own = problemOf[index];
+    if (own !== undefined) superseded.add(own);
+    const quoted = names.map((name) => `"${name}"`).join(' and ');
+    const sentence = `MAC ${mac} is claimed by ${names.length} different devices (${quoted}): neither is counted this cycle; check for a cloned or misconfigured MAC`;
     collisions.push(sentence);
     problems.push({
       device: `MAC ${mac}`,
-      reason: `is claimed by ${names}: neither is counted this cycle; check for a cloned or misconfigured MAC`,
+      reason: `is claimed by ${quoted}: neither is counted this cycle; check for a cloned or misconfigured MAC`,
     });
   }
   return {
@@ -226,13 +227,26 @@ export function tooDeepReason(): string {
 
 /** Whether a JSON value nests deeper than `max` (walked without recursion: no stack to overflow). */
 export function exceedsDepth(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    if (typeof current !== 'object' || current === null) continue;
+  if (typeof value !== 'object' || value === null) return false;
+  // Most devices are flat: no walk, no stacks.
+  if (!Object.values(value).some((child) => typeof child === 'object' && child !== null)) {
+    return false;
+  }
+  // Parallel stacks (no tuple per node); only nested objects are pushed, so a flat device
+  // costs one pass over its keys.
+  const nodes: object[] = [value];
+  const depths: number[] = [0];
+  while (nodes.length > 0) {
+    const current = nodes.pop() as Record<string, unknown>;
+    const depth = depths.pop() as number;
     if (depth >= max) return true;
-    for (const child of Object.values(current)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    const children = Object.values(current);
+    for (let i = 0; i < children.length; i += 1) {
+      const child = children[i];
+      if (typeof child === 'object' && child !== null) {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
   return false;

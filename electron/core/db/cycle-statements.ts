@@ -7,6 +7,25 @@ import type { SqlValues } from './sql';
 /** Room for a multi-row statement's own text, when its rows are split to fit the server. */
 const STATEMENT_TEXT_BYTES = 512;
 
+/**
+ * A staged row is 14 numbers, booleans or NULLs: at most 24 characters each once written,
+ * plus separators. A bound without looking at the values keeps sizing off the cycle's cost.
+ */
+const STAGED_ROW_BYTES = 14 * 26 + 4;
+
+function fixedWidthChunks<T>(rows: T[], maxStatementBytes: number): T[][] {
+  const perChunk = Math.max(
+    1,
+    Math.floor((maxStatementBytes - STATEMENT_TEXT_BYTES) / STAGED_ROW_BYTES),
+  );
+  if (rows.length <= perChunk) return [rows];
+  const chunks: T[][] = [];
+  for (let start = 0; start < rows.length; start += perChunk) {
+    chunks.push(rows.slice(start, start + perChunk));
+  }
+  return chunks;
+}
+
 // A cycle's rows are uploaded once, into a per-connection temporary table, and every table
 // is then written from it with one set-based statement: the work per cycle is a constant
 // number of statements in one round trip, whatever the number of devices. Values always go
@@ -16,6 +35,8 @@ const STATEMENT_TEXT_BYTES = 512;
 export interface Statement {
   sql: string;
   values: SqlValues;
+  /** An upper bound of its size as sent, when known without walking the values. */
+  bytes?: number;
 }
 
 /** Joins statements into one multi-statement round trip. */
@@ -227,13 +248,11 @@ export function writeCycle(
     // Every reading of a replayed cycle may be older than the database's (nothing to stage).
     ...(staged.length === 0
       ? []
-      : (Number.isFinite(maxStatementBytes)
-          ? chunkByBytes(staged, maxStatementBytes - STATEMENT_TEXT_BYTES, rowBytes)
-          : [staged]
-        ).map((chunk) => ({
+      : fixedWidthChunks(staged, maxStatementBytes).map((chunk) => ({
           sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
               add_rx, add_tx, download_mbps, upload_mbps, latency_ms) VALUES ?`,
           values: [chunk],
+          bytes: STATEMENT_TEXT_BYTES + chunk.length * STAGED_ROW_BYTES,
         }))),
     ...identities,
     // Totals only ever grow by what the cycle counted.

@@ -37,6 +37,7 @@ function valueBytes(value: unknown): number {
 
 /** An upper bound of the statement's size as sent. */
 export function statementBytes(statement: Statement): number {
+  if (statement.bytes !== undefined) return statement.bytes;
   let total = Buffer.byteLength(statement.sql) + 2;
   for (const value of statement.values) total += valueBytes(value);
   return total;
