@@ -54,6 +54,19 @@ export interface AppState {
   role: CopyRole;
   /** Cycles kept in the local journal until the database takes them. */
   waitingCycles: number;
+  /** Whether polls reach the database: shown so the status never hides cycles that do not. */
+  recording?: RecordingStatus;
+}
+
+export interface RecordingStatus {
+  /** ISO time since which cycles are neither committed nor kept (refused, moved aside, journal full). */
+  notRecordingSince: string | null;
+  reason: string | null;
+  /** Cycles the database refused for good, moved aside (with the error) since this copy started. */
+  movedAside: number;
+  deadLetterPath: string | null;
+  /** MACs claimed by two different devices in the last poll: those devices are not counted. */
+  collisions: string[];
 }
 
 export type CopyRole = 'writer' | 'reader';

@@ -1,4 +1,5 @@
 import type { AppState } from './ipc-contract';
+import { notRecordingText } from './recording-status';
 import { formatBytes, formatMbps } from './units';
 
 export type TrayIconState = 'ok' | 'source-down' | 'database-down' | 'paused' | 'starting';
@@ -6,7 +7,7 @@ export type TrayIconState = 'ok' | 'source-down' | 'database-down' | 'paused' | 
 /** What the tray icon shows at a glance; a broken database matters more than a broken source. */
 export function trayIconState(state: AppState): TrayIconState {
   if (state.paused) return 'paused';
-  if (state.database.state === 'down') return 'database-down';
+  if (state.database.state === 'down' || notRecordingText(state) !== null) return 'database-down';
   if (state.source.state === 'down') return 'source-down';
   if (state.lastPollAt === null) return 'starting';
   return 'ok';
@@ -21,6 +22,7 @@ export function trayTooltip(state: AppState): string {
     case 'paused':
       return `${label}Polling paused · today ${formatBytes(today)}`;
     case 'database-down':
+      if (notRecordingText(state) !== null) return `${label}${notRecordingText(state)}`;
       return state.waitingCycles > 0
         ? `${label}Database unreachable, ${state.waitingCycles} cycle(s) waiting · ${figures}`
         : `${label}Database unreachable · ${figures}`;

@@ -5,6 +5,7 @@ import { isUnifiSiteName } from '../../shared/settings';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../core/db/retention';
 import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db/settings';
 import { DEFAULT_JOURNAL_LIMIT } from '../core/journal';
+import { DEFAULT_MAX_RESPONSE_MB, megabytes } from '../core/sources/bounded-body';
 import type { SourceSettings } from '../core/sources/create-source';
 import { normalizeFingerprint } from '../core/sources/https-client';
 import { DEFAULT_API_URL } from '../core/sources/seed-api-source';
@@ -29,6 +30,8 @@ export interface CollectorConfig {
   journal: { path: string; limit: number };
   /** Faster than this, a counter jump is a glitch, not traffic. */
   maxLinkGbps: number;
+  /** The most one answer of the device source may hold, in bytes (as sent and decompressed). */
+  maxResponseBytes: number;
 }
 
 /** `$XDG_STATE_HOME/bandwidth-tracker/journal.jsonl`, or under ~/.local/state. */
@@ -67,6 +70,8 @@ export const USAGE = `Usage: npm run collector -- [options]
                      default ${DEFAULT_JOURNAL_LIMIT}: 7 days of one-minute polls of 100 routers)
   --max-link-gbps N  a counter jump faster than this is a glitch, not traffic
                      (env BT_MAX_LINK_GBPS; default ${DEFAULT_MAX_LINK_GBPS})
+  --max-response-mb N  the most one answer of the device source may hold, in MB, as sent
+                     and decompressed (env BT_MAX_RESPONSE_MB; default ${DEFAULT_MAX_RESPONSE_MB})
   --quiet            print each cycle's summary and problems only, not a line per device
   --help             show this help`;
 
@@ -100,6 +105,7 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
         journal: { type: 'string' },
         'journal-limit': { type: 'string' },
         'max-link-gbps': { type: 'string' },
+        'max-response-mb': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -127,6 +133,7 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
   const journalPath = pick('journal', 'BT_JOURNAL');
   const journalLimit = pick('journal-limit', 'BT_JOURNAL_LIMIT');
   const maxLink = pick('max-link-gbps', 'BT_MAX_LINK_GBPS');
+  const maxResponse = pick('max-response-mb', 'BT_MAX_RESPONSE_MB');
   const keep = (flag: string, envName: string, fallback: number) => {
     const value = pick(flag, envName);
     return value === undefined ? fallback : readDays(value.value, value.from);
@@ -159,6 +166,11 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
     },
     maxLinkGbps:
       maxLink === undefined ? DEFAULT_MAX_LINK_GBPS : readGbps(maxLink.value, maxLink.from),
+    maxResponseBytes: megabytes(
+      maxResponse === undefined
+        ? DEFAULT_MAX_RESPONSE_MB
+        : readMegabytes(maxResponse.value, maxResponse.from),
+    ),
   };
 }
 
@@ -225,6 +237,17 @@ function readGbps(text: string, setting: string): number {
     );
   }
   return gbps;
+}
+
+function readMegabytes(text: string, setting: string): number {
+  const mb = Number(text.trim());
+  // Above ~500 MB the answer could not become one JavaScript string (V8's limit is ~536 MB).
+  if (text.trim() === '' || !Number.isFinite(mb) || mb < 0.001 || mb > 500) {
+    throw new ConfigError(
+      `${setting} "${text}" is not a size in MB from 0.001 to 500; for example ${DEFAULT_MAX_RESPONSE_MB}`,
+    );
+  }
+  return mb;
 }
 
 function readDays(text: string, setting: string): number {

@@ -44,6 +44,7 @@ async function main(): Promise<number> {
       timeoutMs: config.timeoutMs,
       mysql: config.mysql,
       retention: config.retention,
+      maxResponseBytes: config.maxResponseBytes,
     },
     log,
     quiet: config.quiet,

@@ -7,6 +7,7 @@ import type {
   Events,
   HistoryRequest,
   HistoryResult,
+  RecordingStatus,
   ServiceStatus,
   Unsubscribe,
 } from '../../shared/ipc-contract';
@@ -21,7 +22,7 @@ import { WriterLock } from './db/writer-lock';
 import { queryHistory } from './history-query';
 import { CycleJournal } from './journal';
 import { LiveState } from './live-state';
-import { abortableSleep, type CycleOutcome, Poller } from './poller';
+import { abortableSleep, type CycleOutcome, Poller, type RecordingHealth } from './poller';
 import { createSource, type SourceSettings } from './sources/create-source';
 import type { DeviceSource } from './sources/device-source';
 import type { TrackerLimits } from './tracker';
@@ -34,6 +35,8 @@ export interface ServiceSettings {
   timeoutMs: number;
   mysql: MysqlSettings;
   retention?: RetentionPolicy;
+  /** The most one answer of the device source may hold, as sent and decompressed (default 64 MB). */
+  maxResponseBytes?: number;
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -67,6 +70,13 @@ export interface ServiceOptions {
 }
 
 const STARTING: ServiceStatus = { state: 'starting', message: null };
+const NOT_STARTED_RECORDING: RecordingStatus = {
+  notRecordingSince: null,
+  reason: null,
+  movedAside: 0,
+  deadLetterPath: null,
+  collisions: [],
+};
 const OK: ServiceStatus = { state: 'ok', message: null };
 
 /**
@@ -87,6 +97,9 @@ export class BandwidthService {
   private paused = false;
   private role: CopyRole = 'writer';
   private waitingCycles = 0;
+  /** The running poller's view of whether cycles are written (see RecordingStatus). */
+  private recordingHealth: (() => RecordingHealth) | null = null;
+  private recording: RecordingStatus = NOT_STARTED_RECORDING;
   private running: { stop: AbortController; done: Promise<number> } | null = null;
 
   constructor(private readonly options: ServiceOptions) {
@@ -119,6 +132,7 @@ export class BandwidthService {
         this.options.sourceLabel ?? (this.settings.source?.kind === 'demo' ? 'DEMO' : ''),
       role: this.role,
       waitingCycles: this.waitingCycles,
+      recording: this.recording,
     };
   }
 
@@ -189,6 +203,7 @@ export class BandwidthService {
           settings.source ?? { kind: 'seed', apiUrl: settings.apiUrl },
           settings.timeoutMs,
           this.now,
+          settings.maxResponseBytes,
         );
       const poller = new Poller({
         source,
@@ -204,6 +219,7 @@ export class BandwidthService {
         now: this.now,
         onCycle: (outcome) => this.afterCycle(outcome),
       });
+      this.recordingHealth = () => poller.recordingHealth();
       return await poller.run({
         cycles: options.cycles,
         signal: options.signal,
@@ -299,7 +315,12 @@ export class BandwidthService {
 
   private afterCycle(outcome: CycleOutcome): void {
     this.setRole(outcome.kind === 'reader' ? 'reader' : 'writer');
+    this.updateRecording();
     switch (outcome.kind) {
+      case 'refused':
+        // The database answers but refused this cycle: `recording` says so (tray, popover).
+        this.setStatus('source', OK);
+        return;
       case 'reader':
         void this.followWriter();
         return;
@@ -359,6 +380,21 @@ export class BandwidthService {
         }
       }
     }
+  }
+
+  private updateRecording(): void {
+    const health = this.recordingHealth?.();
+    if (health === undefined) return;
+    const next: RecordingStatus = {
+      notRecordingSince: health.notRecordingSince?.toISOString() ?? null,
+      reason: health.reason,
+      movedAside: health.movedAside,
+      deadLetterPath: health.deadLetterPath,
+      collisions: health.collisions,
+    };
+    if (JSON.stringify(next) === JSON.stringify(this.recording)) return;
+    this.recording = next;
+    this.emit('statusChanged', this.getState());
   }
 
   private setRole(role: CopyRole): void {

@@ -18,7 +18,14 @@ import {
   updateIdentities,
   writeCycle,
 } from './db/cycle-statements';
+import { chunkByBytes, packRoundTrips, readStatementBudget, rowBytes } from './db/packet-size';
 import { countingSql, type Sql } from './db/sql';
+
+/** An upper bound of one MAC in a `WHERE mac_address IN (?)` list. */
+const MAC_BYTES = 40;
+/** Keeps a single statement a multi-statement round trip, so its rows come last. */
+const NO_OP: Statement = { sql: 'DO 0', values: [] };
+
 import {
   BandwidthTracker,
   DEFAULT_LIMITS,
@@ -77,6 +84,8 @@ export class CycleRecorder {
   private readonly writtenIdentity = new Map<number, RouterIdentity>();
   /** Baselines as written by this recorder, by router id. */
   private readonly tracker: BandwidthTracker<number>;
+  /** The most one statement may take on this server (`max_allowed_packet`), once read. */
+  private statementBudget: number | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -121,13 +130,25 @@ export class CycleRecorder {
           return id === undefined || (d.counters !== null && !this.tracker.has(id));
         })
         .map((d) => d.identity);
+      // The server's statement limit, read once per recorder (not counted as a cycle's round
+      // trip) and again after a failed cycle: a cycle is sent in as many
+      // statements as it takes to fit, all in its one transaction.
+      this.statementBudget ??= await readStatementBudget(countingSql(connection));
+      const budget = this.statementBudget;
       let begun = false;
       if (unknown.length > 0) {
-        const existing = await selectLast(
-          sql,
-          batch([BEGIN_CYCLE, selectRouters(unknown.map((r) => r.mac))]),
+        const macChunks = chunkByBytes(
+          unknown.map((r) => r.mac),
+          budget - 1_024,
+          () => MAC_BYTES,
         );
-        begun = true;
+        const existing: RowDataPacket[] = [];
+        for (const macs of macChunks) {
+          existing.push(
+            ...(await selectLast(sql, batch([begun ? NO_OP : BEGIN_CYCLE, selectRouters(macs)]))),
+          );
+          begun = true;
+        }
         const missing = new Set(unknown.map((r) => r.mac));
         const remember = (stored: StoredRouter) => {
           missing.delete(stored.mac);
@@ -139,11 +160,16 @@ export class CycleRecorder {
         existing.map(storedRouterOf).forEach(remember);
         if (missing.size > 0) {
           const fresh = unknown.filter((r) => missing.has(r.mac));
-          const inserted = await selectLast(
-            sql,
-            batch([insertRouterIdentities(fresh), selectRouters([...missing])]),
+          const chunks = chunkByBytes(fresh, (budget - 1_024) / 2, (r) =>
+            rowBytes(Object.values(r)),
           );
-          inserted.map(storedRouterOf).forEach(remember);
+          for (const chunk of chunks) {
+            const inserted = await selectLast(
+              sql,
+              batch([insertRouterIdentities(chunk), selectRouters(chunk.map((r) => r.mac))]),
+            );
+            inserted.map(storedRouterOf).forEach(remember);
+          }
         }
       }
 
@@ -203,12 +229,12 @@ export class CycleRecorder {
         });
       }
 
-      const identities = updateIdentities(changedIdentities);
-      const writes = batch([
-        ...(begun ? [] : [BEGIN_CYCLE]),
-        ...writeCycle(cycleId, rows, identities, at),
-      ]);
-      await sql.query(writes.sql, writes.values);
+      const identities = updateIdentities(changedIdentities, budget);
+      const writes = packRoundTrips(
+        [...(begun ? [] : [BEGIN_CYCLE]), ...writeCycle(cycleId, rows, identities, at, budget)],
+        budget,
+      );
+      for (const write of writes) await sql.query(write.sql, write.values);
 
       for (const [mac, id] of found) this.routerIds.set(mac, id);
       for (const { routerId, identity } of changedIdentities)
@@ -218,6 +244,9 @@ export class CycleRecorder {
     } catch (error) {
       // The rollback can fail too when the server is gone; the original error is the one to report.
       await connection.query('ROLLBACK').catch(() => {});
+      // The server's limit may have changed (a packet it refused often shows only as a reset
+      // connection): read it again before the next cycle.
+      this.statementBudget = null;
       // poll_cycles is the only plain insert with a natural key: a duplicate means a replay.
       if (
         (error as { code?: string }).code === 'ER_DUP_ENTRY' &&

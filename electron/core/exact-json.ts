@@ -6,15 +6,28 @@
 const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 const LONG_INTEGER = /^-?\d{16,}$/;
 
-function hasInexactInteger(value: unknown): boolean {
-  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
-  if (Array.isArray(value)) return value.some(hasInexactInteger);
-  if (typeof value === 'object' && value !== null) {
+/** Walked with a stack of its own, not recursion: 5,000 levels of nesting must not overflow. */
+function hasInexactInteger(root: unknown): boolean {
+  if (isInexact(root)) return true;
+  if (typeof root !== 'object' || root === null) return false;
+  // Only objects and arrays go on the stack; numbers are checked where they are found.
+  const stack: object[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop() as Record<string, unknown>;
     for (const key in value) {
-      if (hasInexactInteger((value as Record<string, unknown>)[key])) return true;
+      const child = value[key];
+      if (typeof child === 'number') {
+        if (isInexact(child)) return true;
+      } else if (typeof child === 'object' && child !== null) {
+        stack.push(child);
+      }
     }
   }
   return false;
+}
+
+function isInexact(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
 }
 
 export function parseJsonExact(text: string): unknown {

@@ -9,7 +9,10 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { normalizeMac } from '../../shared/mac';
 import type { DeviceReading } from '../../shared/types';
+import { DeadLetterFile, deadLetterPathFor } from './dead-letter';
+import { MAX_COUNTER } from './payload';
 
 /** A poll not written to the database yet: the raw readings, so a replay measures it exactly. */
 export interface PendingCycle {
@@ -71,17 +74,94 @@ function decode(line: string): PendingCycle {
   };
 }
 
-/** Devices in a line, or null when the line cannot be read back. */
-function devicesIn(line: string): number | null {
-  try {
-    return decode(line).devices.length;
-  } catch {
-    return null;
+/** Column widths of `routers`, in characters. */
+const TEXT_WIDTHS = { name: 255, ip: 45, brand: 100, location: 255, model: 100 } as const;
+const COUNTER = /^\d{1,19}$/;
+
+function textProblem(value: unknown, field: keyof typeof TEXT_WIDTHS, required: boolean) {
+  if (value === null || value === undefined) return required ? `${field} is missing` : null;
+  if (typeof value !== 'string') return `${field} is not text`;
+  return [...value].length > TEXT_WIDTHS[field] ? `${field} is too long` : null;
+}
+
+function numberProblem(value: unknown, field: string): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'number' && Number.isFinite(value) ? null : `${field} is not a number`;
+}
+
+/** Why a device of a journal line cannot be written, or null. */
+function deviceProblem(device: unknown): string | null {
+  if (!Array.isArray(device)) return 'a device is not a list';
+  const [mac, name, ip, brand, location, rx, tx, uptime, down, up, latency, model] = device;
+  if (typeof mac !== 'string' || normalizeMac(mac) !== mac) return `MAC ${JSON.stringify(mac)}`;
+  for (const [value, field] of [
+    [rx, 'rx'],
+    [tx, 'tx'],
+  ] as const) {
+    if (value === null) continue;
+    if (typeof value !== 'string' || !COUNTER.test(value) || BigInt(value) > MAX_COUNTER) {
+      return `${mac}: ${field} counter ${JSON.stringify(value)} is not a counter`;
+    }
   }
+  if ((rx === null) !== (tx === null)) return `${mac}: only one counter`;
+  if (uptime !== null && (!Number.isSafeInteger(uptime) || (uptime as number) < 0)) {
+    return `${mac}: uptime ${JSON.stringify(uptime)} is out of range`;
+  }
+  const problem =
+    textProblem(name, 'name', true) ??
+    textProblem(ip, 'ip', false) ??
+    textProblem(brand, 'brand', false) ??
+    textProblem(location, 'location', false) ??
+    textProblem(model, 'model', false) ??
+    numberProblem(down, 'xput_down') ??
+    numberProblem(up, 'xput_up') ??
+    numberProblem(latency, 'latency');
+  return problem === null ? null : `${mac}: ${problem}`;
+}
+
+/**
+ * A journal line checked before it is trusted: a damaged or tampered line (a bad date, a null
+ * MAC, a value no column holds) must not block every cycle queued behind it.
+ */
+export function checkJournalLine(
+  line: string,
+): { ok: true; devices: number } | { ok: false; reason: string; parsed: boolean } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'the line is not JSON', parsed: false };
+  }
+  const cycle = raw as { id?: unknown; at?: unknown; devices?: unknown };
+  if (typeof raw !== 'object' || raw === null) {
+    return { ok: false, reason: 'the line is not a cycle', parsed: true };
+  }
+  if (typeof cycle.id !== 'string' || cycle.id === '' || cycle.id.length > 36) {
+    return { ok: false, reason: 'the cycle id is missing or too long', parsed: true };
+  }
+  const at = typeof cycle.at === 'string' ? new Date(cycle.at) : null;
+  const year = at?.getUTCFullYear() ?? Number.NaN;
+  if (at === null || !(year >= 1970 && year <= 9999)) {
+    return {
+      ok: false,
+      reason: `the date ${JSON.stringify(cycle.at)} is not usable`,
+      parsed: true,
+    };
+  }
+  if (!Array.isArray(cycle.devices)) {
+    return { ok: false, reason: 'the device list is missing', parsed: true };
+  }
+  for (const device of cycle.devices) {
+    const problem = deviceProblem(device);
+    if (problem !== null) return { ok: false, reason: `bad device (${problem})`, parsed: true };
+  }
+  return { ok: true, devices: cycle.devices.length };
 }
 
 export interface JournalOptions {
   path: string;
+  /** Where unwritable cycles are moved aside; beside the journal by default. */
+  deadLetterPath?: string;
   /** Device readings kept at most; past it, every second waiting cycle is dropped. */
   limit?: number;
   log?: (line: string) => void;
@@ -100,29 +180,56 @@ export class CycleJournal {
   private readings = 0;
   readonly limit: number;
   private readonly log: (line: string) => void;
+  /** Where cycles the database refuses for good are kept, with the error. */
+  readonly deadLetter: DeadLetterFile;
+  /** Cycles dropped because the journal was full, since this copy started. */
+  droppedCycles = 0;
 
   constructor(private readonly options: JournalOptions) {
     this.limit = options.limit ?? DEFAULT_JOURNAL_LIMIT;
     this.log = options.log ?? ((line) => console.log(line));
+    this.deadLetter = new DeadLetterFile(options.deadLetterPath ?? deadLetterPathFor(options.path));
     mkdirSync(dirname(options.path), { recursive: true });
     if (!existsSync(options.path)) return;
     const text = readFileSync(options.path, 'utf8');
     const lines = text.split('\n').filter((line) => line !== '');
-    let valid = 0;
-    for (const line of lines) {
-      const count = devicesIn(line);
-      if (count === null) continue;
-      this.push(line, count);
-      valid += 1;
-    }
-    if (valid !== lines.length || (text !== '' && !text.endsWith('\n'))) {
-      // A line torn by a crash mid-write: that poll was never acknowledged, so dropping it
-      // loses nothing (the next poll measures from the one before).
+    let torn = 0;
+    const refused: string[] = [];
+    lines.forEach((line, index) => {
+      const checked = checkJournalLine(line);
+      if (checked.ok) {
+        this.push(line, checked.devices);
+      } else if (!checked.parsed && index === lines.length - 1) {
+        // A line torn by a crash mid-write: that poll was never acknowledged, so dropping it
+        // loses nothing (the next poll measures from the one before).
+        torn += 1;
+      } else {
+        this.deadLetter.add(line, `unusable journal line: ${checked.reason}`, new Date());
+        refused.push(checked.reason);
+      }
+    });
+    if (torn > 0) {
       this.log(
-        `Journal ${options.path}: dropped ${lines.length - valid} unreadable line(s) left by an interrupted write.`,
+        `Journal ${options.path}: dropped ${torn} unreadable line(s) left by an interrupted write.`,
       );
-      this.rewrite();
     }
+    if (refused.length > 0) {
+      this.log(
+        `🛑 Journal ${options.path}: ${refused.length} damaged line(s) cannot be written (${refused[0]}${refused.length > 1 ? ', …' : ''}). ` +
+          `They were moved aside to ${this.deadLetter.path}; the other cycles are written as usual.`,
+      );
+    }
+    if (torn > 0 || refused.length > 0 || (text !== '' && !text.endsWith('\n'))) this.rewrite();
+  }
+
+  /** Keeps a cycle the database refused for good in the dead-letter file (throws if that fails). */
+  setAside(cycle: PendingCycle | string, reason: string, at: Date): void {
+    this.deadLetter.add(typeof cycle === 'string' ? cycle : encode(cycle), reason, at);
+  }
+
+  /** The oldest waiting cycle as stored, for `setAside`. */
+  firstLine(): string | undefined {
+    return this.lines[0];
   }
 
   get path(): string {
@@ -185,6 +292,7 @@ export class CycleJournal {
     this.lines = this.lines.filter(keep);
     this.readingCounts = this.readingCounts.filter(keep);
     this.readings = this.readingCounts.reduce((a, b) => a + b, 0);
+    this.droppedCycles += before - this.lines.length;
     this.rewrite();
     this.log(
       `⚠️ JOURNAL FULL: ${this.options.path} reached its limit of ${this.limit.toLocaleString('en-US')} device readings. ` +

@@ -14,7 +14,24 @@ export interface ParsedPayload {
   devices: DeviceReading[];
   /** Devices skipped for tracking (and, without a valid MAC, skipped entirely). */
   problems: DeviceProblem[];
+  /**
+   * MACs claimed by two different devices in this payload, one sentence each: neither device
+   * is counted this cycle (counting either would inflate or reset the other's traffic).
+   */
+  collisions?: string[];
 }
+
+/**
+ * Deeper than this, a device's JSON is not a UniFi device (the real ones nest about 5 levels):
+ * that device is skipped, the others are kept.
+ */
+export const MAX_DEVICE_DEPTH = 64;
+
+/**
+ * Largest uptime kept: what a BIGINT UNSIGNED column and a JS number both hold exactly. A
+ * larger one (`1e30`) is not a real uptime, and MySQL would refuse the whole cycle for it.
+ */
+export const MAX_UPTIME_SECONDS = Number.MAX_SAFE_INTEGER;
 
 export class PayloadError extends Error {}
 
@@ -54,9 +71,16 @@ function readOptionalNumber(raw: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function readUptime(raw: unknown): number | null {
+type Uptime = { ok: true; value: number | null } | { ok: false; reason: string };
+
+/** Absent or negative: unknown (null). Past what the column holds exactly: the device is not tracked. */
+function readUptime(raw: unknown): Uptime {
   const value = readOptionalNumber(raw);
-  return value !== null && value >= 0 ? Math.floor(value) : null;
+  if (value === null || value < 0) return { ok: true, value: null };
+  if (value > MAX_UPTIME_SECONDS) {
+    return { ok: false, reason: `uptime is out of range (${String(raw).slice(0, 40)})` };
+  }
+  return { ok: true, value: Math.floor(value) };
 }
 
 /** The `routers` columns' widths: a longer value would make MySQL refuse the whole cycle. */
@@ -88,7 +112,12 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
   }
   const devices: DeviceReading[] = [];
   const problems: DeviceProblem[] = [];
-  const seenMacs = new Set<string>();
+  // Per MAC, where its reading sits in `devices`; per reading, its label and own problem
+  // (kept lean: this runs for every device of every poll). Collisions are rare.
+  const firstIndex = new Map<string, number>();
+  const labels: string[] = [];
+  const problemOf: Array<DeviceProblem | undefined> = [];
+  const collisionsByMac = new Map<string, string[]>();
 
   body.forEach((item: unknown, index) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
@@ -100,6 +129,10 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
     }
     const raw = item as Record<string, unknown>;
     const label = deviceLabel(raw, index);
+    if (exceedsDepth(raw, MAX_DEVICE_DEPTH)) {
+      problems.push({ device: label, reason: tooDeepReason() });
+      return;
+    }
     const mac = normalizeMac(raw.mac);
     if (mac === null) {
       const reason =
@@ -109,27 +142,24 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
       problems.push({ device: label, reason });
       return;
     }
-    if (seenMacs.has(mac)) {
-      problems.push({ device: label, reason: `repeats MAC ${mac}; only its first entry is used` });
-      return;
-    }
-    seenMacs.add(mac);
 
     const rx = readCounter(raw.rx_bytes, 'rx_bytes');
     const tx = readCounter(raw.tx_bytes, 'tx_bytes');
+    const uptime = readUptime(raw.uptime);
     let counters: CounterReading | null = null;
-    if (rx.ok && tx.ok) {
-      counters = { rxBytes: rx.value, txBytes: tx.value, uptime: readUptime(raw.uptime) };
+    let problem: DeviceProblem | undefined;
+    if (rx.ok && tx.ok && uptime.ok) {
+      counters = { rxBytes: rx.value, txBytes: tx.value, uptime: uptime.value };
     } else {
-      const reasons = [rx, tx].flatMap((field) => (field.ok ? [] : [field.reason]));
-      problems.push({ device: label, reason: `${reasons.join(', ')}; not tracked this cycle` });
+      const reasons = [rx, tx, uptime].flatMap((field) => (field.ok ? [] : [field.reason]));
+      problem = { device: label, reason: `${reasons.join(', ')}; not tracked this cycle` };
     }
     const throughput: LegacyThroughput = {
       downloadMbps: readOptionalNumber(raw.xput_down),
       uploadMbps: readOptionalNumber(raw.xput_up),
       latencyMs: readOptionalNumber(raw.latency),
     };
-    devices.push({
+    const reading: DeviceReading = {
       identity: {
         mac,
         name: clip(readText(raw.name) ?? mac, COLUMN_WIDTHS.name),
@@ -141,9 +171,85 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
       counters,
       throughput,
       rates: readRates(raw['rx_bytes-r'], raw['tx_bytes-r']),
-    });
+    };
+    const seen = firstIndex.get(mac);
+    if (seen !== undefined) {
+      // The same device listed twice is harmless; two devices claiming one MAC are not.
+      const colliding = collisionsByMac.get(mac);
+      const first = devices[seen];
+      if (colliding === undefined && first !== undefined && sameReading(first, reading)) return;
+      if (colliding === undefined) collisionsByMac.set(mac, [labels[seen] ?? mac, label]);
+      else colliding.push(label);
+      return;
+    }
+    if (problem !== undefined) problems.push(problem);
+    firstIndex.set(mac, devices.length);
+    labels.push(label);
+    problemOf.push(problem);
+    devices.push(reading);
   });
-  return { devices, problems };
+  const collisions: string[] = [];
+  const collided = new Set<number>();
+  const superseded = new Set<DeviceProblem>();
+  for (const [mac, names] of collisionsByMac) {
+    const index = firstIndex.get(mac) as number;
+    collided.add(index);
+    // The collision line says it all: the first entry's own problem would only add noise.
+    const own = problemOf[index];
+    if (own !== undefined) superseded.add(own);
+    const quoted = names.map((name) => `"${name}"`).join(' and ');
+    const sentence = `MAC ${mac} is claimed by ${names.length} different devices (${quoted}): neither is counted this cycle; check for a cloned or misconfigured MAC`;
+    collisions.push(sentence);
+    problems.push({
+      device: `MAC ${mac}`,
+      reason: `is claimed by ${quoted}: neither is counted this cycle; check for a cloned or misconfigured MAC`,
+    });
+  }
+  return {
+    devices: collided.size === 0 ? devices : devices.filter((_, i) => !collided.has(i)),
+    problems: superseded.size === 0 ? problems : problems.filter((p) => !superseded.has(p)),
+    collisions,
+  };
+}
+
+/** Two entries that say the same thing about a device (a controller listing it twice). */
+function sameReading(a: DeviceReading, b: DeviceReading): boolean {
+  const key = (d: DeviceReading) =>
+    JSON.stringify([d.identity, d.counters, d.throughput, d.rates], (_, v) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    );
+  return key(a) === key(b);
+}
+
+export function tooDeepReason(): string {
+  return `has data nested more than ${MAX_DEVICE_DEPTH} levels deep; not a device reading, skipped`;
+}
+
+/** Whether a JSON value nests deeper than `max` (walked without recursion: no stack to overflow). */
+export function exceedsDepth(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  // Most devices are flat: no walk, no stacks.
+  if (!Object.values(value).some((child) => typeof child === 'object' && child !== null)) {
+    return false;
+  }
+  // Parallel stacks (no tuple per node); only nested objects are pushed, so a flat device
+  // costs one pass over its keys.
+  const nodes: object[] = [value];
+  const depths: number[] = [0];
+  while (nodes.length > 0) {
+    const current = nodes.pop() as Record<string, unknown>;
+    const depth = depths.pop() as number;
+    if (depth >= max) return true;
+    const children = Object.values(current);
+    for (let i = 0; i < children.length; i += 1) {
+      const child = children[i];
+      if (typeof child === 'object' && child !== null) {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
 }
 
 /** Both rates or none: a live view with half a rate would mislead. */

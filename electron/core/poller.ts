@@ -3,9 +3,11 @@ import type { RouterIdentity } from '../../shared/types';
 import { clockStamp, cycleSummary, describeCycle } from './console-report';
 import { CycleAlreadyRecorded, type CycleRecorder, type RecordedCycle } from './cycle-recorder';
 import type { WriterRole } from './db/writer-lock';
+import { isUnfixableWriteError } from './dead-letter';
 import type { CycleJournal, PendingCycle } from './journal';
 import { OutageLog } from './outage';
 import { type DeviceSource, SourceError } from './sources/device-source';
+import { MAX_RETRY_AFTER_MS } from './sources/retry-after';
 import { BandwidthTracker, DEFAULT_LIMITS, type TrackerLimits } from './tracker';
 
 export type CycleOutcome =
@@ -17,7 +19,24 @@ export type CycleOutcome =
   /** Not written and no journal: the next cycle that saves counts its traffic. */
   | { kind: 'database-failed'; error: unknown }
   /** Another copy holds the writer lock: this one polled nothing. */
-  | { kind: 'reader' };
+  | { kind: 'reader' }
+  /**
+   * Refused by the database for a reason retrying cannot fix: moved aside to the dead-letter
+   * file (`movedTo`), or, without a journal, not kept. The next cycle counts its traffic.
+   */
+  | { kind: 'refused'; error: unknown; movedTo: string | null };
+
+/** Whether cycles are being committed (or kept to be): what the status must never hide. */
+export interface RecordingHealth {
+  /** Since when cycles are neither committed nor kept; null while they are. */
+  notRecordingSince: Date | null;
+  reason: string | null;
+  /** Cycles moved aside to the dead-letter file since this copy started, and where. */
+  movedAside: number;
+  deadLetterPath: string | null;
+  /** MAC collisions of the last poll: devices left uncounted. */
+  collisions: string[];
+}
 
 /** The part of the writer lock the poller needs. */
 export interface WriterCheck {
@@ -50,7 +69,19 @@ export interface PollerOptions {
   onCycle?: (outcome: CycleOutcome) => void;
 }
 
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Node fires a timer longer than this at once (after 1 ms), so longer waits go in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export async function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  let left = Number.isFinite(ms) ? Math.max(0, ms) : MAX_TIMER_MS;
+  do {
+    const step = Math.min(left, MAX_TIMER_MS);
+    await sleepOnce(step, signal);
+    left -= step;
+  } while (left > 0 && !signal.aborted);
+}
+
+function sleepOnce(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
@@ -75,6 +106,8 @@ export class Poller {
   private sourceFailures = 0;
   /** Why the writer lock's connection broke, while this copy journals without it. */
   private offlineError: unknown = null;
+  private notRecording: { since: Date; reason: string } | null = null;
+  private collisions: string[] = [];
 
   constructor(private readonly options: PollerOptions) {
     this.sourceOutage = new OutageLog(`The ${options.source.description}`);
@@ -106,6 +139,9 @@ export class Poller {
         this.log(
           `${clockStamp(at)} ❌ ${line}. Retrying with backoff, at most every ${this.intervalText()}.`,
         );
+      } else if ((sourceError.retryAfterMs ?? 0) >= MAX_RETRY_AFTER_MS) {
+        // A capped Retry-After is always said, also in the middle of an outage.
+        this.log(`${clockStamp(at)} ⏸️ ${sourceError.message}.`);
       }
       return { kind: 'source-failed', error: sourceError };
     }
@@ -114,6 +150,7 @@ export class Poller {
     for (const problem of payload.problems) {
       this.log(`${clockStamp(at)} ⚠️ Skipped ${problem.device}: ${problem.reason}`);
     }
+    this.collisions = payload.collisions ?? [];
     const pending: PendingCycle = { id: randomUUID(), at, devices: payload.devices };
 
     let error: unknown = null;
@@ -121,23 +158,36 @@ export class Poller {
       try {
         const cycle = await recorder.record(pending.devices, at, pending.id);
         this.report(this.databaseOutage.success(this.now()), at, '✅');
+        this.recordingResumed(at);
         this.followDisplay(cycle);
         this.logCycle(cycle);
         return { kind: 'recorded', cycle };
       } catch (caught) {
         error = caught;
+        if (isUnfixableWriteError(caught)) return this.refuse(pending, caught);
         this.reportDatabaseFailure(caught, at);
         if (journal === undefined) return { kind: 'database-failed', error: caught };
       }
     }
     // Waiting cycles go first: this one joins the queue, then the queue is replayed in order.
+    const droppedBefore = journal.droppedCycles;
     try {
       journal.append(pending);
     } catch (appendError) {
       this.log(
         `${clockStamp(at)} ❌ Could not keep this cycle in the journal ${journal.path} (${String(appendError)}): its traffic is counted by the next cycle that is kept.`,
       );
+      this.notRecordingFrom(
+        at,
+        `the journal ${journal.path} cannot be written (${String(appendError)})`,
+      );
       return { kind: 'database-failed', error: error ?? appendError };
+    }
+    if (journal.droppedCycles > droppedBefore) {
+      this.notRecordingFrom(
+        at,
+        `the journal is full and drops waiting cycles (--journal-limit ${journal.limit.toLocaleString('en-US')})`,
+      );
     }
     const cycle = this.displayCycle(pending);
     // Straight after a failed write the database is not tried again in the same cycle.
@@ -153,6 +203,7 @@ export class Poller {
     const deadline = Date.now() + Math.max(this.options.intervalMs / 2, 1_000);
     let written = 0;
     let already = 0;
+    let movedAside = 0;
     let failure: unknown = null;
     while (journal.length > 0) {
       const next = journal.first();
@@ -160,27 +211,124 @@ export class Poller {
       try {
         await this.options.recorder.record(next.devices, next.at, next.id);
         written += 1;
+        this.recordingResumed(next.at);
       } catch (error) {
-        if (!(error instanceof CycleAlreadyRecorded)) {
+        if (error instanceof CycleAlreadyRecorded) {
+          // Written before a crash that kept it in the journal: not counted again.
+          already += 1;
+        } else if (isUnfixableWriteError(error)) {
+          // Refused for good: set aside so the cycles behind it are written, measured from
+          // the last committed one (so they count its traffic).
+          try {
+            this.setAside(journal, journal.firstLine() ?? '', next.at, error);
+          } catch (asideError) {
+            failure = asideError;
+            break;
+          }
+          movedAside += 1;
+        } else {
           failure = error;
           break;
         }
-        // Written before a crash that kept it in the journal: not counted again.
-        already += 1;
       }
       journal.dropFirst();
       if (Date.now() > deadline) break;
     }
-    if (written + already > 0) {
+    if (written + already + movedAside > 0) {
       journal.flush();
       const at = this.now();
-      this.report(this.databaseOutage.success(at), at, '✅');
+      if (written + already > 0) this.report(this.databaseOutage.success(at), at, '✅');
       this.log(
-        `${clockStamp(at)} ↩️ Replayed ${written} waiting cycle(s) from the journal${already > 0 ? ` (${already} already written, skipped)` : ''}; ${journal.length} still waiting.`,
+        `${clockStamp(at)} ↩️ Replayed ${written} waiting cycle(s) from the journal${already > 0 ? ` (${already} already written, skipped)` : ''}${movedAside > 0 ? ` (${movedAside} refused by the database, moved aside)` : ''}; ${journal.length} still waiting.`,
       );
     }
     if (failure !== null) this.reportDatabaseFailure(failure, this.now());
     return failure;
+  }
+
+  /** Recording health for the status: never "all is well" while cycles are lost from view. */
+  recordingHealth(): RecordingHealth {
+    const deadLetter = this.options.journal?.deadLetter ?? null;
+    return {
+      notRecordingSince: this.notRecording?.since ?? null,
+      reason: this.notRecording?.reason ?? null,
+      movedAside: deadLetter?.count ?? 0,
+      deadLetterPath: deadLetter?.path ?? null,
+      collisions: this.collisions,
+    };
+  }
+
+  /** A cycle the database refused for good, straight from the poll. */
+  private refuse(pending: PendingCycle, error: unknown): CycleOutcome {
+    const journal = this.options.journal;
+    if (journal === undefined) {
+      this.notRecordingFrom(pending.at, `the database refused a cycle (${this.shortError(error)})`);
+      this.reportDatabaseFailure(error, pending.at);
+      return { kind: 'refused', error, movedTo: null };
+    }
+    try {
+      this.setAside(journal, pending, pending.at, error);
+    } catch (asideError) {
+      // Cannot set it aside either: keep it in the journal like any failed write.
+      this.reportDatabaseFailure(asideError, pending.at);
+      try {
+        journal.append(pending);
+      } catch (appendError) {
+        this.notRecordingFrom(
+          pending.at,
+          `neither the dead-letter file nor the journal can be written (${String(appendError)})`,
+        );
+        return { kind: 'database-failed', error };
+      }
+      return {
+        kind: 'journaled',
+        cycle: this.displayCycle(pending),
+        error,
+        waiting: journal.length,
+      };
+    }
+    return { kind: 'refused', error, movedTo: journal.deadLetter.path };
+  }
+
+  /** Moves a cycle to the dead-letter file; loud on the first of a run of refusals. */
+  private setAside(
+    journal: CycleJournal,
+    cycle: PendingCycle | string,
+    at: Date,
+    error: unknown,
+  ): void {
+    const reason = this.options.describeDatabaseError(error);
+    journal.setAside(cycle, reason, this.now());
+    const first = this.notRecording === null;
+    this.notRecordingFrom(
+      at,
+      `the database refused a cycle (${this.shortError(error)}); it was moved aside to ${journal.deadLetter.path}`,
+    );
+    if (first) {
+      this.log(
+        `${clockStamp(this.now())} 🛑 THE DATABASE REFUSED THE CYCLE OF ${clockStamp(at).slice(1, -1)} for a reason retrying cannot fix: ${reason}. ` +
+          `It was moved aside to ${journal.deadLetter.path}, with the error; recording goes on, and the next cycle that is written counts its traffic.`,
+      );
+    }
+  }
+
+  private notRecordingFrom(at: Date, reason: string): void {
+    this.notRecording = { since: this.notRecording?.since ?? at, reason };
+  }
+
+  private recordingResumed(at: Date): void {
+    if (this.notRecording === null) return;
+    const since = this.notRecording.since;
+    this.notRecording = null;
+    this.log(
+      `${clockStamp(at)} ✅ Recording again (cycles were not being written since ${clockStamp(since)}).`,
+    );
+  }
+
+  private shortError(error: unknown): string {
+    const code = (error as { code?: unknown } | null)?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    return typeof code === 'string' ? `${code}: ${message}` : message;
   }
 
   private async checkRole(): Promise<WriterRole> {

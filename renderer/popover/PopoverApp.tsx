@@ -1,3 +1,4 @@
+import { notRecordingText, recordingNotices } from '../../shared/recording-status';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes, formatMbps, formatTime, sumBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
@@ -25,7 +26,9 @@ export function PopoverApp() {
   const problems = [
     state.paused ? 'Polling is paused.' : null,
     state.source.state === 'down' ? `Device source: ${state.source.message}` : null,
+    notRecordingText(state),
     state.database.state === 'down' ? `Database: ${state.database.message}` : null,
+    ...recordingNotices(state),
   ].filter((line): line is string => line !== null);
 
   return (

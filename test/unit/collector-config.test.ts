@@ -24,10 +24,30 @@ describe('readCollectorConfig', () => {
       quiet: false,
       journal: { path: defaultJournalPath({}), limit: 1_008_000 },
       maxLinkGbps: 10,
+      maxResponseBytes: 64_000_000,
       source: { kind: 'seed', apiUrl: 'http://127.0.0.1:5001' },
     });
     expect(defaultJournalPath({ XDG_STATE_HOME: '/var/lib/bt' })).toBe(
       '/var/lib/bt/bandwidth-tracker/journal.jsonl',
+    );
+  });
+
+  it('reads the response limit in MB, the flag winning over BT_MAX_RESPONSE_MB', () => {
+    expect(readCollectorConfig([], { BT_MAX_RESPONSE_MB: '200' })?.maxResponseBytes).toBe(
+      200_000_000,
+    );
+    expect(
+      readCollectorConfig(['--max-response-mb', '0.5'], { BT_MAX_RESPONSE_MB: '200' })
+        ?.maxResponseBytes,
+    ).toBe(500_000);
+    expect(() => readCollectorConfig(['--max-response-mb', 'lots'], {})).toThrow(
+      /--max-response-mb "lots" is not a size in MB/,
+    );
+    expect(() => readCollectorConfig(['--max-response-mb', '501'], {})).toThrow(
+      /from 0.001 to 500/,
+    );
+    expect(() => readCollectorConfig([], { BT_MAX_RESPONSE_MB: '0' })).toThrow(
+      /BT_MAX_RESPONSE_MB "0" is not a size in MB/,
     );
   });
 

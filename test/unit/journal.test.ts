@@ -63,6 +63,46 @@ describe('CycleJournal', () => {
     expect(again.first()).toEqual(cycle(4));
   });
 
+  it('moves damaged lines aside when read (bad date, null MAC, huge uptime, not JSON), keeping the rest', () => {
+    const path = join(dir, 'journal.jsonl');
+    const journal = new CycleJournal({ path, log: () => {} });
+    journal.append(cycle(1));
+    const good = readFileSync(path, 'utf8').trim();
+    const poisoned = [
+      good
+        .replace('"cycle-1"', '"bad-date"')
+        .replace(/"at":"[^"]+"/, '"at":"2026-13-45T99:00:00Z"'),
+      good.replace('"cycle-1"', '"null-mac"').replace('"AA:00:00:00:00:00"', 'null'),
+      good.replace('"cycle-1"', '"uptime"').replace(/,1,1\.5,/, ',1e30,1.5,'),
+      'this is not json',
+    ];
+    expect(new Set(poisoned).size).toBe(4);
+    appendFileSync(path, `${poisoned.join('\n')}\n`);
+    journal.append(cycle(2));
+    const log: string[] = [];
+    const reopened = new CycleJournal({ path, log: (line) => log.push(line) });
+    expect(reopened.length).toBe(2);
+    expect(reopened.first()).toEqual(cycle(1));
+    reopened.dropFirst();
+    expect(reopened.first()).toEqual(cycle(2));
+    expect(log.join('\n')).toMatch(
+      /🛑 .*4 damaged line\(s\) cannot be written \(the date .* is not usable, …\)\. They were moved aside to .*journal\.dead-letter\.jsonl/,
+    );
+    const aside = readFileSync(reopened.deadLetter.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(aside.map((entry) => entry.cycle)).toEqual(poisoned);
+    expect(aside.map((entry) => entry.reason)).toEqual([
+      'unusable journal line: the date "2026-13-45T99:00:00Z" is not usable',
+      'unusable journal line: bad device (MAC null)',
+      'unusable journal line: bad device (AA:00:00:00:00:00: uptime 1e+30 is out of range)',
+      'unusable journal line: the line is not JSON',
+    ]);
+    // The journal file no longer holds them.
+    expect(new CycleJournal({ path, log: () => {} }).length).toBe(2);
+  });
+
   it('drops every second cycle, loudly, when the limit would be passed, never the newest', () => {
     const path = join(dir, 'journal.jsonl');
     const log: string[] = [];

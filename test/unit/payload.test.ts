@@ -89,14 +89,61 @@ describe('parseDevicePayload', () => {
     ]);
   });
 
-  it('uses only the first entry of a MAC repeated in one payload', () => {
-    const { devices, problems } = parseDevicePayload([
+  it('folds a device listed twice, identically, into one', () => {
+    const { devices, problems, collisions } = parseDevicePayload([
       device({ rx_bytes: 1 }),
-      device({ mac: 'aabbccddee01', rx_bytes: 2 }),
+      device({ mac: 'aabbccddee01', rx_bytes: '1' }),
     ]);
     expect(devices).toHaveLength(1);
     expect(devices[0]?.counters?.rxBytes).toBe(1n);
-    expect(problems[0]?.reason).toContain('repeats MAC AA:BB:CC:DD:EE:01');
+    expect(problems).toEqual([]);
+    expect(collisions).toEqual([]);
+  });
+
+  it('counts neither of two different devices claiming one MAC, and names both once', () => {
+    const { devices, problems, collisions } = parseDevicePayload([
+      device({ name: 'Kitchen AP', rx_bytes: 1 }),
+      device({ name: 'Other', mac: '02:00:00:00:00:09' }),
+      device({ name: 'Clone AP', mac: 'aabbccddee01', rx_bytes: 500 }),
+      device({ name: 'Kitchen AP', rx_bytes: 1 }),
+    ]);
+    expect(devices.map((d) => d.identity.name)).toEqual(['Other']);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.device).toBe('MAC AA:BB:CC:DD:EE:01');
+    expect(problems[0]?.reason).toContain('"Kitchen AP" and "Clone AP" and "Kitchen AP"');
+    expect(collisions).toEqual([
+      expect.stringMatching(/^MAC AA:BB:CC:DD:EE:01 is claimed by 3 different devices/),
+    ]);
+  });
+
+  it('keeps uptime only within what the column holds exactly; past it the device is not tracked', () => {
+    const { devices, problems } = parseDevicePayload([
+      device({ name: 'a', mac: '02:00:00:00:00:01', uptime: '1e30' }),
+      device({ name: 'b', mac: '02:00:00:00:00:02', uptime: 2 ** 53 }),
+      device({ name: 'c', mac: '02:00:00:00:00:03', uptime: 2 ** 53 - 1 }),
+      device({ name: 'd', mac: '02:00:00:00:00:04', uptime: -5 }),
+    ]);
+    expect(devices.map((d) => (d.counters === null ? 'untracked' : d.counters.uptime))).toEqual([
+      'untracked',
+      'untracked',
+      2 ** 53 - 1,
+      null,
+    ]);
+    expect(problems.map((p) => p.reason)).toEqual([
+      'uptime is out of range (1e30); not tracked this cycle',
+      'uptime is out of range (9007199254740992); not tracked this cycle',
+    ]);
+  });
+
+  it('skips only the device with data nested 5,000 levels deep', () => {
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const text = `[{"name":"Deep","mac":"02:00:00:00:00:01","rx_bytes":1,"tx_bytes":1,"extra":${deep}},
+      {"name":"Fine","mac":"02:00:00:00:00:02","rx_bytes":1234567890123456789,"tx_bytes":2}]`;
+    const { devices, problems } = parseDevicePayload(parseJsonExact(text));
+    expect(devices.map((d) => d.identity.name)).toEqual(['Fine']);
+    expect(problems).toEqual([
+      { device: 'Deep', reason: expect.stringContaining('nested more than 64 levels deep') },
+    ]);
   });
 
   it('names an unnamed device by its MAC and keeps names verbatim', () => {

@@ -10,6 +10,7 @@ import {
   type PreviousReading,
   UPTIME_SLACK_SECONDS,
 } from '../../electron/core/tracker';
+import { normalizeMac } from '../../shared/mac';
 import type { CounterDelta, CounterReading } from '../../shared/types';
 import { toJson } from '../support/device-server';
 
@@ -63,9 +64,24 @@ function expectValidParse(body: unknown): void {
     if (counters.uptime !== null) expect(Number.isInteger(counters.uptime)).toBe(true);
   }
   if (Array.isArray(body)) {
-    // Every entry is either a device or a reported problem (an untracked one is both).
-    const untracked = parsed.devices.filter((d) => d.counters === null).length;
-    expect(parsed.devices.length + parsed.problems.length - untracked).toBe(body.length);
+    // Every entry with a MAC is a device, or one of the devices of a reported MAC collision;
+    // every entry without one is a reported problem.
+    const collided = new Set(
+      parsed.problems.flatMap((p) => (p.device.startsWith('MAC ') ? [p.device.slice(4)] : [])),
+    );
+    expect(parsed.collisions?.length ?? 0).toBe(collided.size);
+    let withoutMac = 0;
+    for (const item of body) {
+      const mac =
+        typeof item === 'object' && item !== null
+          ? normalizeMac((item as { mac?: unknown }).mac)
+          : null;
+      if (mac === null) withoutMac += 1;
+      else expect(macs.includes(mac) || collided.has(mac)).toBe(true);
+      if (mac !== null && collided.has(mac)) expect(macs.includes(mac)).toBe(false);
+    }
+    const untrackedProblems = parsed.problems.length - collided.size - withoutMac;
+    expect(untrackedProblems).toBe(parsed.devices.filter((d) => d.counters === null).length);
   }
 }
 

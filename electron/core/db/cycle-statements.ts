@@ -1,7 +1,30 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { LegacyThroughput, RouterIdentity } from '../../../shared/types';
 import type { PreviousReading } from '../tracker';
+import { chunkByBytes, rowBytes } from './packet-size';
 import type { SqlValues } from './sql';
+
+/** Room for a multi-row statement's own text, when its rows are split to fit the server. */
+const STATEMENT_TEXT_BYTES = 512;
+
+/**
+ * A staged row is 14 numbers, booleans or NULLs: at most 24 characters each once written,
+ * plus separators. A bound without looking at the values keeps sizing off the cycle's cost.
+ */
+const STAGED_ROW_BYTES = 14 * 26 + 4;
+
+function fixedWidthChunks<T>(rows: T[], maxStatementBytes: number): T[][] {
+  const perChunk = Math.max(
+    1,
+    Math.floor((maxStatementBytes - STATEMENT_TEXT_BYTES) / STAGED_ROW_BYTES),
+  );
+  if (rows.length <= perChunk) return [rows];
+  const chunks: T[][] = [];
+  for (let start = 0; start < rows.length; start += perChunk) {
+    chunks.push(rows.slice(start, start + perChunk));
+  }
+  return chunks;
+}
 
 // A cycle's rows are uploaded once, into a per-connection temporary table, and every table
 // is then written from it with one set-based statement: the work per cycle is a constant
@@ -12,6 +35,8 @@ import type { SqlValues } from './sql';
 export interface Statement {
   sql: string;
   values: SqlValues;
+  /** An upper bound of its size as sent, when known without walking the values. */
+  bytes?: number;
 }
 
 /** Joins statements into one multi-statement round trip. */
@@ -120,8 +145,15 @@ export interface CycleRow {
  */
 export function updateIdentities(
   changed: ReadonlyArray<{ routerId: number; identity: RouterIdentity }>,
+  maxStatementBytes = Number.POSITIVE_INFINITY,
 ): Statement[] {
   if (changed.length === 0) return [];
+  if (Number.isFinite(maxStatementBytes)) {
+    const chunks = chunkByBytes(changed, maxStatementBytes - STATEMENT_TEXT_BYTES, (c) =>
+      rowBytes([c.routerId, ...Object.values(c.identity)]),
+    );
+    if (chunks.length > 1) return chunks.flatMap((chunk) => updateIdentities(chunk));
+  }
   return [
     {
       sql: `INSERT INTO routers (id, mac_address, name, ip_address, brand, location, model) VALUES ?
@@ -151,6 +183,8 @@ export function writeCycle(
   rows: readonly CycleRow[],
   identities: readonly Statement[],
   at: Date,
+  /** The server's limit for one statement: a larger upload is split into several inserts. */
+  maxStatementBytes = Number.POSITIVE_INFINITY,
 ): Statement[] {
   const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
   const day = at.toISOString().slice(0, 10);
@@ -214,13 +248,12 @@ export function writeCycle(
     // Every reading of a replayed cycle may be older than the database's (nothing to stage).
     ...(staged.length === 0
       ? []
-      : [
-          {
-            sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
+      : fixedWidthChunks(staged, maxStatementBytes).map((chunk) => ({
+          sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
               add_rx, add_tx, download_mbps, upload_mbps, latency_ms) VALUES ?`,
-            values: [staged],
-          },
-        ]),
+          values: [chunk],
+          bytes: STATEMENT_TEXT_BYTES + chunk.length * STAGED_ROW_BYTES,
+        }))),
     ...identities,
     // Totals only ever grow by what the cycle counted.
     {

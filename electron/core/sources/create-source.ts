@@ -21,12 +21,14 @@ export function createSource(
   source: SourceSettings,
   timeoutMs: number,
   now: () => Date,
+  /** The most one answer may hold (as sent and decompressed); the sources' default otherwise. */
+  maxResponseBytes?: number,
 ): DeviceSource {
   switch (source.kind) {
     case 'seed':
-      return createSeedApiSource({ apiUrl: source.apiUrl, timeoutMs });
+      return createSeedApiSource({ apiUrl: source.apiUrl, timeoutMs, maxResponseBytes });
     case 'unifi':
-      return createUnifiSource({ ...source, timeoutMs });
+      return createUnifiSource({ ...source, timeoutMs, maxResponseBytes });
     case 'demo':
       return createDemoSource({ now });
   }

@@ -6,6 +6,8 @@ export type SourceFailureKind =
   | 'http-status'
   | 'invalid-body'
   | 'certificate'
+  /** The answer was larger than the response limit: cut off unread. */
+  | 'too-large'
   /** Credentials refused: the source stops asking until its settings change. */
   | 'login-refused';
 

@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { normalizeFingerprint } from '../../../shared/fingerprint';
+import { DEFAULT_MAX_RESPONSE_MB, megabytes, readBoundedBody } from './bounded-body';
 
 export { formatFingerprint, normalizeFingerprint } from '../../../shared/fingerprint';
 
@@ -17,6 +18,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs: number;
+  /** The most the answer may hold, as sent and once decompressed (see bounded-body.ts). */
+  maxBodyBytes?: number;
   /**
    * SHA-256 fingerprint of the one certificate to accept (a pinned self-signed controller):
    * checked before a byte of the request is sent. Null: normal verification against the CAs.
@@ -151,16 +154,19 @@ export async function sendRequest(url: URL, options: RequestOptions): Promise<Ht
       ? httpsRequest({ ...common, createConnection: () => socket as TLSSocket })
       : httpRequest(common);
     request.once('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
+      readBoundedBody(response, options.maxBodyBytes ?? megabytes(DEFAULT_MAX_RESPONSE_MB)).then(
+        (body) =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: body.toString('utf8'),
+          }),
+        (error: unknown) => {
+          request.destroy();
+          socket?.destroy();
+          reject(error);
+        },
       );
-      response.once('error', reject);
     });
     request.once('error', (error) => {
       socket?.destroy();

@@ -1,6 +1,14 @@
 import { normalizeMac } from '../../../shared/mac';
 import { parseJsonExact } from '../exact-json';
-import { PayloadError, parseDevicePayload } from '../payload';
+import {
+  type DeviceProblem,
+  exceedsDepth,
+  MAX_DEVICE_DEPTH,
+  PayloadError,
+  parseDevicePayload,
+  tooDeepReason,
+} from '../payload';
+import { BodyTooLargeError, UnsupportedEncodingError } from './bounded-body';
 import { type DeviceSource, isTimeoutError, networkErrorCode, SourceError } from './device-source';
 import {
   CertificateError,
@@ -26,6 +34,8 @@ export interface UnifiOptions {
   /** A pinned SHA-256 certificate fingerprint (hex, colons optional), or null to verify normally. */
   fingerprint: string | null;
   timeoutMs: number;
+  /** The most one answer may hold, as sent and decompressed; default 64 MB. */
+  maxResponseBytes?: number;
 }
 
 export interface UnifiSource extends DeviceSource {
@@ -110,7 +120,14 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
   let flavour: UnifiFlavour | null = options.auth.kind === 'api-key' ? 'unifi-os' : null;
   const cookies = new Map<string, string>();
   let csrf: string | null = null;
-  let refused: SourceError | null = null;
+  // A password or API key is never sent in clear: refused before any request.
+  let refused: SourceError | null =
+    base.protocol === 'https:'
+      ? null
+      : new SourceError(
+          `The ${description} is addressed with ${base.protocol}//, which would send the ${options.auth.kind === 'api-key' ? 'API key' : 'password'} unencrypted. Polling stopped: use https:// in the controller URL`,
+          'login-refused',
+        );
 
   async function send(
     path: string,
@@ -131,6 +148,7 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
       body: body === undefined ? undefined : JSON.stringify(body),
       timeoutMs: options.timeoutMs,
       fingerprint,
+      maxBodyBytes: options.maxResponseBytes,
     });
     for (const [name, value] of cookiesOf(response)) cookies.set(name, value);
     csrf = header(response, 'x-updated-csrf-token') ?? header(response, 'x-csrf-token') ?? csrf;
@@ -245,7 +263,21 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
         );
       }
       try {
-        return parseDevicePayload(data.map((entry) => unifiDeviceToReading(record(entry) ?? {})));
+        // A device nested absurdly deep is skipped alone, named, before its fields are read.
+        const tooDeep: DeviceProblem[] = [];
+        const usable = data.filter((entry, index) => {
+          if (!exceedsDepth(entry, MAX_DEVICE_DEPTH)) return true;
+          const device = record(entry);
+          tooDeep.push({
+            device: text(device?.name) ?? text(device?.mac) ?? `device #${index + 1}`,
+            reason: tooDeepReason(),
+          });
+          return false;
+        });
+        const parsed = parseDevicePayload(
+          usable.map((entry) => unifiDeviceToReading(record(entry) ?? {})),
+        );
+        return { ...parsed, problems: [...tooDeep, ...parsed.problems] };
       } catch (error) {
         if (!(error instanceof PayloadError)) throw error;
         throw new SourceError(
@@ -259,6 +291,12 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
 
 function asSourceError(error: unknown, description: string, pinned: string | null): SourceError {
   if (error instanceof SourceError) return error;
+  if (error instanceof BodyTooLargeError || error instanceof UnsupportedEncodingError) {
+    return new SourceError(
+      `The ${description} was not read: ${error.message}`,
+      error instanceof BodyTooLargeError ? 'too-large' : 'invalid-body',
+    );
+  }
   if (error instanceof CertificateError) {
     const seen =
       error.seenFingerprint === null ? 'unknown' : formatFingerprint(error.seenFingerprint);
