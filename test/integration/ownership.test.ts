@@ -228,7 +228,7 @@ describe('counters from another source', () => {
     const served =
       truthA.reduce((s, t) => s + t.rx + t.tx, 0n) + truthB.reduce((s, t) => s + t.rx + t.tx, 0n);
     console.log(
-      `ownership scenario | two copies, two controllers, same MACs | served ${served} B | counted ${rows.reduce((s, r) => s + BigInt(r.rx ?? 0) + BigInt(r.tx ?? 0), 0n)} B | lost 0 | doubled 0`,
+      `ownership scenario | two copies, two controllers, same MACs | ${networkA.served + networkB.served} readings | served ${served} B | counted ${rows.reduce((s, r) => s + BigInt(r.rx ?? 0) + BigInt(r.tx ?? 0), 0n)} B | lost 0 | doubled 0`,
     );
   });
 });
@@ -296,7 +296,7 @@ describe('the lock connection killed between fetch and commit', () => {
     );
     const served = truth.reduce((s, t) => s + t.rx + t.tx, 0n);
     console.log(
-      `ownership scenario | lock connection killed between fetch and commit | served ${served} B | counted ${rows.reduce((s, r) => s + BigInt(r.rx ?? 0) + BigInt(r.tx ?? 0), 0n)} B | lost 0 | doubled 0`,
+      `ownership scenario | lock connection killed between fetch and commit | ${network.served} readings | served ${served} B | counted ${rows.reduce((s, r) => s + BigInt(r.rx ?? 0) + BigInt(r.tx ?? 0), 0n)} B | lost 0 | doubled 0`,
     );
   });
 });
