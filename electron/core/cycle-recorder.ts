@@ -80,6 +80,7 @@ export interface CycleRecorderOptions {
   /** The writer lock this copy must hold at commit time, and its connection; null when it does not hold it. */
   lockHolder?: () => { name: string; connectionId: number } | null;
 }
+
 /** Rows of the last SELECT of a multi-statement round trip. */
 async function selectLast(sql: Sql, statement: Statement): Promise<RowDataPacket[]> {
   const results = (await sql.query<RowDataPacket[]>(
@@ -227,15 +228,10 @@ export class CycleRecorder {
           stale.push(device.identity);
           continue;
         }
-        const otherSource =
-          previous?.source != null && origin !== undefined && previous.source !== origin.source;
-        if (otherSource && previous?.source != null && origin !== undefined) {
-          newSource.push({
-            identity: device.identity,
-            storedSource: previous.source,
-            source: origin.source,
-          });
-        }
+        const storedSource = previous?.source ?? null;
+        const source = origin?.source ?? null;
+        const otherSource = storedSource !== null && source !== null && storedSource !== source;
+        if (otherSource) newSource.push({ identity: device.identity, storedSource, source });
         // Counters from another source cannot continue the stored series: a new baseline.
         const delta = otherSource
           ? ({ kind: 'baseline', rxDiff: 0n, txDiff: 0n } as const)
