@@ -234,69 +234,97 @@ describe('counters from another source', () => {
 });
 
 describe('the lock connection killed between fetch and commit', () => {
-  it('rolls back, becomes a reader, and the copy that takes over counts the traffic once', async () => {
-    const network = new ScriptedNetwork(3);
-    const server = await startDeviceServer(network.respond);
-    servers.push(server);
-    let betweenFetchAndCommit: (() => Promise<void>) | null = null;
-    const makeCopy = (name: string) => {
-      const lines: string[] = [];
-      const lock = new WriterLock(db.settings, { hasPendingCycles: () => false });
-      const seed = createSeedApiSource({ apiUrl: server.url, timeoutMs: 1_000 });
-      const poller = new Poller({
-        source: {
-          description: seed.description,
-          async fetchDevices() {
-            const payload = await seed.fetchDevices();
-            const hook = name === 'A' ? betweenFetchAndCommit : null;
-            betweenFetchAndCommit = null;
-            await hook?.();
-            return payload;
+  it.each([
+    ['before A noticed: refused by the check inside its transaction', true],
+    ['A noticed the broken connection first', false],
+  ])(
+    'rolls back, becomes a reader, and the copy that takes over counts the traffic once (%s)',
+    async (_, race) => {
+      const network = new ScriptedNetwork(3);
+      const server = await startDeviceServer(network.respond);
+      servers.push(server);
+      let betweenFetchAndCommit: (() => Promise<void>) | null = null;
+      /** What A believes about its lock while the kill has not reached it yet (the race). */
+      let believed: { name: string; connectionId: number } | null = null;
+      const makeCopy = (name: string) => {
+        const lines: string[] = [];
+        const lock = new WriterLock(db.settings, { hasPendingCycles: () => false });
+        const seed = createSeedApiSource({ apiUrl: server.url, timeoutMs: 1_000 });
+        const recorder = new CycleRecorder(db.pool, DEFAULT_LIMITS, {
+          lockHolder: () => (name === 'A' ? believed : null) ?? lock.holder(),
+        });
+        // Why a commit was refused: before the transaction, or by the check inside it.
+        const refusals: string[] = [];
+        const record = recorder.record.bind(recorder);
+        recorder.record = (...args) =>
+          record(...args).catch((error: unknown) => {
+            refusals.push(String((error as Error).message));
+            throw error;
+          });
+        const poller = new Poller({
+          source: {
+            description: seed.description,
+            async fetchDevices() {
+              const payload = await seed.fetchDevices();
+              const hook = name === 'A' ? betweenFetchAndCommit : null;
+              betweenFetchAndCommit = null;
+              await hook?.();
+              return payload;
+            },
           },
-        },
-        recorder: new CycleRecorder(db.pool, DEFAULT_LIMITS, { lockHolder: () => lock.holder() }),
-        writerLock: lock,
-        intervalMs: 50,
-        describeDatabaseError: (error) => describeMysqlError(error, db.settings),
-        log: (line) => lines.push(line),
-        quiet: true,
-      });
-      return { lock, poller, lines };
-    };
-    const a = makeCopy('A');
-    const b = makeCopy('B');
-    try {
-      for (let i = 0; i < 5; i += 1) expect((await a.poller.pollOnce()).kind).toBe('recorded');
-      expect((await b.poller.pollOnce()).kind).toBe('reader');
-      const killer = await adminConnection();
-      betweenFetchAndCommit = async () => {
-        // A has its readings; its lock connection dies and B takes the lock and writes.
-        await killer.query(`KILL ${Number(a.lock.holder()?.connectionId)}`);
-        await until('B to write', async () => (await b.poller.pollOnce()).kind === 'recorded');
-        await b.poller.pollOnce();
+          recorder,
+          writerLock: lock,
+          intervalMs: 50,
+          describeDatabaseError: (error) => describeMysqlError(error, db.settings),
+          log: (line) => lines.push(line),
+          quiet: true,
+        });
+        return { lock, poller, lines, refusals };
       };
-      expect((await a.poller.pollOnce()).kind).toBe('reader');
-      await killer.end();
-      expect(a.lines.join('\n')).toMatch(/lost the writer lock before it could save this cycle/);
-      for (let i = 0; i < 5; i += 1) expect((await b.poller.pollOnce()).kind).toBe('recorded');
-      expect((await a.poller.pollOnce()).kind).toBe('reader');
-      network.settle();
-      for (let i = 0; i < 3; i += 1) await b.poller.pollOnce();
-    } finally {
-      await a.lock.release();
-      await b.lock.release();
-    }
-    const truth = network.truth();
-    const rows = await db.rows<Record<string, string>>(
-      `SELECT r.mac_address AS mac, r.total_rx_bytes AS total, SUM(s.rx_bytes_diff) AS rx, SUM(s.tx_bytes_diff) AS tx
+      const a = makeCopy('A');
+      const b = makeCopy('B');
+      try {
+        for (let i = 0; i < 5; i += 1) expect((await a.poller.pollOnce()).kind).toBe('recorded');
+        expect((await b.poller.pollOnce()).kind).toBe('reader');
+        const killer = await adminConnection();
+        betweenFetchAndCommit = async () => {
+          // A has its readings; its lock connection dies and B takes the lock and writes.
+          if (race) believed = a.lock.holder();
+          await killer.query(`KILL ${Number(a.lock.holder()?.connectionId)}`);
+          if (!race)
+            await until('A to see its lock connection break', () => a.lock.holder() === null);
+          await until('B to write', async () => (await b.poller.pollOnce()).kind === 'recorded');
+          await b.poller.pollOnce();
+        };
+        expect((await a.poller.pollOnce()).kind).toBe('reader');
+        believed = null;
+        await killer.end();
+        expect(a.refusals).toEqual([
+          race
+            ? 'this copy lost the writer lock before it could commit'
+            : 'this copy does not hold the writer lock',
+        ]);
+        expect(a.lines.join('\n')).toMatch(/lost the writer lock before it could save this cycle/);
+        for (let i = 0; i < 5; i += 1) expect((await b.poller.pollOnce()).kind).toBe('recorded');
+        expect((await a.poller.pollOnce()).kind).toBe('reader');
+        network.settle();
+        for (let i = 0; i < 3; i += 1) await b.poller.pollOnce();
+      } finally {
+        await a.lock.release();
+        await b.lock.release();
+      }
+      const truth = network.truth();
+      const rows = await db.rows<Record<string, string>>(
+        `SELECT r.mac_address AS mac, r.total_rx_bytes AS total, SUM(s.rx_bytes_diff) AS rx, SUM(s.tx_bytes_diff) AS tx
          FROM routers r JOIN bandwidth_snapshots s ON s.router_id = r.id GROUP BY r.id ORDER BY r.mac_address`,
-    );
-    expect(rows).toEqual(
-      truth.map((t) => ({ mac: t.mac, total: String(t.rx), rx: String(t.rx), tx: String(t.tx) })),
-    );
-    const served = truth.reduce((s, t) => s + t.rx + t.tx, 0n);
-    console.log(
-      `ownership scenario | lock connection killed between fetch and commit | ${network.served} readings | served ${served} B | counted ${rows.reduce((s, r) => s + BigInt(r.rx ?? 0) + BigInt(r.tx ?? 0), 0n)} B | lost 0 | doubled 0`,
-    );
-  });
+      );
+      expect(rows).toEqual(
+        truth.map((t) => ({ mac: t.mac, total: String(t.rx), rx: String(t.rx), tx: String(t.tx) })),
+      );
+      const served = truth.reduce((s, t) => s + t.rx + t.tx, 0n);
+      console.log(
+        `ownership scenario | lock connection killed between fetch and commit, ${race ? 'before' : 'after'} A noticed | ${network.served} readings | served ${served} B | counted ${rows.reduce((s, r) => s + BigInt(r.rx ?? 0) + BigInt(r.tx ?? 0), 0n)} B | lost 0 | doubled 0`,
+      );
+    },
+  );
 });
