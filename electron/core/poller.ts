@@ -305,6 +305,11 @@ export class Poller {
   }
 
   private logCycle(cycle: RecordedCycle): void {
+    if (cycle.stale.length > 0) {
+      this.log(
+        `${clockStamp(cycle.at)} ↩️ Left out ${cycle.stale.length} replayed reading(s) older than the ones stored since (${cycle.stale.map((r) => r.name).join(', ')}): the stored readings' deltas cover that traffic.`,
+      );
+    }
     for (const change of cycle.newSource ?? []) {
       this.log(
         `${clockStamp(cycle.at)} 🔀 ${change.identity.name} (${change.identity.mac}): its counters now come from the ${change.source}, not the ${change.storedSource} that stored the last ones; new baseline, nothing counted for this poll.`,
