@@ -161,8 +161,12 @@ export class CycleRecorder {
     const order = origin === undefined ? null : { copy: origin.copy, sequence: origin.sequence };
     const monotonic = origin === undefined ? null : { copy: origin.copy, ms: origin.monotonicMs };
     const lock = this.options.lockHolder === undefined ? null : this.options.lockHolder();
+    // The lock's connection broke (the server restarted, or went away): like any failed write,
+    // the cycle waits in the journal, and the copy claims the lock again when it can.
     if (this.options.lockHolder !== undefined && lock === null)
-      throw new WriterLockLost('this copy does not hold the writer lock');
+      throw new Error(
+        'the connection holding this copy’s writer lock broke: cycles are written again once this copy holds the lock',
+      );
     const connection = await this.pool.getConnection();
     const sql = countingSql(connection);
     try {
