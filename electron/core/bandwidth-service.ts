@@ -207,7 +207,9 @@ export class BandwidthService {
         );
       const poller = new Poller({
         source,
-        recorder: new CycleRecorder(pool, this.options.limits),
+        recorder: new CycleRecorder(pool, this.options.limits, {
+          lockHolder: lock === undefined ? undefined : () => lock.holder(),
+        }),
         journal,
         writerLock: lock,
         routerIdOf: (mac) => this.live.routerIdOf(mac),

@@ -9,8 +9,11 @@ import type {
 import {
   BEGIN_CYCLE,
   batch,
+  type CycleGuard,
   type CycleRow,
+  GUARD_REFUSED,
   insertRouterIdentities,
+  READ_GUARD,
   type Statement,
   type StoredRouter,
   selectRouters,
@@ -20,6 +23,7 @@ import {
 } from './db/cycle-statements';
 import { chunkByBytes, packRoundTrips, readStatementBudget, rowBytes } from './db/packet-size';
 import { countingSql, type Sql } from './db/sql';
+import type { PollOrigin } from './journal';
 
 /** An upper bound of one MAC in a `WHERE mac_address IN (?)` list. */
 const MAC_BYTES = 40;
@@ -54,11 +58,35 @@ export interface RecordedCycle {
    * after another copy wrote newer ones): left out, since that copy's deltas cover them.
    */
   stale: RouterIdentity[];
+  /**
+   * Known routers whose counters came from another source than the stored ones (another
+   * controller, another device behind the MAC): a new baseline, nothing counted.
+   */
+  newSource?: Array<{ identity: RouterIdentity; storedSource: string; source: string }>;
   roundTrips: number;
 }
 
 /** The cycle was recorded before (a replay): nothing was written again. */
 export class CycleAlreadyRecorded extends Error {}
+
+/** This copy no longer held the writer lock at commit time: the cycle was rolled back. */
+export class WriterLockLost extends Error {}
+
+/** How a cycle was polled, for ordering and measuring it. */
+export interface CycleContext {
+  /** Where the poll came from: which copy, its sequence and monotonic time, which source. */
+  origin?: PollOrigin;
+  /**
+   * Polled by the writer just now (not replayed from the journal): the newest reading there
+   * is, whatever the clocks say, so it is never left out as older than the stored one.
+   */
+  live?: boolean;
+}
+
+export interface CycleRecorderOptions {
+  /** The writer lock this copy must hold at commit time, and its connection; null when it does not hold it. */
+  lockHolder?: () => { name: string; connectionId: number } | null;
+}
 
 /** Rows of the last SELECT of a multi-statement round trip. */
 async function selectLast(sql: Sql, statement: Statement): Promise<RowDataPacket[]> {
@@ -90,6 +118,7 @@ export class CycleRecorder {
   constructor(
     private readonly pool: Pool,
     limits: TrackerLimits = DEFAULT_LIMITS,
+    private readonly options: CycleRecorderOptions = {},
   ) {
     this.tracker = new BandwidthTracker<number>(limits);
   }
@@ -109,12 +138,44 @@ export class CycleRecorder {
     this.tracker.clear();
   }
 
+  /**
+   * Records one cycle. When another copy wrote some of its routers since this copy measured
+   * from them, the transaction finds out before committing (see CycleGuard), rolls back, and
+   * the cycle is measured again from the stored counters.
+   */
   async record(
     devices: readonly DeviceReading[],
     at: Date,
     cycleId: string = randomUUID(),
+    context: CycleContext = {},
   ): Promise<RecordedCycle> {
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await this.recordOnce(devices, at, cycleId, context);
+      if (result !== 'moved') return result;
+      if (attempt >= 3)
+        throw new Error(
+          'Another copy keeps writing the same routers while this one holds the writer lock: check that every copy uses the same database settings',
+        );
+    }
+  }
+
+  private async recordOnce(
+    devices: readonly DeviceReading[],
+    at: Date,
+    cycleId: string,
+    context: CycleContext,
+  ): Promise<RecordedCycle | 'moved'> {
     if (devices.length === 0) return { at, tracked: [], untracked: [], stale: [], roundTrips: 0 };
+    const origin = context.origin;
+    const order = origin === undefined ? null : { copy: origin.copy, sequence: origin.sequence };
+    const monotonic = origin === undefined ? null : { copy: origin.copy, ms: origin.monotonicMs };
+    const lock = this.options.lockHolder === undefined ? null : this.options.lockHolder();
+    // The lock's connection broke (the server restarted, or went away): like any failed write,
+    // the cycle waits in the journal, and the copy claims the lock again when it can.
+    if (this.options.lockHolder !== undefined && lock === null)
+      throw new Error(
+        'the connection holding this copy’s writer lock broke: cycles are written again once this copy holds the lock',
+      );
     const connection = await this.pool.getConnection();
     const sql = countingSql(connection);
     try {
@@ -176,6 +237,7 @@ export class CycleRecorder {
       const tracked: TrackedDevice[] = [];
       const untracked: RouterIdentity[] = [];
       const stale: RouterIdentity[] = [];
+      const newSource: NonNullable<RecordedCycle['newSource']> = [];
       const rows: CycleRow[] = [];
       const changedIdentities: Array<{ routerId: number; identity: RouterIdentity }> = [];
       for (const device of devices) {
@@ -192,11 +254,18 @@ export class CycleRecorder {
           continue;
         }
         const previous = this.tracker.get(routerId) ?? null;
-        if (previous !== null && previous.at.getTime() >= at.getTime()) {
+        if (previous !== null && context.live !== true && isOlder({ at, order }, previous)) {
           stale.push(device.identity);
           continue;
         }
-        const delta = this.tracker.computeDelta(routerId, counters, at);
+        const storedSource = previous?.source ?? null;
+        const source = origin?.source ?? null;
+        const otherSource = storedSource !== null && source !== null && storedSource !== source;
+        if (otherSource) newSource.push({ identity: device.identity, storedSource, source });
+        // Counters from another source cannot continue the stored series: a new baseline.
+        const delta = otherSource
+          ? ({ kind: 'baseline', rxDiff: 0n, txDiff: 0n } as const)
+          : this.tracker.computeDelta(routerId, counters, { at, monotonic });
         tracked.push({
           routerId,
           identity: device.identity,
@@ -207,7 +276,7 @@ export class CycleRecorder {
         });
         // First tracked: lifetime totals start at the counters (never below what is stored).
         const stored = storedTotals.get(routerId);
-        const first = delta.kind === 'baseline';
+        const first = delta.kind === 'baseline' && !otherSource;
         rows.push({
           routerId,
           throughput: device.throughput,
@@ -225,23 +294,54 @@ export class CycleRecorder {
             addTxBytes: first
               ? positive(counters.txBytes - (stored?.totalTxBytes ?? 0n))
               : delta.txDiff,
+            base: previous?.order ?? null,
           },
         });
       }
 
       const identities = updateIdentities(changedIdentities, budget);
+      const guard: CycleGuard = { order, source: origin?.source ?? null, lock };
       const writes = packRoundTrips(
-        [...(begun ? [] : [BEGIN_CYCLE]), ...writeCycle(cycleId, rows, identities, at, budget)],
+        [
+          ...(begun ? [] : [BEGIN_CYCLE]),
+          ...writeCycle(cycleId, rows, identities, at, budget, guard),
+        ],
         budget,
       );
-      for (const write of writes) await sql.query(write.sql, write.values);
+      try {
+        for (const write of writes) await sql.query(write.sql, write.values);
+      } catch (error) {
+        if ((error as { code?: string }).code !== GUARD_REFUSED) throw error;
+        await connection.query('ROLLBACK').catch(() => {});
+        const [why] = await sql.query<RowDataPacket[]>(READ_GUARD.sql, READ_GUARD.values);
+        if (Number(why?.owner) !== 1)
+          throw new WriterLockLost('this copy lost the writer lock before it could commit');
+        // Another copy wrote some of these routers since: measure them again from the database.
+        for (const t of tracked) this.tracker.forget(t.routerId);
+        return 'moved';
+      }
 
       for (const [mac, id] of found) this.routerIds.set(mac, id);
       for (const { routerId, identity } of changedIdentities)
         this.writtenIdentity.set(routerId, identity);
-      for (const t of tracked) this.tracker.accept(t.routerId, { ...t.counters, at });
-      return { at, tracked, untracked, stale, roundTrips: sql.roundTrips };
+      for (const t of tracked)
+        this.tracker.accept(t.routerId, {
+          ...t.counters,
+          at,
+          monotonic,
+          order,
+          source: origin?.source ?? t.previous?.source ?? null,
+        });
+      return {
+        at,
+        tracked,
+        untracked,
+        stale,
+        ...(newSource.length > 0 ? { newSource } : {}),
+        roundTrips: sql.roundTrips,
+      };
     } catch (error) {
+      if (error instanceof WriterLockLost) throw error;
       // The rollback can fail too when the server is gone; the original error is the one to report.
       await connection.query('ROLLBACK').catch(() => {});
       // The server's limit may have changed (a packet it refused often shows only as a reset
@@ -270,6 +370,20 @@ function sameIdentity(a: RouterIdentity | undefined, b: RouterIdentity): boolean
     a.location === b.location &&
     (a.model ?? null) === (b.model ?? null)
   );
+}
+
+/**
+ * A replayed reading older than the stored one is left out (the stored one's deltas cover it).
+ * Within one copy its poll sequence says which came first, whatever the clock did; between
+ * copies (or for readings without an order) the wall clock is the only order they share.
+ */
+function isOlder(
+  reading: { at: Date; order: PreviousReading['order'] },
+  stored: PreviousReading,
+): boolean {
+  if (reading.order != null && stored.order != null && reading.order.copy === stored.order.copy)
+    return reading.order.sequence <= stored.order.sequence;
+  return stored.at.getTime() >= reading.at.getTime();
 }
 
 function positive(value: bigint): bigint {

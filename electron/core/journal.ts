@@ -20,6 +20,20 @@ export interface PendingCycle {
   id: string;
   at: Date;
   devices: DeviceReading[];
+  /**
+   * Which copy polled it, its place in that copy's polls, that copy's monotonic time and the
+   * source polled: a replay is ordered and measured by these, never by the wall clock alone.
+   * Absent in lines written before they were kept.
+   */
+  origin?: PollOrigin;
+}
+
+/** Where a poll came from: see PendingCycle.origin. */
+export interface PollOrigin {
+  copy: string;
+  sequence: number;
+  monotonicMs: number;
+  source: string;
 }
 
 /** 7 days of one-minute polls of 100 routers. */
@@ -55,14 +69,32 @@ function encode(cycle: PendingCycle): string {
     t.latencyMs,
     i.model ?? null,
   ]);
-  return JSON.stringify({ id: cycle.id, at: cycle.at.toISOString(), devices });
+  const o = cycle.origin;
+  const origin = o === undefined ? undefined : [o.copy, o.sequence, o.monotonicMs, o.source];
+  return JSON.stringify({ id: cycle.id, at: cycle.at.toISOString(), devices, origin });
 }
 
 function decode(line: string): PendingCycle {
-  const raw = JSON.parse(line) as { id: string; at: string; devices: EncodedDevice[] };
+  const raw = JSON.parse(line) as {
+    id: string;
+    at: string;
+    devices: EncodedDevice[];
+    origin?: [copy: string, sequence: number, monotonicMs: number, source: string];
+  };
+  const origin = raw.origin;
   return {
     id: raw.id,
     at: new Date(raw.at),
+    ...(origin === undefined
+      ? {}
+      : {
+          origin: {
+            copy: origin[0],
+            sequence: origin[1],
+            monotonicMs: origin[2],
+            source: origin[3],
+          },
+        }),
     devices: raw.devices.map(
       ([mac, name, ip, brand, location, rx, tx, uptime, down, up, lat, model]) => ({
         identity: { mac, name, ip, brand, location, model: model ?? null },

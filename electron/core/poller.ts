@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { RouterIdentity } from '../../shared/types';
+import { ClockStepWatch } from './clock-step';
 import { clockStamp, cycleSummary, describeCycle } from './console-report';
-import { CycleAlreadyRecorded, type CycleRecorder, type RecordedCycle } from './cycle-recorder';
+import {
+  CycleAlreadyRecorded,
+  type CycleRecorder,
+  type RecordedCycle,
+  WriterLockLost,
+} from './cycle-recorder';
 import type { WriterRole } from './db/writer-lock';
 import { isUnfixableWriteError } from './dead-letter';
-import type { CycleJournal, PendingCycle } from './journal';
+import type { CycleJournal, PendingCycle, PollOrigin } from './journal';
 import { OutageLog } from './outage';
 import { type DeviceSource, SourceError } from './sources/device-source';
 import { MAX_RETRY_AFTER_MS } from './sources/retry-after';
@@ -41,6 +47,8 @@ export interface RecordingHealth {
 /** The part of the writer lock the poller needs. */
 export interface WriterCheck {
   check(): Promise<{ role: WriterRole; gained: boolean; error: unknown }>;
+  /** A commit found the lock gone: this copy reads until it can claim it again. */
+  demote?(): void;
 }
 
 /** First retry after a failed fetch; doubled each time, capped at the poll interval. */
@@ -59,7 +67,17 @@ export interface PollerOptions {
   /** For the live view of a journaled cycle: the id of a router the recorder has not written. */
   routerIdOf?: (mac: string) => number | undefined;
   limits?: TrackerLimits;
+  /** The wall clock: when readings happened, for snapshots, rollups and log lines. */
   now?: () => Date;
+  /**
+   * A clock that never steps (milliseconds, default `performance.now()`): every wait and
+   * deadline, and the time between two polls of this copy, are measured on it.
+   */
+  monotonic?: () => number;
+  /** This copy's identity in the stored order of readings (default: a new random id). */
+  copyId?: string;
+  /** What the counters come from, stored with them (default: the source's description). */
+  sourceIdentity?: string;
   log?: (line: string) => void;
   /** Log only each cycle's summary line, not one line per device. */
   quiet?: boolean;
@@ -67,6 +85,10 @@ export interface PollerOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Called after every cycle, whatever its outcome: the tray and the UI hang off this. */
   onCycle?: (outcome: CycleOutcome) => void;
+}
+
+function monotonicOf(origin: PollOrigin | undefined) {
+  return origin === undefined ? null : { copy: origin.copy, ms: origin.monotonicMs };
 }
 
 /** Node fires a timer longer than this at once (after 1 ms), so longer waits go in steps. */
@@ -99,6 +121,11 @@ export class Poller {
   private readonly sourceOutage: OutageLog;
   private readonly databaseOutage = new OutageLog('MySQL');
   private readonly now: () => Date;
+  private readonly monotonic: () => number;
+  private readonly copyId: string;
+  /** Polls of this copy, in order: what orders its readings, whatever the wall clock does. */
+  private sequence = 0;
+  private readonly clockSteps = new ClockStepWatch();
   private readonly log: (line: string) => void;
   /** Baselines of the live view, by MAC: they follow every poll, written or journaled. */
   private readonly display: BandwidthTracker<string>;
@@ -112,6 +139,8 @@ export class Poller {
   constructor(private readonly options: PollerOptions) {
     this.sourceOutage = new OutageLog(`The ${options.source.description}`);
     this.now = options.now ?? (() => new Date());
+    this.monotonic = options.monotonic ?? (() => performance.now());
+    this.copyId = options.copyId ?? randomUUID();
     this.log = options.log ?? ((line) => console.log(line));
     this.display = new BandwidthTracker<string>(options.limits ?? DEFAULT_LIMITS);
   }
@@ -146,23 +175,31 @@ export class Poller {
       return { kind: 'source-failed', error: sourceError };
     }
     const at = this.now();
+    const origin = this.stamp(at);
     this.report(this.sourceOutage.success(at), at, '✅');
     for (const problem of payload.problems) {
       this.log(`${clockStamp(at)} ⚠️ Skipped ${problem.device}: ${problem.reason}`);
     }
     this.collisions = payload.collisions ?? [];
-    const pending: PendingCycle = { id: randomUUID(), at, devices: payload.devices };
+    const pending: PendingCycle = { id: randomUUID(), at, devices: payload.devices, origin };
 
     let error: unknown = null;
     if (journal === undefined || (journal.length === 0 && role === 'writer')) {
       try {
-        const cycle = await recorder.record(pending.devices, at, pending.id);
+        const cycle = await recorder.record(pending.devices, at, pending.id, {
+          origin,
+          live: true,
+        });
         this.report(this.databaseOutage.success(this.now()), at, '✅');
         this.recordingResumed(at);
-        this.followDisplay(cycle);
+        this.followDisplay(cycle, origin);
         this.logCycle(cycle);
         return { kind: 'recorded', cycle };
       } catch (caught) {
+        if (caught instanceof WriterLockLost) {
+          this.lostLock(at);
+          return { kind: 'reader' };
+        }
         error = caught;
         if (isUnfixableWriteError(caught)) return this.refuse(pending, caught);
         this.reportDatabaseFailure(caught, at);
@@ -198,9 +235,32 @@ export class Poller {
     return { kind: 'journaled', cycle, error, waiting: journal.length };
   }
 
+  /** This poll's place in the copy's order, and a log line when the wall clock stepped. */
+  private stamp(at: Date): PollOrigin {
+    const monotonicMs = this.monotonic();
+    const step = this.clockSteps.observe(at, monotonicMs);
+    if (step !== null) this.log(`${clockStamp(at)} 🕰️ ${step}`);
+    this.sequence += 1;
+    return {
+      copy: this.copyId,
+      sequence: this.sequence,
+      monotonicMs,
+      source: this.options.sourceIdentity ?? this.options.source.description,
+    };
+  }
+
+  /** The commit found the lock gone: rolled back, since the copy that holds it counts that traffic. */
+  private lostLock(at: Date): void {
+    this.options.writerLock?.demote?.();
+    this.role = 'reader';
+    this.log(
+      `${clockStamp(at)} 👀 This copy lost the writer lock before it could save this cycle: rolled back, the copy that holds the lock counts that traffic.`,
+    );
+  }
+
   /** Writes waiting cycles in order for up to half an interval; returns the error that stopped it. */
   private async replay(journal: CycleJournal): Promise<unknown> {
-    const deadline = Date.now() + Math.max(this.options.intervalMs / 2, 1_000);
+    const deadline = this.monotonic() + Math.max(this.options.intervalMs / 2, 1_000);
     let written = 0;
     let already = 0;
     let movedAside = 0;
@@ -209,10 +269,17 @@ export class Poller {
       const next = journal.first();
       if (next === undefined) break;
       try {
-        await this.options.recorder.record(next.devices, next.at, next.id);
+        await this.options.recorder.record(next.devices, next.at, next.id, {
+          origin: next.origin,
+        });
         written += 1;
         this.recordingResumed(next.at);
       } catch (error) {
+        if (error instanceof WriterLockLost) {
+          // The cycles keep waiting, for when this copy writes again.
+          this.lostLock(this.now());
+          return error;
+        }
         if (error instanceof CycleAlreadyRecorded) {
           // Written before a crash that kept it in the journal: not counted again.
           already += 1;
@@ -232,7 +299,7 @@ export class Poller {
         }
       }
       journal.dropFirst();
-      if (Date.now() > deadline) break;
+      if (this.monotonic() > deadline) break;
     }
     if (written + already + movedAside > 0) {
       journal.flush();
@@ -363,8 +430,12 @@ export class Poller {
         continue;
       }
       const previous = this.display.get(identity.mac) ?? null;
-      const delta = this.display.computeDelta(identity.mac, counters, pending.at);
-      this.display.accept(identity.mac, { ...counters, at: pending.at });
+      const monotonic = monotonicOf(pending.origin);
+      const delta = this.display.computeDelta(identity.mac, counters, {
+        at: pending.at,
+        monotonic,
+      });
+      this.display.accept(identity.mac, { ...counters, at: pending.at, monotonic });
       const routerId =
         this.options.recorder.routerIdOf(identity.mac) ?? this.options.routerIdOf?.(identity.mac);
       // A router first seen during the outage gets its id, and its live row, once replayed.
@@ -375,12 +446,23 @@ export class Poller {
     return { at: pending.at, tracked, untracked, stale: [], roundTrips: 0 };
   }
 
-  private followDisplay(cycle: RecordedCycle): void {
+  private followDisplay(cycle: RecordedCycle, origin: PollOrigin): void {
+    const monotonic = monotonicOf(origin);
     for (const t of cycle.tracked)
-      this.display.accept(t.identity.mac, { ...t.counters, at: cycle.at });
+      this.display.accept(t.identity.mac, { ...t.counters, at: cycle.at, monotonic });
   }
 
   private logCycle(cycle: RecordedCycle): void {
+    if (cycle.stale.length > 0) {
+      this.log(
+        `${clockStamp(cycle.at)} ↩️ Left out ${cycle.stale.length} replayed reading(s) older than the ones stored since (${cycle.stale.map((r) => r.name).join(', ')}): the stored readings' deltas cover that traffic.`,
+      );
+    }
+    for (const change of cycle.newSource ?? []) {
+      this.log(
+        `${clockStamp(cycle.at)} 🔀 ${change.identity.name} (${change.identity.mac}): its counters now come from the ${change.source}, not the ${change.storedSource} that stored the last ones; new baseline, nothing counted for this poll.`,
+      );
+    }
     const lines = this.options.quiet === true ? [cycleSummary(cycle)] : describeCycle(cycle);
     for (const line of lines) this.log(line);
   }
@@ -403,7 +485,8 @@ export class Poller {
     const sleep = this.options.sleep ?? abortableSleep;
     let done = 0;
     while (!signal.aborted && (options.cycles === undefined || done < options.cycles)) {
-      const started = Date.now();
+      // Monotonic: a wall-clock step during the cycle must not stretch or skip the wait.
+      const started = this.monotonic();
       if (options.isPaused?.() === true) {
         await sleep(this.options.intervalMs, signal);
         continue;
@@ -411,7 +494,7 @@ export class Poller {
       const outcome = await this.pollOnce();
       done += 1;
       if (options.cycles !== undefined && done >= options.cycles) break;
-      await sleep(this.nextWait(outcome, Date.now() - started), signal);
+      await sleep(this.nextWait(outcome, this.monotonic() - started), signal);
     }
     return done;
   }

@@ -1,8 +1,28 @@
 import type { CounterDelta, CounterReading } from '../../shared/types';
+import { CLOCK_SLACK_SECONDS, elapsedBetween, type MonotonicStamp } from './elapsed-time';
+
+/** Where a reading sits in the polls of the copy that took it: a clock step cannot reorder it. */
+export interface ReadingOrder {
+  /** The copy (process) that polled: sequences compare only within one copy. */
+  copy: string;
+  sequence: number;
+}
 
 /** The last counters accepted for a router: the baseline the next delta is measured from. */
 export interface PreviousReading extends CounterReading {
   at: Date;
+  /** On the monotonic clock of the copy that took it; absent when read back from the database. */
+  monotonic?: MonotonicStamp | null;
+  /** Absent for readings stored before the order was kept (or recorded without one). */
+  order?: ReadingOrder | null;
+  /** The source the counters came from (`device API at http://…`), when known. */
+  source?: string | null;
+}
+
+/** A reading being measured: its wall time, and its monotonic time when it was just polled. */
+export interface ReadingTime {
+  at: Date;
+  monotonic?: MonotonicStamp | null;
 }
 
 export interface TrackerLimits {
@@ -21,7 +41,7 @@ export function gbpsToBytesPerSecond(gbps: number): number {
  * Slack on "uptime shorter than the gap": uptime has one-second steps and each poll time is
  * taken when its answer arrived, so the two clocks disagree by up to a fetch timeout.
  */
-export const UPTIME_SLACK_SECONDS = 30;
+export const UPTIME_SLACK_SECONDS = CLOCK_SLACK_SECONDS;
 
 /**
  * Turns cumulative counters into per-poll deltas (the design's BandwidthTracker), keyed by
@@ -44,10 +64,15 @@ export class BandwidthTracker<Key = number> {
     return this.previous.get(key);
   }
 
-  computeDelta(key: Key, current: CounterReading, at: Date): CounterDelta {
+  computeDelta(key: Key, current: CounterReading, at: Date | ReadingTime): CounterDelta {
     const previous = this.previous.get(key);
     if (previous === undefined) return { kind: 'baseline', rxDiff: 0n, txDiff: 0n };
     return deltaBetween(previous, current, at, this.limits);
+  }
+
+  /** Forgets one router's baseline: its next reading is measured from the database again. */
+  forget(key: Key): void {
+    this.previous.delete(key);
   }
 
   accept(key: Key, reading: PreviousReading): void {
@@ -69,23 +94,26 @@ export class BandwidthTracker<Key = number> {
 export function deltaBetween(
   previous: PreviousReading,
   current: CounterReading,
-  at: Date,
+  time: Date | ReadingTime,
   limits: TrackerLimits = DEFAULT_LIMITS,
 ): CounterDelta {
+  const { at, monotonic } = time instanceof Date ? { at: time, monotonic: null } : time;
   if (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes) {
     return { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'counters' };
   }
   if (previous.uptime !== null && current.uptime !== null && current.uptime < previous.uptime) {
     return { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'uptime' };
   }
-  const seconds = (at.getTime() - previous.at.getTime()) / 1000;
-  if (current.uptime !== null && seconds > current.uptime + UPTIME_SLACK_SECONDS) {
+  // Not fooled by a wall-clock step, and still right after a sleep (see elapsed-time.ts).
+  const elapsed = elapsedBetween(previous, { at, uptime: current.uptime, monotonic });
+  if (current.uptime !== null && elapsed.atLeast > current.uptime + CLOCK_SLACK_SECONDS) {
     return { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'rebooted-in-gap' };
   }
   const rxDiff = current.rxBytes - previous.rxBytes;
   const txDiff = current.txBytes - previous.txBytes;
   // At least one second: two polls stamped the same instant still allow a second's traffic.
-  const limit = BigInt(Math.ceil(limits.maxBytesPerSecond * Math.max(seconds, 1)));
+  const seconds = Math.max(elapsed.atMost, 1);
+  const limit = BigInt(Math.ceil(limits.maxBytesPerSecond * seconds));
   if (rxDiff > limit || txDiff > limit) {
     return { kind: 'glitch', rxDiff: 0n, txDiff: 0n, jumpRx: rxDiff, jumpTx: txDiff, seconds };
   }

@@ -33,6 +33,9 @@ export class ScriptedNetwork {
   private readonly routers: Router[];
   private step = 0;
   private settling = false;
+  /** Seconds of extra traffic the next step carries (see `elapse`). */
+  private pendingSeconds = 0;
+  private pendingRate = 0n;
   /** Readings served, for the report. */
   served = 0;
 
@@ -75,6 +78,17 @@ export class ScriptedNetwork {
     };
   };
 
+  /**
+   * `seconds` pass for the devices before the next reading: their uptimes move on by that
+   * much, and the next step carries that long of traffic at `bytesPerSecond` (what a laptop
+   * finds when it wakes up from sleep).
+   */
+  elapse(seconds: number, bytesPerSecond: bigint): void {
+    for (const r of this.routers) r.bootAt -= seconds * 1000;
+    this.pendingSeconds = seconds;
+    this.pendingRate = bytesPerSecond;
+  }
+
   /** No more traffic or reboots: the next reading anyone takes shows the final counters. */
   settle(): void {
     this.settling = true;
@@ -94,6 +108,8 @@ export class ScriptedNetwork {
     // The first readings are all zeros: a router's first sight is a baseline, counted in its
     // totals but not in a snapshot diff, so zeros keep both equal to the traffic produced.
     if (this.settling || this.step <= 2) return;
+    const burst = this.pendingRate * BigInt(this.pendingSeconds);
+    this.pendingSeconds = 0;
     this.routers.forEach((r, i) => {
       if (r.quietBefore > 0) {
         r.quietBefore -= 1;
@@ -114,8 +130,8 @@ export class ScriptedNetwork {
         r.quietBefore = 3;
         return;
       }
-      const rx = BigInt(1_000 + ((this.step * 7_919 + i * 104_729) % 1_500_000));
-      const tx = BigInt(500 + ((this.step * 3_571 + i * 7_727) % 400_000));
+      const rx = burst + BigInt(1_000 + ((this.step * 7_919 + i * 104_729) % 1_500_000));
+      const tx = burst / 4n + BigInt(500 + ((this.step * 3_571 + i * 7_727) % 400_000));
       r.rx += rx;
       r.tx += tx;
       r.producedRx += rx;

@@ -160,7 +160,12 @@ function expectedKind(
     return 'reset';
   const seconds = (at.getTime() - previous.at.getTime()) / 1000;
   if (current.uptime !== null && seconds > current.uptime + UPTIME_SLACK_SECONDS) return 'reset';
-  const limit = BigInt(Math.ceil(DEFAULT_LIMITS.maxBytesPerSecond * Math.max(seconds, 1)));
+  // Without monotonic times the wall clock measures the gap, unless the device's uptime says
+  // more time passed (it did not reboot: its uptime went on).
+  const uptimeAdvance =
+    previous.uptime !== null && current.uptime !== null ? current.uptime - previous.uptime : 0;
+  const cap = Math.max(seconds, uptimeAdvance, 1);
+  const limit = BigInt(Math.ceil(DEFAULT_LIMITS.maxBytesPerSecond * cap));
   const over =
     current.rxBytes - previous.rxBytes > limit || current.txBytes - previous.txBytes > limit;
   return over ? 'glitch' : 'delta';

@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { LegacyThroughput, RouterIdentity } from '../../../shared/types';
-import type { PreviousReading } from '../tracker';
+import type { PreviousReading, ReadingOrder } from '../tracker';
 import { chunkByBytes, rowBytes } from './packet-size';
 import type { SqlValues } from './sql';
 
@@ -8,10 +8,11 @@ import type { SqlValues } from './sql';
 const STATEMENT_TEXT_BYTES = 512;
 
 /**
- * A staged row is 14 numbers, booleans or NULLs: at most 24 characters each once written,
- * plus separators. A bound without looking at the values keeps sizing off the cycle's cost.
+ * A staged row is 15 numbers, booleans or NULLs (at most 24 characters each once written, plus
+ * separators) and the base copy's id (a 36-character UUID, quoted). A bound without looking at
+ * the values keeps sizing off the cycle's cost.
  */
-const STAGED_ROW_BYTES = 14 * 26 + 4;
+const STAGED_ROW_BYTES = 15 * 26 + 40 + 4;
 
 function fixedWidthChunks<T>(rows: T[], maxStatementBytes: number): T[][] {
   const perChunk = Math.max(
@@ -66,7 +67,9 @@ export const BEGIN_CYCLE: Statement = {
           add_tx BIGINT UNSIGNED NOT NULL,
           download_mbps DOUBLE NULL,
           upload_mbps DOUBLE NULL,
-          latency_ms DOUBLE NULL
+          latency_ms DOUBLE NULL,
+          base_copy CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
+          base_sequence BIGINT UNSIGNED NULL
         ) ENGINE=MEMORY;
         DELETE FROM bt_cycle_rows;
         START TRANSACTION`,
@@ -80,12 +83,14 @@ export interface StoredRouter {
   totalTxBytes: bigint;
   /** The last counters recorded: where tracking resumes after a restart. */
   latest: PreviousReading | null;
+  /** The source the last counters came from (null before it was kept). */
+  source: string | null;
 }
 
 export function selectRouters(macs: readonly string[]): Statement {
   return {
     sql: `SELECT id, mac_address, total_rx_bytes, total_tx_bytes, last_rx_bytes, last_tx_bytes,
-                 last_uptime, last_bandwidth_update
+                 last_uptime, last_bandwidth_update, last_copy, last_sequence, counter_source
             FROM routers WHERE mac_address IN (?)`,
     values: [macs],
   };
@@ -105,7 +110,13 @@ export function storedRouterOf(row: RowDataPacket): StoredRouter {
             txBytes: BigInt(row.last_tx_bytes),
             uptime: row.last_uptime === null ? null : Number(row.last_uptime),
             at: row.last_bandwidth_update as Date,
+            order:
+              row.last_copy === null || row.last_sequence === null
+                ? null
+                : { copy: String(row.last_copy), sequence: Number(row.last_sequence) },
+            source: row.counter_source === null ? null : String(row.counter_source),
           },
+    source: row.counter_source === null ? null : String(row.counter_source),
   };
 }
 
@@ -135,8 +146,32 @@ export interface CycleRow {
     /** What the lifetime totals grow by: the delta, or the starting counters on first sight. */
     addRxBytes: bigint;
     addTxBytes: bigint;
+    /** The stored reading this one was measured from, as this copy believes it is stored. */
+    base: ReadingOrder | null;
   } | null;
 }
+
+/**
+ * What a cycle's commit depends on, checked inside its transaction: that this copy still holds
+ * the writer lock, and that no other copy wrote its routers since this copy measured from them.
+ */
+export interface CycleGuard {
+  /** The order of this cycle's readings, stored with the counters; null when not known. */
+  order: ReadingOrder | null;
+  /** The source the counters came from; null keeps what is stored. */
+  source: string | null;
+  /** The writer lock and the connection that must hold it; null when there is no lock. */
+  lock: { name: string; connectionId: number } | null;
+}
+
+/** Thrown by the guard's insert when the commit is refused: `@bt_owner`/`@bt_moved` say why. */
+export const GUARD_REFUSED = 'ER_BAD_NULL_ERROR';
+
+/** Why the guard refused the last cycle on this connection (session variables outlive a rollback). */
+export const READ_GUARD: Statement = {
+  sql: 'SELECT @bt_owner AS owner, @bt_moved AS moved',
+  values: [],
+};
 
 /**
  * Name, IP, brand and location of routers whose identity changed since this copy last wrote
@@ -185,6 +220,7 @@ export function writeCycle(
   at: Date,
   /** The server's limit for one statement: a larger upload is split into several inserts. */
   maxStatementBytes = Number.POSITIVE_INFINITY,
+  guard: CycleGuard = { order: null, source: null, lock: null },
 ): Statement[] {
   const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
   const day = at.toISOString().slice(0, 10);
@@ -204,6 +240,8 @@ export function writeCycle(
     l.downloadMbps,
     l.uploadMbps,
     l.latencyMs,
+    t?.base?.copy ?? null,
+    t?.base?.sequence ?? null,
   ]);
   /** Adds the cycle to a longer rollup, only when its hour was already folded (a late cycle). */
   const addIfLate = (table: string, column: string, bucket: string): Statement => ({
@@ -243,17 +281,24 @@ export function writeCycle(
     },
   ];
   return [
-    // Recording the same cycle twice fails here, on the primary key, before anything else.
-    { sql: 'INSERT INTO poll_cycles (id, recorded_at) VALUES (?, ?)', values: [cycleId, at] },
     // Every reading of a replayed cycle may be older than the database's (nothing to stage).
     ...(staged.length === 0
       ? []
       : fixedWidthChunks(staged, maxStatementBytes).map((chunk) => ({
           sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
-              add_rx, add_tx, download_mbps, upload_mbps, latency_ms) VALUES ?`,
+              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, base_copy, base_sequence) VALUES ?`,
           values: [chunk],
           bytes: STATEMENT_TEXT_BYTES + chunk.length * STAGED_ROW_BYTES,
         }))),
+    // Another copy wrote one of these routers since this copy measured from it? A locking read
+    // (it sees the latest commit, and holds the rows until ours): the deltas are then measured
+    // again from what is stored, see the guard at the end.
+    {
+      sql: `SELECT COUNT(*) INTO @bt_moved FROM routers r JOIN bt_cycle_rows c ON r.id = c.router_id
+             WHERE c.tracked AND NOT (r.last_copy <=> c.base_copy AND r.last_sequence <=> c.base_sequence)
+               FOR UPDATE`,
+      values: [],
+    },
     ...identities,
     // Totals only ever grow by what the cycle counted.
     {
@@ -263,8 +308,11 @@ export function writeCycle(
                    r.last_rx_bytes = IF(c.tracked, c.rx_total, r.last_rx_bytes),
                    r.last_tx_bytes = IF(c.tracked, c.tx_total, r.last_tx_bytes),
                    r.last_uptime = IF(c.tracked, c.uptime, r.last_uptime),
-                   r.last_bandwidth_update = IF(c.tracked, ?, r.last_bandwidth_update)`,
-      values: [at],
+                   r.last_bandwidth_update = IF(c.tracked, ?, r.last_bandwidth_update),
+                   r.last_copy = IF(c.tracked, ?, r.last_copy),
+                   r.last_sequence = IF(c.tracked, ?, r.last_sequence),
+                   r.counter_source = IF(c.tracked, COALESCE(?, r.counter_source), r.counter_source)`,
+      values: [at, guard.order?.copy ?? null, guard.order?.sequence ?? null, guard.source],
     },
     {
       sql: `INSERT INTO bandwidth_snapshots
@@ -296,6 +344,20 @@ export function writeCycle(
       sql: `INSERT INTO bandwidth_logs (router_id, download_mbps, upload_mbps, latency_ms, timestamp)
             SELECT router_id, download_mbps, upload_mbps, latency_ms, ? FROM bt_cycle_rows`,
       values: [at],
+    },
+    // The lock is checked here, at commit time: a copy that lost it (its lock connection was
+    // killed, another copy took over) must not commit what that copy counts too.
+    guard.lock === null
+      ? { sql: 'SET @bt_owner = TRUE', values: [] }
+      : {
+          sql: 'SELECT IS_USED_LOCK(?) <=> ? INTO @bt_owner',
+          values: [guard.lock.name, guard.lock.connectionId],
+        },
+    // The cycle's identity, last: recording the same cycle twice fails on the primary key, and
+    // a refused guard fails on the NULL time; either way the client rolls everything back.
+    {
+      sql: 'INSERT INTO poll_cycles (id, recorded_at) VALUES (?, IF(@bt_owner AND @bt_moved = 0, ?, NULL))',
+      values: [cycleId, at],
     },
     { sql: 'COMMIT', values: [] },
   ];

@@ -29,6 +29,8 @@ export function writerLockName(database: string): string {
  */
 export class WriterLock {
   private connection: Connection | null = null;
+  /** The lock connection's id on the server: the cycle's transaction checks the lock against it. */
+  private connectionId: number | null = null;
   private role: WriterRole = 'reader';
   private firstCheck = true;
   private freeChecks = 0;
@@ -45,6 +47,18 @@ export class WriterLock {
 
   get current(): WriterRole {
     return this.role;
+  }
+
+  /** The lock and the connection holding it, while this copy is the writer; null otherwise. */
+  holder(): { name: string; connectionId: number } | null {
+    if (this.role !== 'writer' || this.connectionId === null) return null;
+    return { name: this.name, connectionId: this.connectionId };
+  }
+
+  /** A commit found the lock gone (see CycleGuard): read until it is free again. */
+  demote(): void {
+    if (this.role === 'writer') this.role = 'reader';
+    this.freeChecks = 0;
   }
 
   /** Checks (and claims, when free) the lock; one or two round trips on the lock's connection. */
@@ -68,6 +82,8 @@ export class WriterLock {
       // A broken connection must not stay around as the "lock holder".
       connection.on('error', () => this.drop());
       this.connection = connection;
+      const [[row]] = await connection.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
+      this.connectionId = Number(row?.id);
     }
     if (this.role === 'writer') {
       const [[row]] = await this.connection.query<RowDataPacket[]>(
@@ -102,6 +118,7 @@ export class WriterLock {
   private drop(): void {
     const connection = this.connection;
     this.connection = null;
+    this.connectionId = null;
     connection?.destroy();
   }
 
@@ -109,6 +126,7 @@ export class WriterLock {
   async release(): Promise<void> {
     const connection = this.connection;
     this.connection = null;
+    this.connectionId = null;
     this.role = 'reader';
     await connection?.end().catch(() => connection.destroy());
   }
