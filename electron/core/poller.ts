@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RouterIdentity } from '../../shared/types';
-import { clockStamp, cycleSummary, describeCycle } from './console-report';
+import { clockStamp, cycleSummary, describeCycle, printable } from './console-report';
 import { CycleAlreadyRecorded, type CycleRecorder, type RecordedCycle } from './cycle-recorder';
 import type { WriterRole } from './db/writer-lock';
 import type { CycleJournal, PendingCycle } from './journal';
@@ -112,7 +112,9 @@ export class Poller {
     const at = this.now();
     this.report(this.sourceOutage.success(at), at, '✅');
     for (const problem of payload.problems) {
-      this.log(`${clockStamp(at)} ⚠️ Skipped ${problem.device}: ${problem.reason}`);
+      this.log(
+        `${clockStamp(at)} ⚠️ Skipped ${printable(problem.device)}: ${printable(problem.reason)}`,
+      );
     }
     const pending: PendingCycle = { id: randomUUID(), at, devices: payload.devices };
 

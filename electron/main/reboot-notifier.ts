@@ -17,6 +17,7 @@ export function notifyReboots(
       lastSeenUpAt: r.lastSeenUpAt === null ? null : new Date(r.lastSeenUpAt),
       uptimeSeconds: r.uptimeSeconds,
     })),
+    { bodyIsMarkup: process.platform === 'linux' },
   );
   if (notice === null) return;
   const notification = new Notification({ title: notice.title, body: notice.body });
