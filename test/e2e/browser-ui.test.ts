@@ -305,12 +305,17 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
         req.on('error', reject);
         req.end('{"args":[]}');
       });
-    expect(await call({})).toBe(200);
-    expect(await call({ origin: 'http://evil.example' })).toBe(403);
-    expect(await call({ host: 'evil.example' })).toBe(421);
+    // What our pages send: their Origin and the token served inside them.
+    const html = await (await fetch(`${baseUrl}/`)).text();
+    const token = /name="bt-ui-token" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    const own = { origin: baseUrl, 'x-bt-token': token };
+    expect(await call(own)).toBe(200);
+    expect(await call({})).toBe(403);
+    expect(await call({ ...own, origin: 'http://evil.example' })).toBe(403);
+    expect(await call({ ...own, host: 'evil.example' })).toBe(421);
     const bad = await fetch(`${baseUrl}/api/call/getHistory`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...own },
       body: JSON.stringify({ args: [{ range: 'forever', routerIds: [], timeZone: 'UTC' }] }),
     });
     expect(bad.status).toBe(400);
