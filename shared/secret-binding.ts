@@ -8,7 +8,7 @@ import type { Settings, SettingsErrors, SettingsInput } from './settings';
 
 /** `user@host:port`, the one place a stored MySQL password may go. */
 export function databaseTarget(db: { host: string; port: number; user: string }): string {
-  return `${db.user}@${db.host.trim().toLowerCase()}:${db.port}`;
+  return `${db.user.trim()}@${db.host.trim().toLowerCase()}:${db.port}`;
 }
 
 /** The controller's origin (scheme, host, port), or null when the address is not a URL. */
@@ -21,18 +21,29 @@ export function controllerOrigin(controllerUrl: string): string | null {
   }
 }
 
+/** The fields that say where the secrets go (a page's draft or saved settings). */
+export interface SecretTargets {
+  database: { host: string; port: number; user: string };
+  unifi: { controllerUrl: string; username: string };
+}
+
 /** Whether a page's fields still name the target each stored secret was saved for. */
 export function sameSecretTargets(
-  input: Pick<SettingsInput, 'database'> & { unifi: { controllerUrl: string; username: string } },
-  stored: Pick<Settings, 'database'> & { unifi: { controllerUrl: string; username: string } },
+  input: SecretTargets,
+  stored: SecretTargets,
 ): { database: boolean; controllerPassword: boolean; apiKey: boolean } {
   const origin = controllerOrigin(input.unifi.controllerUrl);
   const sameOrigin = origin !== null && origin === controllerOrigin(stored.unifi.controllerUrl);
   return {
     database: databaseTarget(input.database) === databaseTarget(stored.database),
-    controllerPassword: sameOrigin && input.unifi.username === stored.unifi.username,
+    controllerPassword: sameOrigin && input.unifi.username.trim() === stored.unifi.username.trim(),
     apiKey: sameOrigin,
   };
+}
+
+/** What Settings says under a secret box whose saved value no longer applies. */
+export function retypeHint(secret: 'password' | 'API key', target: string): string {
+  return `The saved ${secret} is only sent to ${target}: type the one for this server, or leave empty if it needs none.`;
 }
 
 /** The stored secrets this input may reuse; a secret whose target changed becomes empty. */

@@ -3,8 +3,11 @@
 // account, and a fake MySQL server that records every byte it is sent.
 
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RENDERER_DIR } from '../../electron/collector/renderer-build';
 import { type CollectorRun, startCollector } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { type FakeMysqlServer, startFakeMysqlServer } from '../support/fake-mysql-server';
@@ -76,6 +79,13 @@ describe('attacks on the --ui server (real collector, MariaDB, fake MySQL server
       devices: [{ name: 'Office AP', mac: 'AA:BB:CC:DD:EE:01', rx_bytes: 1000, tx_bytes: 2000 }],
     }));
     fake = await startFakeMysqlServer();
+    // Started while another test rebuilds the pages, the collector would build them a second
+    // time; without any build (a fresh checkout, no Chromium) it builds them itself.
+    await until(
+      'the built pages',
+      () => existsSync(join(RENDERER_DIR, 'popover.html')),
+      60_000,
+    ).catch(() => {});
     const mysqlUrl = `mysql://${USER}:${PASSWORD}@127.0.0.1:${db.settings.port}/${db.settings.database}`;
     collector = startCollector(
       ['--api-url', devices.url, '--interval', '0.3', '--ui-port', '0', '--quiet'],
@@ -83,8 +93,16 @@ describe('attacks on the --ui server (real collector, MariaDB, fake MySQL server
     );
     await collector.waitFor(/^Browser view: http:\/\/127\.0\.0\.1:\d+\//, 1, 60_000);
     baseUrl = /Browser view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(collector.stdout)?.[1] ?? '';
-    const page = await (await fetch(`${baseUrl}/`)).text();
-    token = /<meta name="bt-ui-token" content="([A-Za-z0-9_-]{43})" \/>/.exec(page)?.[1] ?? '';
+    // The pages may be being rebuilt by the browser test next door: read until one is served.
+    await until(
+      'a page carrying the token',
+      async () => {
+        const page = await (await fetch(`${baseUrl}/`)).text();
+        token = /<meta name="bt-ui-token" content="([A-Za-z0-9_-]{43})" \/>/.exec(page)?.[1] ?? '';
+        return token !== '';
+      },
+      60_000,
+    );
     await collector.waitFor(/^📈 Updated/, 1, 60_000);
   }, 120_000);
 
