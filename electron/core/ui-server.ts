@@ -12,6 +12,7 @@ import {
   type Unsubscribe,
 } from '../../shared/ipc-contract';
 import { checkCallArgs } from '../../shared/ipc-validation';
+import { printable } from './console-report';
 import { RateLimit } from './rate-limit';
 
 /** Same policy as the Electron pages: our own scripts only, nothing inline, no framing. */
@@ -92,13 +93,15 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   // Refusals are logged, but a caller hammering the server cannot flood the log.
   const refusalLines = new RateLimit(10, 60_000);
   const refuse = (res: ServerResponse, what: string, why: string, message: string) => {
-    if (refusalLines.take() === 0) log(`Refused UI request ${what}: ${why}`);
+    // The call name comes from the caller's URL: printed as one visible line.
+    if (refusalLines.take() === 0)
+      log(`Refused UI request ${printable(what.slice(0, 80))}: ${why}`);
     sendJson(res, 403, { ok: false, error: message });
   };
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      log(`UI request ${req.method} ${req.url} failed: ${String(error)}`);
+      log(`UI request ${req.method} ${printable(req.url ?? '')} failed: ${String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal error' });
       else res.end();
     });
