@@ -1,14 +1,44 @@
 import type { BucketSize, HistoryRequest } from './ipc-contract';
-import {
-  addDays,
-  addMonths,
-  type LocalDate,
-  localDateOf,
-  parseLocalDate,
-  startOfLocalDate,
-} from './zoned-time';
+import { addDays, addMonths, type LocalDate, localDateOf, startOfLocalDate } from './zoned-time';
 
 const HOUR = 3_600_000;
+
+/**
+ * The dates a custom range may use. Nothing was recorded before 1970, and past 2199 the range's
+ * end would reach dates MySQL cannot compare (a DATETIME ends at 9999-12-31, and a range
+ * ending 9999-12-30 runs into year 10000): refused with a message rather than answered 0 B.
+ */
+export const FIRST_HISTORY_DATE = '1970-01-01';
+export const LAST_HISTORY_DATE = '2199-12-31';
+
+/** A real calendar date `YYYY-MM-DD` within the range history covers, or why it is not one. */
+export function checkHistoryDate(text: unknown, field: string): LocalDate | string {
+  const expected = `${field} must be a date from ${FIRST_HISTORY_DATE} to ${LAST_HISTORY_DATE}, written YYYY-MM-DD`;
+  if (typeof text !== 'string') return expected;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (match === null) return expected;
+  const date = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+  if (date.month < 1 || date.month > 12 || date.day < 1 || date.day > daysInMonth(date)) {
+    return `${field} "${text}" is not a date of the calendar: ${expected}`;
+  }
+  // Compared as text: Date.UTC would read the year 0001 as 1901.
+  if (text < FIRST_HISTORY_DATE || text > LAST_HISTORY_DATE) {
+    return `${field} "${text}" is out of range: ${expected}`;
+  }
+  return date;
+}
+
+function daysInMonth({ year, month }: LocalDate): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/** The handler's own guard: a request that skipped the argument check still gets a clear error. */
+function customDate(text: string | undefined, field: string): LocalDate {
+  const date = checkHistoryDate(text, field);
+  if (typeof date === 'string') throw new RangeError(date);
+  return date;
+}
 
 export interface HistoryWindow {
   bucket: BucketSize;
@@ -39,8 +69,8 @@ export function historyWindow(request: HistoryRequest, now: Date): HistoryWindow
       return monthly(addMonths(thisMonth, -11), addMonths(thisMonth, 1), zone);
     }
     case 'custom': {
-      const first = parseLocalDate(request.from ?? '');
-      const afterLast = addDays(parseLocalDate(request.to ?? ''), 1);
+      const first = customDate(request.from, 'from');
+      const afterLast = addDays(customDate(request.to, 'to'), 1);
       const days = Math.round(
         (Date.UTC(afterLast.year, afterLast.month - 1, afterLast.day) -
           Date.UTC(first.year, first.month - 1, first.day)) /

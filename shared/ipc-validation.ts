@@ -1,3 +1,4 @@
+import { checkHistoryDate } from './history-range';
 import type { CallArgs, CallName, HistoryRequest } from './ipc-contract';
 
 export type ArgsCheck<K extends CallName> =
@@ -5,7 +6,6 @@ export type ArgsCheck<K extends CallName> =
   | { ok: false; reason: string };
 
 const RANGES = new Set(['day', 'week', 'month', 'year', 'custom']);
-const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -23,10 +23,11 @@ function checkHistoryRequest(value: unknown): HistoryRequest | string {
   }
   if (typeof value.timeZone !== 'string' || !isTimeZone(value.timeZone)) return 'unknown time zone';
   if (value.range === 'custom') {
-    if (typeof value.from !== 'string' || !LOCAL_DATE.test(value.from))
-      return 'from must be YYYY-MM-DD';
-    if (typeof value.to !== 'string' || !LOCAL_DATE.test(value.to)) return 'to must be YYYY-MM-DD';
-    if (value.from > value.to) return 'from must not be after to';
+    for (const field of ['from', 'to'] as const) {
+      const date = checkHistoryDate(value[field], field);
+      if (typeof date === 'string') return date;
+    }
+    if ((value.from as string) > (value.to as string)) return 'from must not be after to';
   }
   return value as unknown as HistoryRequest;
 }

@@ -40,8 +40,24 @@ export function downtimeMs(reboot: DetectedReboot): number | null {
   return down > 0 ? down : null;
 }
 
+/**
+ * Freedesktop notification servers may render a subset of HTML in the body, so a router named
+ * `<b>…` or `<a href=…>` would turn into markup there: its &, < and > are written as entities.
+ */
+export function escapeNoticeMarkup(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+export interface NoticeOptions {
+  /** The body is shown as markup (Linux); elsewhere it is plain text and left as it is. */
+  bodyIsMarkup?: boolean;
+}
+
 /** One notice for all the reboots of a cycle, or null when there are none. */
-export function rebootNotice(reboots: readonly DetectedReboot[]): RebootNotice | null {
+export function rebootNotice(
+  reboots: readonly DetectedReboot[],
+  { bodyIsMarkup = true }: NoticeOptions = {},
+): RebootNotice | null {
   const [first] = reboots;
   if (first === undefined) return null;
   if (reboots.length === 1) {
@@ -53,7 +69,8 @@ export function rebootNotice(reboots: readonly DetectedReboot[]): RebootNotice |
       routerId: first.routerId,
     };
   }
-  const shown = reboots.slice(0, 3).map((r) => r.name);
+  const asBody = bodyIsMarkup ? escapeNoticeMarkup : (text: string) => text;
+  const shown = reboots.slice(0, 3).map((r) => asBody(r.name));
   const more = reboots.length > 3 ? ` and ${reboots.length - 3} more` : '';
   return {
     title: `${reboots.length} routers rebooted`,

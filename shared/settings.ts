@@ -2,6 +2,7 @@
 // settings page for messages next to fields, and again by the main process before saving).
 
 import { normalizeFingerprint } from './fingerprint';
+import { reusableSecrets } from './secret-binding';
 
 export interface DatabaseSettings {
   host: string;
@@ -228,15 +229,19 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-/** Resolves a page's input against what is stored (a null password keeps the stored one). */
+/**
+ * Resolves a page's input against what is stored: a null password keeps the stored one, but
+ * only for the target it was saved for (see secret-binding.ts); otherwise it is empty.
+ */
 export function applySettingsInput(input: SettingsInput, stored: Settings): Settings {
+  const reusable = reusableSecrets(input, stored);
   return {
     ...input,
-    database: { ...input.database, password: input.database.password ?? stored.database.password },
+    database: { ...input.database, password: input.database.password ?? reusable.database },
     unifi: {
       ...input.unifi,
-      password: input.unifi.password ?? stored.unifi.password,
-      apiKey: input.unifi.apiKey ?? stored.unifi.apiKey,
+      password: input.unifi.password ?? reusable.unifiPassword,
+      apiKey: input.unifi.apiKey ?? reusable.apiKey,
     },
   };
 }

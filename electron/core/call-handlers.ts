@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { CallHandlers, TestConnectionResult, WindowName } from '../../shared/ipc-contract';
+import { controllerOrigin, secretsToRetype } from '../../shared/secret-binding';
 import {
   applySettingsInput,
   type Settings,
@@ -9,6 +10,7 @@ import {
 } from '../../shared/settings';
 import type { BandwidthService, ServiceSettings } from './bandwidth-service';
 import { describeMysqlError } from './db/connection';
+import { RateLimit } from './rate-limit';
 import type { SettingsStore } from './settings-store';
 import type { SourceSettings } from './sources/create-source';
 import { formatFingerprint, inspectCertificate } from './sources/https-client';
@@ -84,14 +86,27 @@ export async function testDatabaseConnection(settings: Settings): Promise<TestCo
   }
 }
 
+/** Certificate checks a page may ask for per minute (each opens a TLS connection). */
+export const CERTIFICATE_CHECKS_PER_MINUTE = 10;
+
+export interface CallHandlerOptions {
+  /** The clock of the rate limits, for tests. */
+  now?: () => number;
+}
+
 /** Every call of the contract, implemented once for both transports (IPC and HTTP). */
 export function createCallHandlers(
   service: BandwidthService,
   store: SettingsStore,
   shell: ShellActions,
+  options: CallHandlerOptions = {},
 ): CallHandlers {
-  const resolveInput = async (input: SettingsInput) =>
-    applySettingsInput(input, (await store.load()).settings);
+  const certificateChecks = new RateLimit(CERTIFICATE_CHECKS_PER_MINUTE, 60_000, options.now);
+  // A stored secret goes only where it was saved for: a changed target needs it typed again.
+  const resolveInput = async (input: SettingsInput) => {
+    const stored = (await store.load()).settings;
+    return { settings: applySettingsInput(input, stored), retype: secretsToRetype(input, stored) };
+  };
 
   return {
     async getState() {
@@ -114,7 +129,10 @@ export function createCallHandlers(
           message: 'The headless collector takes its settings from its command line.',
         };
       }
-      const settings = await resolveInput(checked.value);
+      const { settings, retype } = await resolveInput(checked.value);
+      if (Object.keys(retype).length > 0) {
+        return { ok: false, errors: retype, message: Object.values(retype)[0] };
+      }
       try {
         await store.save(settings);
       } catch (error) {
@@ -133,7 +151,10 @@ export function createCallHandlers(
       if (!checked.ok) {
         return { ok: false, message: 'Fix the fields marked in red first.' };
       }
-      return testDatabaseConnection(await resolveInput(checked.value));
+      const { settings, retype } = await resolveInput(checked.value);
+      const missing = retype['database.password'];
+      if (missing !== undefined) return { ok: false, message: missing };
+      return testDatabaseConnection(settings);
     },
     async checkCertificate(address) {
       let url: URL;
@@ -147,6 +168,24 @@ export function createCallHandlers(
       }
       if (url.protocol !== 'https:') {
         return { ok: false, message: 'Only an https:// address has a certificate to check' };
+      }
+      if (url.username !== '' || url.password !== '') {
+        return { ok: false, message: 'Enter the address without a user name or password in it' };
+      }
+      // Settings given on the command line cannot be edited: only their controller is checked.
+      const configured = (await store.load()).settings.unifi.controllerUrl;
+      if (store.readOnly && url.origin !== controllerOrigin(configured)) {
+        return {
+          ok: false,
+          message: `This collector only checks the controller it polls (${configured || 'none'})`,
+        };
+      }
+      const waitMs = certificateChecks.take();
+      if (waitMs > 0) {
+        return {
+          ok: false,
+          message: `Too many certificate checks: wait ${Math.ceil(waitMs / 1000)} s and try again`,
+        };
       }
       try {
         const { fingerprint, trusted } = await inspectCertificate(url, 5_000);

@@ -12,6 +12,27 @@ export function cycleSummary(cycle: RecordedCycle): string {
   return `📈 Updated bandwidth tracking for ${cycle.tracked.length} device(s)`;
 }
 
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
+
+/**
+ * A device-supplied text made safe for one console line: control characters (ANSI escape
+ * sequences, newlines, C1 codes), bidirectional overrides and line separators become visible
+ * escapes, so a router's name can neither fake a log line nor repaint the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\\]/g,
+    (char) => ESCAPES[char] ?? codeEscape(char.codePointAt(0) ?? 0),
+  );
+}
+
+function codeEscape(code: number): string {
+  return code < 0x100
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
 const RESET_WHY: Record<ResetReason, string> = {
   counters: 'counters went back',
   uptime: 'uptime went back',
@@ -23,19 +44,20 @@ export function describeCycle(cycle: RecordedCycle): string[] {
   const stamp = clockStamp(cycle.at);
   const lines: string[] = [];
   for (const device of cycle.tracked) {
-    const { delta, identity } = device;
+    const { delta } = device;
+    const name = printable(device.identity.name);
     if (delta.kind === 'delta' && (delta.rxDiff > 0n || delta.txDiff > 0n)) {
       lines.push(
-        `${stamp} 📊 ${identity.name} — RX +${formatBytes(delta.rxDiff)}, TX +${formatBytes(delta.txDiff)}`,
+        `${stamp} 📊 ${name} — RX +${formatBytes(delta.rxDiff)}, TX +${formatBytes(delta.txDiff)}`,
       );
     } else if (delta.kind === 'glitch') {
       lines.push(
-        `${stamp} ⚠️ ${identity.name} — counters jumped RX +${formatBytes(delta.jumpRx)}, TX +${formatBytes(delta.jumpTx)} in ${Math.round(delta.seconds)} s, faster than the link limit: not counted, new baseline set (check the device or raise --max-link-gbps)`,
+        `${stamp} ⚠️ ${name} — counters jumped RX +${formatBytes(delta.jumpRx)}, TX +${formatBytes(delta.jumpTx)} in ${Math.round(delta.seconds)} s, faster than the link limit: not counted, new baseline set (check the device or raise --max-link-gbps)`,
       );
     } else if (delta.kind === 'reset') {
       const why = RESET_WHY[delta.reason];
       lines.push(
-        `${stamp} 🔄 ${identity.name} — counter reset (${why}): router rebooted, new baseline set, nothing counted`,
+        `${stamp} 🔄 ${name} — counter reset (${why}): router rebooted, new baseline set, nothing counted`,
       );
     }
   }

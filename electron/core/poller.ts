@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RouterIdentity } from '../../shared/types';
 import { ClockStepWatch } from './clock-step';
-import { clockStamp, cycleSummary, describeCycle } from './console-report';
+import { clockStamp, cycleSummary, describeCycle, printable } from './console-report';
 import {
   CycleAlreadyRecorded,
   type CycleRecorder,
@@ -178,7 +178,9 @@ export class Poller {
     const origin = this.stamp(at);
     this.report(this.sourceOutage.success(at), at, '✅');
     for (const problem of payload.problems) {
-      this.log(`${clockStamp(at)} ⚠️ Skipped ${problem.device}: ${problem.reason}`);
+      this.log(
+        `${clockStamp(at)} ⚠️ Skipped ${printable(problem.device)}: ${printable(problem.reason)}`,
+      );
     }
     this.collisions = payload.collisions ?? [];
     const pending: PendingCycle = { id: randomUUID(), at, devices: payload.devices, origin };

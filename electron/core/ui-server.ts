@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,8 @@ import {
   type Unsubscribe,
 } from '../../shared/ipc-contract';
 import { checkCallArgs } from '../../shared/ipc-validation';
+import { printable } from './console-report';
+import { RateLimit } from './rate-limit';
 
 /** Same policy as the Electron pages: our own scripts only, nothing inline, no framing. */
 export const CONTENT_SECURITY_POLICY = [
@@ -45,6 +48,19 @@ const PAGES: Record<string, string> = {
 
 const MAX_BODY_BYTES = 1_000_000;
 
+/** The meta tag that carries the per-run token into every page (read by renderer/client/http-client.ts). */
+export const TOKEN_META_NAME = 'bt-ui-token';
+/** The header a page sends its token in; a custom header also keeps other sites from sending it. */
+export const TOKEN_HEADER = 'x-bt-token';
+
+/**
+ * Event frames one browser view may have waiting: a view that stops reading (a suspended tab,
+ * a stuck socket) is dropped past this; a live one reconnects and gets the next full state.
+ */
+export const MAX_STREAM_BACKLOG_BYTES = 1_000_000;
+/** Open event streams at most, so connections cannot be piled up to exhaust memory. */
+export const MAX_EVENT_STREAMS = 32;
+
 export interface UiServerOptions {
   handlers: CallHandlers;
   subscribe: <E extends EventName>(event: E, listener: (payload: Events[E]) => void) => Unsubscribe;
@@ -52,10 +68,14 @@ export interface UiServerOptions {
   staticDir: string;
   port: number;
   log?: (line: string) => void;
+  /** Frames a view may have waiting before it is dropped (tests lower it). */
+  maxStreamBacklogBytes?: number;
 }
 
 export interface UiServer {
   url: string;
+  /** Open event streams, for tests and diagnostics. */
+  readonly streamCount: number;
   close(): Promise<void>;
 }
 
@@ -67,10 +87,21 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const log = options.log ?? (() => {});
   const streams = new Set<ServerResponse>();
   let allowedHosts: Set<string> = new Set();
+  // A secret for this run only: served inside our pages, required on every call and stream.
+  const token = randomBytes(32).toString('base64url');
+  const maxBacklog = options.maxStreamBacklogBytes ?? MAX_STREAM_BACKLOG_BYTES;
+  // Refusals are logged, but a caller hammering the server cannot flood the log.
+  const refusalLines = new RateLimit(10, 60_000);
+  const refuse = (res: ServerResponse, what: string, why: string, message: string) => {
+    // The call name comes from the caller's URL: printed as one visible line.
+    if (refusalLines.take() === 0)
+      log(`Refused UI request ${printable(what.slice(0, 80))}: ${why}`);
+    sendJson(res, 403, { ok: false, error: message });
+  };
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      log(`UI request ${req.method} ${req.url} failed: ${String(error)}`);
+      log(`UI request ${req.method} ${printable(req.url ?? '')} failed: ${String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal error' });
       else res.end();
     });
@@ -94,10 +125,37 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
         sendJson(res, 405, { ok: false, error: 'use POST' });
         return;
       }
-      await handleCall(url.pathname.slice('/api/call/'.length), req, res);
+      const name = url.pathname.slice('/api/call/'.length);
+      // Browsers always send Origin with a POST: a request without one is not from our pages.
+      if (origin === undefined) {
+        refuse(
+          res,
+          `call ${name}`,
+          'no Origin header',
+          'Refused: calls are taken only from the Bandwidth Tracker pages served here (the request has no Origin header).',
+        );
+        return;
+      }
+      if (!tokenMatches(req.headers[TOKEN_HEADER])) {
+        refuse(res, `call ${name}`, 'missing or wrong page token', STALE_PAGE);
+        return;
+      }
+      await handleCall(name, req, res);
       return;
     }
     if (url.pathname === '/api/events' && req.method === 'GET') {
+      // EventSource cannot set headers: the page passes its token in the query.
+      if (!tokenMatches(url.searchParams.get('token') ?? undefined)) {
+        refuse(res, 'events', 'missing or wrong page token', STALE_PAGE);
+        return;
+      }
+      if (streams.size >= MAX_EVENT_STREAMS) {
+        sendJson(res, 503, {
+          ok: false,
+          error: `Too many open views (${MAX_EVENT_STREAMS}): close some tabs and reload.`,
+        });
+        return;
+      }
       openEventStream(res);
       return;
     }
@@ -106,6 +164,13 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       return;
     }
     await serveStatic(url.pathname, res);
+  }
+
+  function tokenMatches(sent: string | string[] | undefined): boolean {
+    if (typeof sent !== 'string') return false;
+    const a = Buffer.from(sent);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
   }
 
   async function handleCall(
@@ -161,7 +226,18 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const unsubscribers = EVENT_NAMES.map((event) =>
     options.subscribe(event, (payload) => {
       const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
-      for (const stream of streams) stream.write(frame);
+      for (const stream of streams) {
+        // Frames a view does not read pile up in memory: past the limit the view is dropped.
+        if (stream.writableLength + frame.length > maxBacklog) {
+          log(
+            `Dropped a browser view that stopped reading events (${stream.writableLength} bytes waiting); it reconnects when it reads again.`,
+          );
+          streams.delete(stream);
+          stream.destroy();
+          continue;
+        }
+        stream.write(frame);
+      }
     }),
   );
 
@@ -176,6 +252,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     let content: Buffer;
     try {
       content = await readFile(full);
+      if (PAGES[pathname] !== undefined) content = withToken(content, token);
     } catch {
       res.writeHead(404, securityHeaders({ 'content-type': 'text/plain; charset=utf-8' }));
       res.end(
@@ -203,6 +280,9 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   return {
     url: `http://127.0.0.1:${port}`,
+    get streamCount() {
+      return streams.size;
+    },
     async close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       for (const stream of streams) stream.end();
@@ -210,6 +290,18 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+const STALE_PAGE =
+  'Refused: this page’s session token is missing or out of date (the collector restarted since it was loaded). Reload the page.';
+
+/** Our page with the run's token in a meta tag: script-free, so the strict CSP still holds. */
+function withToken(page: Buffer, token: string): Buffer {
+  const html = page.toString('utf8');
+  const at = html.indexOf('<head>');
+  if (at < 0) return page;
+  const tag = `<meta name="${TOKEN_META_NAME}" content="${token}" />`;
+  return Buffer.from(`${html.slice(0, at + 6)}${tag}${html.slice(at + 6)}`);
 }
 
 function securityHeaders(extra: Record<string, string>): Record<string, string> {

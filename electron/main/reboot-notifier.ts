@@ -2,11 +2,6 @@ import { Notification } from 'electron';
 import type { RebootEvent } from '../../shared/ipc-contract';
 import { rebootNotice } from '../../shared/reboot-notice';
 
-/** Linux notification servers render a subset of HTML in the body: names must stay text. */
-export function escapeNotificationMarkup(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 const MAX_KEPT = 20;
 
 /**
@@ -34,10 +29,11 @@ export class RebootNotifier {
         lastSeenUpAt: r.lastSeenUpAt === null ? null : new Date(r.lastSeenUpAt),
         uptimeSeconds: r.uptimeSeconds,
       })),
+      // Linux notification servers render a subset of HTML in the body: names must stay text.
+      { bodyIsMarkup: process.platform === 'linux' },
     );
     if (notice === null) return;
-    const body = process.platform === 'linux' ? escapeNotificationMarkup(notice.body) : notice.body;
-    const notification = new Notification({ title: notice.title, body });
+    const notification = new Notification({ title: notice.title, body: notice.body });
     this.shown.add(notification);
     // Notification centres can keep old ones forever: hold on to the latest few only.
     if (this.shown.size > MAX_KEPT) {

@@ -12,15 +12,21 @@ import {
 
 export class CallError extends Error {}
 
+/** The per-run token the collector writes into every page it serves (see ui-server.ts). */
+function pageToken(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="bt-ui-token"]')?.content ?? '';
+}
+
 /**
  * The contract over HTTP, for the collector's browser view: `POST /api/call/<name>` and one
  * Server-Sent Events stream for all events.
  */
-export function createHttpClient(base = ''): BandwidthApi {
+export function createHttpClient(base = '', token = pageToken()): BandwidthApi {
   async function call<K extends CallName>(name: K, args: CallArgs<K>): Promise<CallResult<K>> {
     const response = await fetch(`${base}/api/call/${name}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // The server takes calls only with this page's token (and the browser's Origin header).
+      headers: { 'content-type': 'application/json', 'x-bt-token': token },
       body: JSON.stringify({ args }),
     });
     const body = (await response.json().catch(() => null)) as
@@ -37,7 +43,7 @@ export function createHttpClient(base = ''): BandwidthApi {
   const listeners = new Map<EventName, Set<AnyListener>>();
   function subscribe<E extends EventName>(event: E, listener: (payload: Events[E]) => void) {
     if (source === null) {
-      source = new EventSource(`${base}/api/events`);
+      source = new EventSource(`${base}/api/events?token=${encodeURIComponent(token)}`);
       for (const name of EVENT_NAMES) {
         source.addEventListener(name, (message) => {
           const payload: unknown = JSON.parse((message as MessageEvent<string>).data);

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { formatFingerprint } from '../../shared/fingerprint';
 import type { TestConnectionResult } from '../../shared/ipc-contract';
+import { databaseTarget, retypeHint } from '../../shared/secret-binding';
 import {
   type SettingsErrors,
   type SettingsInput,
@@ -12,6 +13,7 @@ import { bandwidthClient } from '../client/bandwidth-client';
 import { Field } from './Field';
 import { SecretField } from './SecretField';
 import { SourceFields } from './SourceFields';
+import { secretsStillApply } from './secret-targets';
 import './settings.css';
 
 export type Draft = {
@@ -55,7 +57,8 @@ function draftOf(view: SettingsView): Draft {
 }
 
 function inputOf(draft: Draft, view: SettingsView): SettingsInput {
-  const passwordSet = view.database.passwordSet;
+  const applies = secretsStillApply(draft, view);
+  const passwordSet = applies.database;
   // An empty secret box keeps what is stored; there is no way to read it back.
   const keep = (typed: string, stored: boolean) => (typed === '' && stored ? null : typed);
   return {
@@ -64,8 +67,8 @@ function inputOf(draft: Draft, view: SettingsView): SettingsInput {
     unifi: {
       controllerUrl: draft.controllerUrl,
       username: draft.unifiUser,
-      password: keep(draft.unifiPassword, view.unifi.passwordSet),
-      apiKey: keep(draft.apiKey, view.unifi.apiKeySet),
+      password: keep(draft.unifiPassword, applies.unifiPassword),
+      apiKey: keep(draft.apiKey, applies.apiKey),
       site: draft.site,
       fingerprint: draft.fingerprint,
     },
@@ -204,7 +207,12 @@ export function SettingsApp() {
           <SecretField
             id="database.password"
             label="Password"
-            stored={view.database.passwordSet}
+            stored={secretsStillApply(draft, view).database}
+            hint={
+              view.database.passwordSet
+                ? retypeHint('password', databaseTarget(view.database))
+                : undefined
+            }
             value={draft.password}
             onChange={(password) => set({ password })}
             errors={errors}

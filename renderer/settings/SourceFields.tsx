@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import type { CertificateCheck } from '../../shared/ipc-contract';
+import { controllerOrigin, retypeHint } from '../../shared/secret-binding';
 import type { SettingsErrors, SettingsView, SourceKind } from '../../shared/settings';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { Field } from './Field';
 import { SecretField } from './SecretField';
 import type { Draft } from './SettingsApp';
+import { secretsStillApply } from './secret-targets';
 
 const SOURCES: Array<[SourceKind, string, string]> = [
   [
@@ -34,6 +36,8 @@ interface Props {
 /** What to poll, and how to reach it. */
 export function SourceFields({ draft, view, errors, set }: Props) {
   const [check, setCheck] = useState<CertificateCheck | { ok: null } | null>(null);
+  const applies = secretsStillApply(draft, view);
+  const savedAt = controllerOrigin(view.unifi.controllerUrl) ?? view.unifi.controllerUrl;
 
   async function checkCertificate() {
     setCheck({ ok: null });
@@ -124,7 +128,12 @@ export function SourceFields({ draft, view, errors, set }: Props) {
           <SecretField
             id="unifi.password"
             label="Password"
-            stored={view.unifi.passwordSet}
+            stored={applies.unifiPassword}
+            hint={
+              view.unifi.passwordSet
+                ? retypeHint('password', `${view.unifi.username} at ${savedAt}`)
+                : undefined
+            }
             value={draft.unifiPassword}
             onChange={(unifiPassword) => set({ unifiPassword })}
             errors={errors}
@@ -132,8 +141,12 @@ export function SourceFields({ draft, view, errors, set }: Props) {
           <SecretField
             id="unifi.apiKey"
             label="API key (instead of a user)"
-            stored={view.unifi.apiKeySet}
-            hint="UniFi Network › Settings › Control Plane › Integrations. Stored encrypted."
+            stored={applies.apiKey}
+            hint={
+              view.unifi.apiKeySet
+                ? retypeHint('API key', savedAt)
+                : 'UniFi Network › Settings › Control Plane › Integrations. Stored encrypted.'
+            }
             value={draft.apiKey}
             onChange={(apiKey) => set({ apiKey })}
             errors={errors}

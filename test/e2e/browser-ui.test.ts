@@ -9,9 +9,11 @@ import { BandwidthService } from '../../electron/core/bandwidth-service';
 import { createCallHandlers } from '../../electron/core/call-handlers';
 import { FileSettingsStore } from '../../electron/core/settings-store';
 import { startUiServer } from '../../electron/core/ui-server';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { chromiumMissing, launchChromium } from '../support/browser';
 import { type CollectorRun, startCollector } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
+import { startFakeMysqlServer } from '../support/fake-mysql-server';
 import { buildRenderer } from '../support/renderer-build';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { controllerForTest } from '../support/unifi-controller';
@@ -305,12 +307,17 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
         req.on('error', reject);
         req.end('{"args":[]}');
       });
-    expect(await call({})).toBe(200);
-    expect(await call({ origin: 'http://evil.example' })).toBe(403);
-    expect(await call({ host: 'evil.example' })).toBe(421);
+    // What our pages send: their Origin and the token served inside them.
+    const html = await (await fetch(`${baseUrl}/`)).text();
+    const token = /name="bt-ui-token" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    const own = { origin: baseUrl, 'x-bt-token': token };
+    expect(await call(own)).toBe(200);
+    expect(await call({})).toBe(403);
+    expect(await call({ ...own, origin: 'http://evil.example' })).toBe(403);
+    expect(await call({ ...own, host: 'evil.example' })).toBe(421);
     const bad = await fetch(`${baseUrl}/api/call/getHistory`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...own },
       body: JSON.stringify({ args: [{ range: 'forever', routerIds: [], timeZone: 'UTC' }] }),
     });
     expect(bad.status).toBe(400);
@@ -381,6 +388,59 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
       await ui.close();
       await controller.close();
       await own.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('asks for the MySQL password again when the server changes, and never sends the saved one there', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const fake = await startFakeMysqlServer();
+    const dir = mkdtempSync(join(tmpdir(), 'bt-settings-'));
+    const reversing = {
+      isAvailable: () => true,
+      encrypt: (plain: string) => [...plain].reverse().join(''),
+      decrypt: (sealed: string) => [...sealed].reverse().join(''),
+    };
+    const store = new FileSettingsStore(join(dir, 'settings.json'), reversing);
+    await store.save({
+      ...DEFAULT_SETTINGS,
+      database: { ...DEFAULT_SETTINGS.database, password: 'saved-db-pw-77' },
+    });
+    // Never run: Settings and Test connection need no polling.
+    const service = new BandwidthService({
+      settings: { apiUrl: server.url, intervalMs: 60_000, timeoutMs: 2_000, mysql: db.settings },
+      log: () => {},
+    });
+    const ui = await startUiServer({
+      handlers: createCallHandlers(service, store, { openWindow: () => {} }),
+      subscribe: (event, listener) => service.on(event, listener),
+      staticDir: RENDERER_DIR,
+      port: 0,
+    });
+    const page = await browser.newPage({ viewport: { width: 520, height: 900 } });
+    try {
+      await page.goto(`${ui.url}/settings.html`);
+      const hint = page.locator('#field-database-password-message');
+      await expect
+        .poll(() => hint.textContent())
+        .toBe('Stored (encrypted). Leave empty to keep it.');
+      await page.getByLabel('Port', { exact: true }).fill(String(fake.port));
+      expect(await hint.textContent()).toBe(
+        'The saved password is only sent to root@127.0.0.1:3306: type the one for this server, or leave empty if it needs none.',
+      );
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await expect
+        .poll(() => page.getByTestId('test-result').textContent())
+        .toMatch(/refused user "root"/);
+      // The page sent an empty password: the fake server saw an empty answer, nothing else.
+      expect(fake.connections.map((c) => c.authResponse?.length)).toEqual([0]);
+      expect(fake.sawPassword('saved-db-pw-77')).toBe(false);
+      await page.getByLabel('Port', { exact: true }).fill('3306');
+      expect(await hint.textContent()).toBe('Stored (encrypted). Leave empty to keep it.');
+    } finally {
+      await page.close();
+      await ui.close();
+      await fake.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

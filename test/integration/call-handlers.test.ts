@@ -5,14 +5,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { announcedRebootsFile } from '../../electron/core/announced-reboots-file';
 import { BandwidthService } from '../../electron/core/bandwidth-service';
 import {
+  CERTIFICATE_CHECKS_PER_MINUTE,
   createCallHandlers,
   type ShellActions,
   toServiceSettings,
 } from '../../electron/core/call-handlers';
-import { FileSettingsStore, type SecretBox } from '../../electron/core/settings-store';
+import {
+  FileSettingsStore,
+  FixedSettingsStore,
+  type SecretBox,
+} from '../../electron/core/settings-store';
 import type { CallHandlers, Events, RebootEvent } from '../../shared/ipc-contract';
 import { DEFAULT_UNIFI, type Settings } from '../../shared/settings';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
+import { startFakeMysqlServer } from '../support/fake-mysql-server';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { controllerForTest } from '../support/unifi-controller';
 
@@ -168,6 +174,18 @@ describe('call handlers on the real core and MariaDB', () => {
         reboots: 0,
       },
     ]);
+    // The widest custom range accepted still finds the traffic (a 9999 end used to answer 0 B).
+    const wide = await whileRunning(service, () =>
+      handlers.getHistory({
+        range: 'custom',
+        routerIds: [],
+        timeZone: 'UTC',
+        from: '2020-01-01',
+        to: '2199-12-31',
+      }),
+    );
+    expect(wide.bucket).toBe('month');
+    expect(wide.summary[0]?.rxBytes).toBe('4000000');
   });
 
   it('announces a reboot once, including one that happened while the app was closed', async () => {
@@ -294,6 +312,146 @@ describe('call handlers on the real core and MariaDB', () => {
     expect(denied.message).toBe(
       'MySQL at 127.0.0.1:3306 refused user "nobody_here" (ER_ACCESS_DENIED_ERROR): check the user and password in Settings',
     );
+  });
+
+  it('sends a stored MySQL password only to the user, host and port it was saved for', async () => {
+    const fake = await startFakeMysqlServer();
+    try {
+      const { handlers, store } = harness();
+      const stored = settingsFor({ database: { ...db.settings, password: 'stored-secret-42' } });
+      await store.save(stored);
+      const elsewhere = { ...db.settings, port: fake.port, password: null };
+      const attempt = await handlers.testDatabase({ ...stored, database: elsewhere });
+      expect(attempt).toEqual({
+        ok: false,
+        message: `Type the password again: the saved one is only sent to root@127.0.0.1:${db.settings.port}, and the user, host or port changed. Leave the box empty only if this server has no password.`,
+      });
+      const otherUser = { ...db.settings, user: 'someone_else', password: null };
+      expect(await handlers.testDatabase({ ...stored, database: otherUser })).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/^Type the password again/),
+      });
+      expect(fake.connections).toEqual([]);
+      // Saving another target without the password is refused the same way, on the field.
+      const save = await handlers.saveSettings({ ...stored, database: elsewhere });
+      expect(save).toMatchObject({
+        ok: false,
+        errors: { 'database.password': expect.stringMatching(/^Type the password again/) },
+      });
+      expect((await store.load()).settings.database).toEqual(stored.database);
+
+      // A typed password does go to the server named: the recorder does see it then.
+      const typed = await handlers.testDatabase({
+        ...stored,
+        database: { ...elsewhere, password: 'typed-for-this-one' },
+      });
+      expect(typed.message).toMatch(/refused user "root" \(ER_ACCESS_DENIED_ERROR\)/);
+      expect(fake.sawPassword('typed-for-this-one')).toBe(true);
+      expect(fake.sawPassword('stored-secret-42')).toBe(false);
+      // An empty box for a server without a password: an empty auth response, nothing else.
+      await handlers.testDatabase({ ...stored, database: { ...elsewhere, password: '' } });
+      expect(fake.connections.map((c) => c.authResponse?.length)).toEqual([20, 0]);
+      expect(fake.sawPassword('stored-secret-42')).toBe(false);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('keeps the controller password and API key for the address and account they were saved for', async () => {
+    const { handlers, store } = harness();
+    const unifi = {
+      ...DEFAULT_UNIFI,
+      controllerUrl: 'https://192.168.1.1',
+      username: 'admin',
+      password: 'ctrl-pass-9',
+    };
+    await handlers.saveSettings({ ...settingsFor(), source: 'unifi', unifi });
+    const keep = { ...unifi, password: null, apiKey: null };
+    // The same origin written differently is the same controller.
+    const same = await handlers.saveSettings({
+      ...settingsFor(),
+      source: 'unifi',
+      unifi: { ...keep, controllerUrl: 'https://192.168.1.1:443/' },
+    });
+    expect(same.ok).toBe(true);
+    expect((await store.load()).settings.unifi.password).toBe('ctrl-pass-9');
+    for (const moved of [
+      { ...keep, controllerUrl: 'https://192.168.1.1:8443' },
+      { ...keep, controllerUrl: 'https://attacker.example' },
+      { ...keep, username: 'other' },
+    ]) {
+      const result = await handlers.saveSettings({
+        ...settingsFor(),
+        source: 'unifi',
+        unifi: moved,
+      });
+      expect(result).toMatchObject({
+        ok: false,
+        errors: {
+          'unifi.password':
+            'Type the password again: the saved one is only sent to admin at https://192.168.1.1, and the address or user name changed.',
+        },
+      });
+    }
+    expect((await store.load()).settings.unifi).toMatchObject({
+      controllerUrl: 'https://192.168.1.1:443/',
+      password: 'ctrl-pass-9',
+    });
+  });
+
+  it('limits certificate checks, so they cannot scan ports', async () => {
+    let now = 1_000_000;
+    const store = new FileSettingsStore(join(dir, 'settings.json'), reversingBox);
+    const service = new BandwidthService({
+      settings: toServiceSettings(settingsFor()),
+      log: () => {},
+    });
+    const handlers = createCallHandlers(
+      service,
+      store,
+      { openWindow: () => {} },
+      { now: () => now },
+    );
+    const answers = [];
+    for (let i = 0; i < CERTIFICATE_CHECKS_PER_MINUTE + 1; i += 1) {
+      answers.push(await handlers.checkCertificate(`https://127.0.0.1:${1 + i}`));
+    }
+    expect(answers.slice(0, -1).every((a) => !a.ok && a.message.startsWith('Cannot reach'))).toBe(
+      true,
+    );
+    expect(answers.at(-1)).toEqual({
+      ok: false,
+      message: 'Too many certificate checks: wait 60 s and try again',
+    });
+    now += 60_000;
+    expect(await handlers.checkCertificate('https://127.0.0.1:1')).toMatchObject({
+      message: expect.stringMatching(/^Cannot reach 127\.0\.0\.1:1/),
+    });
+    expect(await handlers.checkCertificate('https://user:pw@127.0.0.1:1')).toEqual({
+      ok: false,
+      message: 'Enter the address without a user name or password in it',
+    });
+  });
+
+  it('checks only the configured controller when settings come from the command line', async () => {
+    const service = new BandwidthService({
+      settings: toServiceSettings(settingsFor()),
+      log: () => {},
+    });
+    const configured = settingsFor({
+      source: 'unifi',
+      unifi: { ...DEFAULT_UNIFI, controllerUrl: 'https://127.0.0.1:1', username: 'admin' },
+    });
+    const handlers = createCallHandlers(service, new FixedSettingsStore(configured), {
+      openWindow: () => {},
+    });
+    expect(await handlers.checkCertificate('https://127.0.0.1:2')).toEqual({
+      ok: false,
+      message: 'This collector only checks the controller it polls (https://127.0.0.1:1)',
+    });
+    expect(await handlers.checkCertificate('https://127.0.0.1:1/')).toMatchObject({
+      message: expect.stringMatching(/^Cannot reach 127\.0\.0\.1:1 \(ECONNREFUSED\)/),
+    });
   });
 
   it('pauses and resumes polling, and asks the shell for windows', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockStamp, describeCycle } from '../../electron/core/console-report';
+import { clockStamp, describeCycle, printable } from '../../electron/core/console-report';
 import type { TrackedDevice } from '../../electron/core/cycle-recorder';
 import { OutageLog } from '../../electron/core/outage';
 import type { CounterDelta } from '../../shared/types';
@@ -47,6 +47,41 @@ describe('describeCycle', () => {
 
   it('pads the clock', () => {
     expect(clockStamp(new Date(2026, 0, 1, 7, 5, 9))).toBe('[07:05:09]');
+  });
+});
+
+describe('printable (device names on the console)', () => {
+  it('turns ANSI escapes, newlines and other control characters into visible escapes', () => {
+    const name = 'AP\u001b[2J\u001b[31mred\n[20:45:00] 📊 Fake AP — RX +9.00 GB\r\t\u0000\u009b';
+    const line = printable(name);
+    expect(line).toBe(
+      'AP\\x1b[2J\\x1b[31mred\\n[20:45:00] 📊 Fake AP — RX +9.00 GB\\r\\t\\x00\\x9b',
+    );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the check is that none are left
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
+  it('shows bidirectional overrides and line separators, and keeps ordinary text as it is', () => {
+    expect(printable('Office\u202eAP\u2028x')).toBe('Office\\u202eAP\\u2028x');
+    expect(printable('Café Nord – étage 2 📶')).toBe('Café Nord – étage 2 📶');
+    // A literal backslash is doubled, so "\\n" typed in a name cannot pass for an escape.
+    expect(printable('a\\nb')).toBe('a\\\\nb');
+  });
+
+  it('is applied to every device line of a cycle, which stays one line each', () => {
+    const lines = describeCycle({
+      at,
+      roundTrips: 1,
+      untracked: [],
+      stale: [],
+      tracked: [
+        tracked('Evil\n[20:45:00] 🔄 Garage', { kind: 'delta', rxDiff: 1_000n, txDiff: 0n }),
+        tracked('\u001b[1mBold', { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'counters' }),
+      ],
+    });
+    expect(lines).toHaveLength(3);
+    expect(lines.every((line) => !line.includes('\n') && !line.includes('\u001b'))).toBe(true);
+    expect(lines[0]).toBe('[20:45:00] 📊 Evil\\n[20:45:00] 🔄 Garage — RX +1.00 KB, TX +0 B');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyCsv } from '../../shared/csv';
-import { historyWindow } from '../../shared/history-range';
+import { checkHistoryDate, historyWindow } from '../../shared/history-range';
 import { historySeries } from '../../shared/history-series';
 import type { HistoryRequest, HistoryResult } from '../../shared/ipc-contract';
 
@@ -79,6 +79,49 @@ describe('historyWindow', () => {
     );
     expect(long.bucket).toBe('month');
     expect(long.bucketStarts).toHaveLength(13);
+  });
+
+  it('covers a custom range up to the last accepted date by month, ending in 2200', () => {
+    const w = historyWindow(
+      request('custom', 'UTC', { from: '2026-01-01', to: '2199-12-31' }),
+      now,
+    );
+    expect(w.bucket).toBe('month');
+    expect(w.bucketStarts).toHaveLength(174 * 12);
+    expect(iso(w.to)).toBe('2200-01-01T00:00:00.000Z');
+  });
+
+  it('refuses an impossible custom date with the reason, even if the argument check was skipped', () => {
+    expect(() =>
+      historyWindow(request('custom', 'UTC', { from: '2024-99-99', to: '2024-12-31' }), now),
+    ).toThrow('from "2024-99-99" is not a date of the calendar');
+  });
+});
+
+describe('checkHistoryDate', () => {
+  it('reads a real date', () => {
+    expect(checkHistoryDate('2024-02-29', 'from')).toEqual({ year: 2024, month: 2, day: 29 });
+    expect(checkHistoryDate('1970-01-01', 'from')).toEqual({ year: 1970, month: 1, day: 1 });
+    expect(checkHistoryDate('2199-12-31', 'to')).toEqual({ year: 2199, month: 12, day: 31 });
+  });
+
+  it.each([
+    ['2024-99-99', 'to "2024-99-99" is not a date of the calendar'],
+    ['2023-02-29', 'to "2023-02-29" is not a date of the calendar'],
+    ['2100-02-29', 'to "2100-02-29" is not a date of the calendar'],
+    ['2024-04-31', 'to "2024-04-31" is not a date of the calendar'],
+    ['2024-00-10', 'to "2024-00-10" is not a date of the calendar'],
+    ['0001-01-01', 'to "0001-01-01" is out of range'],
+    ['1969-12-31', 'to "1969-12-31" is out of range'],
+    ['9999-12-30', 'to "9999-12-30" is out of range'],
+    ['2200-01-01', 'to "2200-01-01" is out of range'],
+    ['2024-1-5', 'to must be a date from 1970-01-01 to 2199-12-31, written YYYY-MM-DD'],
+    [20240105, 'to must be a date from 1970-01-01 to 2199-12-31, written YYYY-MM-DD'],
+  ])('refuses %j with a clear message', (text, message) => {
+    const checked = checkHistoryDate(text, 'to');
+    expect(typeof checked).toBe('string');
+    expect(checked).toContain(message);
+    expect(checked).toContain('1970-01-01 to 2199-12-31');
   });
 });
 

@@ -110,6 +110,17 @@ describe('reboot notices', () => {
     expect(rebootNotice([])).toBeNull();
   });
 
+  it('escapes router names in the body where it is markup (Linux), and only there', () => {
+    const names = [reboot(1, '<b>AT&T</b>'), reboot(2, '<a href="http://x">Y</a>')];
+    const linux = rebootNotice(names);
+    expect(linux?.body).toMatch(
+      /^&lt;b&gt;AT&amp;T&lt;\/b&gt;, &lt;a href="http:\/\/x"&gt;Y&lt;\/a&gt; — detected at /,
+    );
+    expect(linux?.body).not.toMatch(/[<>]/);
+    const plain = rebootNotice(names, { bodyIsMarkup: false });
+    expect(plain?.body).toMatch(/^<b>AT&T<\/b>, <a href="http:\/\/x">Y<\/a> — detected at /);
+  });
+
   it('announces a reboot once, even when the same reset is measured again or the app restarts', () => {
     const ledger = new RebootLedger();
     expect(ledger.fresh([reboot(1, 'A')])).toHaveLength(1);

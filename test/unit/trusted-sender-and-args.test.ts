@@ -55,9 +55,34 @@ describe('checkCallArgs', () => {
       'getHistory',
       [{ range: 'custom', routerIds: [], timeZone: 'UTC', from: '2026-04-01', to: '2026-03-01' }],
     ],
+    [
+      'getHistory',
+      [{ range: 'custom', routerIds: [], timeZone: 'UTC', from: '2024-01-01', to: '9999-12-30' }],
+    ],
+    [
+      'getHistory',
+      [{ range: 'custom', routerIds: [], timeZone: 'UTC', from: '0001-01-01', to: '2024-01-01' }],
+    ],
+    [
+      'getHistory',
+      [{ range: 'custom', routerIds: [], timeZone: 'UTC', from: '2024-99-99', to: '2024-12-31' }],
+    ],
     ['saveSettings', ['not an object']],
     ['getState', 'not a list'],
   ] as const)('refuses %s %j', (name, args) => {
     expect(checkCallArgs(name, args).ok).toBe(false);
+  });
+
+  it('says why a history date is refused', () => {
+    const request = { range: 'custom', routerIds: [], timeZone: 'UTC', from: '2024-01-01' };
+    expect(checkCallArgs('getHistory', [{ ...request, to: '9999-12-30' }])).toEqual({
+      ok: false,
+      reason:
+        'to "9999-12-30" is out of range: to must be a date from 1970-01-01 to 2199-12-31, written YYYY-MM-DD',
+    });
+    expect(checkCallArgs('getHistory', [{ ...request, to: '2024-99-99' }])).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^to "2024-99-99" is not a date of the calendar/),
+    });
   });
 });
