@@ -34,8 +34,13 @@ const reading = (mac: string, rx: bigint, uptime: number): DeviceReading => ({
   rates: null,
 });
 
-/** Serves `steps` in order; `poison` steps carry an uptime no BIGINT UNSIGNED column holds. */
-function scriptedSource(steps: Array<{ rx: bigint; poison?: boolean }>): DeviceSource {
+/**
+ * Serves `steps` in order; `poison` steps carry an uptime no BIGINT UNSIGNED column holds, and
+ * `newcomer` adds a third router, so the cycle first looks routers up before it stages a row.
+ */
+function scriptedSource(
+  steps: Array<{ rx: bigint; poison?: boolean; newcomer?: bigint }>,
+): DeviceSource {
   let step = 0;
   return {
     description: 'scripted source',
@@ -47,6 +52,7 @@ function scriptedSource(steps: Array<{ rx: bigint; poison?: boolean }>): DeviceS
         devices: [
           reading('02:00:00:00:00:01', s.rx, s.poison === true ? 1e30 : 100 * step),
           reading('02:00:00:00:00:02', s.rx * 3n, 100 * step),
+          ...(s.newcomer === undefined ? [] : [reading('02:00:00:00:00:03', s.newcomer, 100)]),
         ],
         problems: [],
       };
@@ -121,7 +127,11 @@ describe('a cycle the database refuses for good', () => {
     const journal = new CycleJournal({ path, log: () => {} });
     const recorder = new CycleRecorder(db.pool);
     const poller = new Poller({
-      source: scriptedSource([{ rx: 1_000n }, { rx: 2_000n, poison: true }, { rx: 3_000n }]),
+      source: scriptedSource([
+        { rx: 1_000n },
+        { rx: 2_000n, poison: true, newcomer: 700n },
+        { rx: 3_000n, newcomer: 800n },
+      ]),
       recorder,
       journal,
       intervalMs: 1000,
@@ -129,11 +139,11 @@ describe('a cycle the database refuses for good', () => {
       log: () => {},
     });
     expect((await poller.pollOnce()).kind).toBe('recorded');
-    // The database fails before it sees the value (its first write, poll_cycles, is gone):
-    // the poisoned cycle waits in the journal.
-    await db.pool.query('RENAME TABLE poll_cycles TO cycles_away');
+    // The database fails before it sees the value (the look-up of the new router finds no
+    // routers table): the poisoned cycle waits in the journal.
+    await db.pool.query('RENAME TABLE routers TO routers_away');
     expect((await poller.pollOnce()).kind).toBe('journaled');
-    await db.pool.query('RENAME TABLE cycles_away TO poll_cycles');
+    await db.pool.query('RENAME TABLE routers_away TO routers');
     // Back: the poisoned one is refused, moved aside, and the one behind it written.
     const back = await poller.pollOnce();
     expect(back).toMatchObject({ kind: 'journaled', waiting: 0, error: null });
@@ -141,6 +151,8 @@ describe('a cycle the database refuses for good', () => {
     expect(await totals()).toEqual({
       '02:00:00:00:00:01': '3000/2000',
       '02:00:00:00:00:02': '9000/6000',
+      // First written by the cycle after the refused one: its baseline.
+      '02:00:00:00:00:03': '800/0',
     });
   });
 });
