@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RENDERER_DIR } from '../../electron/collector/renderer-build';
+import { isProductionBuild } from '../../electron/collector/renderer-build';
 import { BandwidthService } from '../../electron/core/bandwidth-service';
 import { createCallHandlers } from '../../electron/core/call-handlers';
 import { FileSettingsStore } from '../../electron/core/settings-store';
@@ -57,6 +57,7 @@ let server: DeviceServer;
 let collector: CollectorRun;
 let browser: Browser;
 let baseUrl: string;
+let rendererDir: string;
 const dialogs: string[] = [];
 
 async function cycles(count: number): Promise<void> {
@@ -87,19 +88,13 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
   beforeAll(async () => {
     if (missing !== null) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
-    buildRenderer();
+    rendererDir = buildRenderer();
     db = await createTestDatabase();
     server = await startDeviceServer(() => ({ devices: payload() }));
-    collector = startCollector([
-      '--api-url',
-      server.url,
-      '--mysql-url',
-      db.url,
-      '--interval',
-      '0.3',
-      '--ui-port',
-      '0',
-    ]);
+    collector = startCollector(
+      ['--api-url', server.url, '--mysql-url', db.url, '--interval', '0.3', '--ui-port', '0'],
+      { BT_RENDERER_DIR: rendererDir },
+    );
     await collector.waitFor(/^Browser view: http:\/\/127\.0\.0\.1:\d+\//);
     baseUrl = /Browser view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(collector.stdout)?.[1] ?? '';
     await cycles(1);
@@ -117,6 +112,24 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     await collector?.exited;
     await server?.close();
     await db?.drop();
+    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+  });
+
+  it('serves a production build of the pages, even when built under a test runner', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    // vitest sets NODE_ENV=test, which the build inherits; the pages must not become React's
+    // development build (slower, noisier) that the collector would then serve.
+    expect(process.env.NODE_ENV).toBe('test');
+    expect(isProductionBuild(rendererDir)).toBe(true);
+    const html = await (await fetch(`${baseUrl}/popover.html`)).text();
+    const scripts = [...html.matchAll(/src="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+    expect(scripts.length).toBeGreaterThan(0);
+    const modulePreloads = [...html.matchAll(/href="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+    let code = '';
+    for (const path of [...scripts, ...modulePreloads])
+      code += await (await fetch(`${baseUrl}/${path}`)).text();
+    expect(code).not.toContain('jsxDEV');
+    expect(code).toContain('Minified React error');
   });
 
   it('lists every router in the popover with its figures, and shows a hostile name as text', async (ctx) => {
@@ -336,7 +349,7 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     const ui = await startUiServer({
       handlers: createCallHandlers(service, store, { openWindow: () => {} }),
       subscribe: (event, listener) => service.on(event, listener),
-      staticDir: RENDERER_DIR,
+      staticDir: rendererDir,
       port: 0,
     });
     const page = await browser.newPage({ viewport: { width: 520, height: 900 } });
