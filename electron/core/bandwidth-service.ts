@@ -18,6 +18,7 @@ import { DEFAULT_RETENTION, pruneOldRows, type RetentionPolicy } from './db/rete
 import { backfillRollups } from './db/rollup-backfill';
 import type { MysqlSettings } from './db/settings';
 import { WriterLock } from './db/writer-lock';
+import { fillDemoHistory } from './demo-history';
 import { queryHistory } from './history-query';
 import { CycleJournal } from './journal';
 import { LiveState } from './live-state';
@@ -167,6 +168,16 @@ export class BandwidthService {
         ? undefined
         : new WriterLock(settings.mysql, { hasPendingCycles: () => (journal?.length ?? 0) > 0 });
     try {
+      // An empty demo database gets 13 months of history first, so every chart has something.
+      if (settings.source?.kind === 'demo') {
+        await fillDemoHistory(pool, {
+          now: this.now(),
+          log: this.log,
+          signal: options.signal,
+          retention: settings.retention,
+          limits: this.options.limits,
+        });
+      }
       await this.live.load(pool, this.now());
       this.setStatus('database', OK);
       const source =
