@@ -79,6 +79,12 @@ export interface HistoryBucket {
   rxBytes: ByteCount;
   txBytes: ByteCount;
   resets: number;
+  /**
+   * Seconds covered by the polls that counted this traffic (the average rate is bytes ÷ this).
+   * 0 for rollups written before it was recorded; above the bucket's length when traffic was
+   * counted after a long gap (an average over the gap).
+   */
+  coveredSeconds: number;
 }
 
 export interface HistorySummaryRow {

@@ -199,6 +199,7 @@ export class CycleRecorder {
             addTxBytes: first
               ? positive(counters.txBytes - (stored?.totalTxBytes ?? 0n))
               : delta.txDiff,
+            coveredSeconds: coveredSeconds(delta, previous, at),
           },
         });
       }
@@ -241,6 +242,16 @@ function sameIdentity(a: RouterIdentity | undefined, b: RouterIdentity): boolean
     a.location === b.location &&
     (a.model ?? null) === (b.model ?? null)
   );
+}
+
+/** The time a counted delta measured: what an honest average rate divides by. */
+export function coveredSeconds(
+  delta: CounterDelta,
+  previous: PreviousReading | null,
+  at: Date,
+): number {
+  if (delta.kind !== 'delta' || previous === null) return 0;
+  return Math.max(0, (at.getTime() - previous.at.getTime()) / 1000);
 }
 
 function positive(value: bigint): bigint {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { CycleRecorder } from './cycle-recorder';
+import { CycleRecorder, coveredSeconds } from './cycle-recorder';
 import {
   BEGIN_CYCLE,
   batch,
@@ -118,6 +118,7 @@ export async function fillDemoHistory(
         const routerId = recorder.routerIdOf(device.identity.mac);
         const counters = device.counters;
         if (routerId === undefined || counters === null) continue;
+        const previous = tracker.get(routerId) ?? null;
         const delta = tracker.computeDelta(routerId, counters, at);
         tracker.accept(routerId, { ...counters, at });
         rows.push({
@@ -133,6 +134,7 @@ export async function fillDemoHistory(
             uptime: counters.uptime,
             addRxBytes: delta.rxDiff,
             addTxBytes: delta.txDiff,
+            coveredSeconds: coveredSeconds(delta, previous, at),
           },
         });
       }

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { historyCsv } from '../../shared/csv';
-import { historySeries } from '../../shared/history-series';
-import type { HistoryRange, HistoryRequest } from '../../shared/ipc-contract';
+import { type HistorySeries, historySeries } from '../../shared/history-series';
+import type { AppState, HistoryRange, HistoryRequest } from '../../shared/ipc-contract';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
 import { useHistory } from '../hooks/useHistory';
+import { BucketTable } from './BucketTable';
 import { HistoryChart } from './HistoryChart';
 import { SummaryTable } from './SummaryTable';
 import './history.css';
@@ -38,6 +39,18 @@ function downloadCsv(text: string, name: string): void {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+/** Why the chart is empty, in words a user can act on; null when there is something to show. */
+function emptyReason(series: HistorySeries, total: bigint, state: AppState | null): string | null {
+  if (series.monitored.some(Boolean)) {
+    return total === 0n ? 'The routers were polled in this range but moved no traffic.' : null;
+  }
+  if (state?.database.state === 'down')
+    return `Nothing recorded in this range. The database cannot be reached right now: ${state.database.message ?? 'check the database in Settings'}.`;
+  if (state?.source.state === 'down')
+    return `Nothing recorded in this range. The routers cannot be reached right now: ${state.source.message ?? 'check the source in Settings'}.`;
+  return 'Nothing recorded in this range: Bandwidth Tracker was not polling then. Figures appear once it has polled the routers twice.';
+}
+
 export function HistoryApp() {
   const [range, setRange] = useState<HistoryRange>('day');
   const [routerIds, setRouterIds] = useState<number[]>(routerFromUrl);
@@ -52,7 +65,7 @@ export function HistoryApp() {
     [range, routerIds, from, to],
   );
   const history = useHistory(request);
-  const result = history.status === 'error' ? null : history.result;
+  const result = history.result;
   const series = useMemo(
     () => (result === null ? null : historySeries(result, TIME_ZONE)),
     [result],
@@ -149,16 +162,22 @@ export function HistoryApp() {
       )}
       {result !== null && series !== null && (
         <>
-          {total === 0n && (
-            <p className="notice" role="status">
-              No traffic recorded in this range yet. Figures appear after the collector has polled
-              the routers at least twice.
+          {emptyReason(series, total, state) !== null && (
+            <p className="notice" role="status" data-testid="history-empty">
+              {emptyReason(series, total, state)}
+            </p>
+          )}
+          {series.monitored.some(Boolean) && !series.monitored.every(Boolean) && (
+            <p className="history__note">
+              Gaps are times Bandwidth Tracker was not polling; the average rate counts only the
+              time it was.
             </p>
           )}
           <HistoryChart
             series={series}
             description={`Traffic per ${result.bucket}: ${formatBytes(total)} in total over the range`}
           />
+          <BucketTable series={series} bucketName={result.bucket} />
           <SummaryTable rows={result.summary} />
         </>
       )}

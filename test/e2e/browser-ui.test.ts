@@ -242,6 +242,61 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     await page.close();
   });
 
+  it("shows the current hour's average rate as bytes ÷ the seconds polled, and earlier hours as gaps", async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const call = (name: string, args: unknown[]) =>
+      fetch(`${baseUrl}/api/call/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ args }),
+      });
+    // Counters move again so the hour has a real rate; then polling pauses so the page and the
+    // database hold still while they are compared.
+    counters.living = [
+      (counters.living[0] ?? 0n) + 40_000_000n,
+      (counters.living[1] ?? 0n) + 10_000_000n,
+    ];
+    counters.livingUptime += 60;
+    await cycles(2);
+    expect((await call('setPaused', [true])).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    try {
+      const page = await openPage('/history.html', 'light', 1100, 900);
+      await page.getByText('Figures per hour').click();
+      const rows = page.getByTestId('bucket-table').locator('tbody tr');
+      await expect.poll(() => rows.count()).toBe(24);
+      const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+      const inDb = await db.rows<{ rx: string; tx: string; covered: string }>(
+        `SELECT rx_bytes AS rx, tx_bytes AS tx, covered_seconds AS covered FROM bandwidth_hourly
+          WHERE hour_start = ?`,
+        [hour],
+      );
+      expect(inDb.length).toBe(3);
+      // Each router's bytes over the seconds its polls covered, summed: what the page shows.
+      const expected = inDb.reduce(
+        (sum, r) =>
+          Number(r.covered) > 0
+            ? sum + ((Number(r.rx) + Number(r.tx)) * 8) / Number(r.covered) / 1e6
+            : sum,
+        0,
+      );
+      const current = rows.last();
+      expect(await current.getAttribute('data-start')).toBe(hour.toISOString());
+      const shown = Number(await current.locator('td[data-mbps]').getAttribute('data-mbps'));
+      expect(shown).toBeGreaterThan(0);
+      expect(Math.abs(shown - expected) / expected).toBeLessThan(1e-9);
+      // Not the old figure, bytes ÷ the whole hour.
+      const wholeHour =
+        inDb.reduce((s, r) => s + (Number(r.rx) + Number(r.tx)) * 8, 0) / 3600 / 1e6;
+      expect(shown).toBeGreaterThan(wholeHour * 10);
+      // Monitoring began minutes ago: the hours before are gaps, not 0 Mbps.
+      expect(await rows.first().textContent()).toContain('not monitored');
+      await page.close();
+    } finally {
+      await call('setPaused', [false]);
+    }
+  });
+
   it('takes dark screenshots of both windows', async (ctx) => {
     if (missing !== null) return ctx.skip(missing);
     const popover = await openPage('/', 'dark');

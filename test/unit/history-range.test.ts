@@ -94,6 +94,7 @@ const result: HistoryResult = {
       rxBytes: '9007199254740993',
       txBytes: '5',
       resets: 0,
+      coveredSeconds: 0,
     },
     {
       start: '2026-01-01T01:00:00.000Z',
@@ -101,6 +102,7 @@ const result: HistoryResult = {
       rxBytes: '3600000000',
       txBytes: '0',
       resets: 1,
+      coveredSeconds: 0,
     },
   ],
   summary: [],
@@ -116,8 +118,67 @@ describe('historySeries', () => {
     const series = historySeries(result, 'UTC');
     expect(series.rxBytes).toEqual([9_007_199_254_740_993n, 3_600_000_000n]);
     expect(series.reboots).toEqual([0, 1]);
+    // Rows without covered seconds (written before they were recorded): the whole bucket.
     expect(series.averageMbps[1]).toBeCloseTo(8, 10);
     expect(series.labels).toEqual(['1 Jan, 00:00', '1 Jan, 01:00']);
+  });
+
+  it('divides by the seconds the polls covered, sums routers, and leaves unmonitored buckets empty', () => {
+    const at = (hour: number) => `2026-01-01T0${hour}:00:00.000Z`;
+    const series = historySeries(
+      {
+        ...result,
+        to: at(4),
+        bucketStarts: [at(0), at(1), at(2), at(3)],
+        buckets: [
+          // Monitoring began late in the hour: router 1 was measured for 10 minutes, router 2 for 5.
+          {
+            start: at(0),
+            routerId: 1,
+            rxBytes: '9000000',
+            txBytes: '0',
+            resets: 0,
+            coveredSeconds: 600,
+          },
+          {
+            start: at(0),
+            routerId: 2,
+            rxBytes: '4500000',
+            txBytes: '4500000',
+            resets: 0,
+            coveredSeconds: 300,
+          },
+          // Polled, nothing moved: a measured zero.
+          {
+            start: at(1),
+            routerId: 1,
+            rxBytes: '0',
+            txBytes: '0',
+            resets: 0,
+            coveredSeconds: 3600,
+          },
+          // Counted after the app was closed for 10 hours: an average over the gap.
+          {
+            start: at(3),
+            routerId: 1,
+            rxBytes: '36000000000',
+            txBytes: '0',
+            resets: 0,
+            coveredSeconds: 36000,
+          },
+        ],
+      },
+      'UTC',
+    );
+    expect(series.averageMbps[0]).toBeCloseTo(
+      (9_000_000 * 8) / 600 / 1e6 + (9_000_000 * 8) / 300 / 1e6,
+      10,
+    );
+    expect(series.averageMbps[1]).toBe(0);
+    expect(series.averageMbps[2]).toBeNull();
+    expect(series.monitored).toEqual([true, true, false, true]);
+    expect(series.averageMbps[3]).toBeCloseTo(8, 10);
+    expect(series.gapAverage).toEqual([false, false, false, true]);
   });
 });
 

@@ -41,7 +41,8 @@ export const BEGIN_CYCLE: Statement = {
           add_tx BIGINT UNSIGNED NOT NULL,
           download_mbps DOUBLE NULL,
           upload_mbps DOUBLE NULL,
-          latency_ms DOUBLE NULL
+          latency_ms DOUBLE NULL,
+          covered_seconds DECIMAL(15,3) NOT NULL DEFAULT 0
         ) ENGINE=MEMORY;
         DELETE FROM bt_cycle_rows;
         START TRANSACTION`,
@@ -110,6 +111,8 @@ export interface CycleRow {
     /** What the lifetime totals grow by: the delta, or the starting counters on first sight. */
     addRxBytes: bigint;
     addTxBytes: bigint;
+    /** Seconds the counted delta covers (since the previous reading); 0 when nothing was counted. */
+    coveredSeconds?: number;
   } | null;
 }
 
@@ -170,28 +173,33 @@ export function writeCycle(
     l.downloadMbps,
     l.uploadMbps,
     l.latencyMs,
+    // Milliseconds are enough: the column keeps three decimals.
+    Math.round((t?.coveredSeconds ?? 0) * 1000) / 1000,
   ]);
   /** Adds the cycle to a longer rollup, only when its hour was already folded (a late cycle). */
   const addIfLate = (table: string, column: string, bucket: string): Statement => ({
-    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples)
-          SELECT ?, router_id, rx_diff, tx_diff, is_reset, 1 FROM bt_cycle_rows
+    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples, covered_seconds)
+          SELECT ?, router_id, rx_diff, tx_diff, is_reset, 1, covered_seconds FROM bt_cycle_rows
            WHERE tracked AND ? < @bt_daily_through
           ON DUPLICATE KEY UPDATE rx_bytes = ${table}.rx_bytes + VALUES(rx_bytes),
             tx_bytes = ${table}.tx_bytes + VALUES(tx_bytes), resets = ${table}.resets + VALUES(resets),
-            samples = ${table}.samples + VALUES(samples)`,
+            samples = ${table}.samples + VALUES(samples),
+            covered_seconds = ${table}.covered_seconds + VALUES(covered_seconds)`,
     values: [bucket, hour],
   });
   // The daily and monthly tables are fed from the hourly one once an hour has ended (a fold
   // an hour instead of two more upserts every cycle). A cycle recorded late, for an hour
   // already folded, goes to them directly.
   const fold = (table: string, column: string, unit: string): Statement => ({
-    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples)
-          SELECT ${unit} AS unit_start, router_id, SUM(rx_bytes), SUM(tx_bytes), SUM(resets), SUM(samples)
+    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples, covered_seconds)
+          SELECT ${unit} AS unit_start, router_id, SUM(rx_bytes), SUM(tx_bytes), SUM(resets), SUM(samples),
+                 SUM(covered_seconds)
             FROM bandwidth_hourly WHERE hour_start >= @bt_daily_through AND hour_start < ?
            GROUP BY unit_start, router_id
           ON DUPLICATE KEY UPDATE rx_bytes = ${table}.rx_bytes + VALUES(rx_bytes),
             tx_bytes = ${table}.tx_bytes + VALUES(tx_bytes), resets = ${table}.resets + VALUES(resets),
-            samples = ${table}.samples + VALUES(samples)`,
+            samples = ${table}.samples + VALUES(samples),
+            covered_seconds = ${table}.covered_seconds + VALUES(covered_seconds)`,
     values: [hour],
   });
   const longerRollups: Statement[] = [
@@ -217,7 +225,7 @@ export function writeCycle(
       : [
           {
             sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
-              add_rx, add_tx, download_mbps, upload_mbps, latency_ms) VALUES ?`,
+              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, covered_seconds) VALUES ?`,
             values: [staged],
           },
         ]),
@@ -246,14 +254,15 @@ export function writeCycle(
     {
       sql: `UPDATE bandwidth_hourly h JOIN bt_cycle_rows c ON h.hour_start = ? AND h.router_id = c.router_id
                SET h.rx_bytes = h.rx_bytes + c.rx_diff, h.tx_bytes = h.tx_bytes + c.tx_diff,
-                   h.resets = h.resets + c.is_reset, h.samples = h.samples + 1
+                   h.resets = h.resets + c.is_reset, h.samples = h.samples + 1,
+                   h.covered_seconds = h.covered_seconds + c.covered_seconds
              WHERE c.tracked`,
       values: [hour],
     },
     { sql: 'SET @bt_hourly_updated = ROW_COUNT()', values: [] },
     {
-      sql: `INSERT INTO bandwidth_hourly (hour_start, router_id, rx_bytes, tx_bytes, resets, samples)
-            SELECT ?, c.router_id, c.rx_diff, c.tx_diff, c.is_reset, 1 FROM bt_cycle_rows c
+      sql: `INSERT INTO bandwidth_hourly (hour_start, router_id, rx_bytes, tx_bytes, resets, samples, covered_seconds)
+            SELECT ?, c.router_id, c.rx_diff, c.tx_diff, c.is_reset, 1, c.covered_seconds FROM bt_cycle_rows c
              WHERE @bt_hourly_updated < ? AND c.tracked
                AND NOT EXISTS (SELECT 1 FROM bandwidth_hourly h WHERE h.hour_start = ? AND h.router_id = c.router_id)`,
       values: [hour, rows.filter((r) => r.tracked !== null).length, hour],

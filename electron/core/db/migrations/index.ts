@@ -4,6 +4,7 @@ import { createBandwidthSnapshots } from './003-bandwidth-snapshots';
 import { createRollupsAndBaselines } from './004-rollups-and-baselines';
 import { addSnapshotGlitches } from './005-snapshot-glitches';
 import { addRouterModels } from './006-router-models';
+import { addCoveredSeconds } from './008-covered-seconds';
 import type { Migration } from './registry-types';
 
 export type { Migration } from './registry-types';
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createRollupsAndBaselines,
   addSnapshotGlitches,
   addRouterModels,
+  addCoveredSeconds,
 ];
