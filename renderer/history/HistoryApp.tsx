@@ -1,5 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { historyCsv } from '../../shared/csv';
+import {
+  type CustomRangeErrors,
+  customBucketName,
+  customRangeErrors,
+} from '../../shared/custom-range';
 import { type HistorySeries, historySeries } from '../../shared/history-series';
 import type { AppState, HistoryRange, HistoryRequest } from '../../shared/ipc-contract';
 import { bandwidthClient } from '../client/bandwidth-client';
@@ -54,8 +59,20 @@ function emptyReason(series: HistorySeries, total: bigint, state: AppState | nul
 export function HistoryApp() {
   const [range, setRange] = useState<HistoryRange>('day');
   const [routerIds, setRouterIds] = useState<number[]>(routerFromUrl);
-  const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 6 * 86_400_000)));
-  const [to, setTo] = useState(() => isoDate(new Date()));
+  // The range shown, and the one being typed: only a valid range, applied, is asked for.
+  const [applied, setApplied] = useState(() => ({
+    from: isoDate(new Date(Date.now() - 6 * 86_400_000)),
+    to: isoDate(new Date()),
+  }));
+  const [draft, setDraft] = useState(applied);
+  const draftErrors = customRangeErrors(draft.from, draft.to, isoDate(new Date()));
+  const draftValid = Object.keys(draftErrors).length === 0;
+  // Checked as typed (a date field gives a value only once complete): the chart stays.
+  const shownErrors: CustomRangeErrors = draftErrors;
+  const { from, to } = applied;
+  const apply = () => {
+    if (draftValid) setApplied(draft);
+  };
   const { state } = useAppState();
 
   useEffect(() => bandwidthClient().onHistoryFocus(({ routerId }) => setRouterIds([routerId])), []);
@@ -105,19 +122,54 @@ export function HistoryApp() {
           ))}
           {range === 'custom' && (
             <span className="history__custom">
-              <label>
-                From{' '}
+              <span className="history__date">
+                <label htmlFor="custom-from">From</label>
                 <input
+                  id="custom-from"
                   type="date"
-                  value={from}
-                  max={to}
-                  onChange={(e) => setFrom(e.target.value)}
+                  value={draft.from}
+                  max={isoDate(new Date())}
+                  aria-invalid={shownErrors.from !== undefined}
+                  aria-describedby={
+                    shownErrors.from !== undefined ? 'custom-from-error' : undefined
+                  }
+                  onChange={(e) => setDraft((d) => ({ ...d, from: e.target.value }))}
+                  onKeyDown={(e) => e.key === 'Enter' && apply()}
                 />
-              </label>
-              <label>
-                To{' '}
-                <input type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
-              </label>
+                {shownErrors.from !== undefined && (
+                  <span id="custom-from-error" className="field-error">
+                    {shownErrors.from}
+                  </span>
+                )}
+              </span>
+              <span className="history__date">
+                <label htmlFor="custom-to">To</label>
+                <input
+                  id="custom-to"
+                  type="date"
+                  value={draft.to}
+                  max={isoDate(new Date())}
+                  aria-invalid={shownErrors.to !== undefined}
+                  aria-describedby={shownErrors.to !== undefined ? 'custom-to-error' : undefined}
+                  onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))}
+                  onKeyDown={(e) => e.key === 'Enter' && apply()}
+                />
+                {shownErrors.to !== undefined && (
+                  <span id="custom-to-error" className="field-error">
+                    {shownErrors.to}
+                  </span>
+                )}
+              </span>
+              <button
+                type="button"
+                onClick={apply}
+                disabled={!draftValid || (draft.from === applied.from && draft.to === applied.to)}
+              >
+                Apply
+              </button>
+              {draftValid && (
+                <span className="history__note">By {customBucketName(draft.from, draft.to)}</span>
+              )}
             </span>
           )}
         </fieldset>

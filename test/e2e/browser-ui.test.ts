@@ -297,6 +297,132 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     }
   });
 
+  it('checks a custom range in the page: marks the field, keeps the last chart, asks once on Apply', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const page = await openPage('/history.html', 'light', 1100, 900);
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      // The day view reloads on every cycle; only custom-range requests are counted.
+      const body = request.postData() ?? '';
+      if (request.url().endsWith('/api/call/getHistory') && body.includes('"custom"'))
+        asked.push(body);
+    });
+    const summary = page.getByTestId('summary-table').locator('tbody tr');
+    await expect.poll(() => summary.count()).toBe(3);
+    await page.getByLabel('Custom range').check();
+    await expect.poll(() => asked.length).toBe(1);
+    const from = page.getByLabel('From');
+    const to = page.getByLabel('To', { exact: true });
+    const apply = page.getByRole('button', { name: 'Apply' });
+
+    // End before start: the end date is marked, with what to do; nothing is asked.
+    await to.fill('2020-01-01');
+    await expect
+      .poll(() => page.locator('#custom-to-error').textContent())
+      .toBe('The end date is before the start date.');
+    expect(await to.getAttribute('aria-invalid')).toBe('true');
+    expect(await to.getAttribute('aria-describedby')).toBe('custom-to-error');
+    expect(await from.getAttribute('aria-invalid')).toBe('false');
+    expect(await apply.isDisabled()).toBe(true);
+    // A cleared date and a date in the future: marked too.
+    await from.fill('');
+    await expect
+      .poll(() => page.locator('#custom-from-error').textContent())
+      .toBe('Enter a start date.');
+    await to.fill('2099-01-01');
+    await expect
+      .poll(() => page.locator('#custom-to-error').textContent())
+      .toBe('The end date is in the future: pick today or earlier.');
+    // The last good chart stays, with no error about MySQL.
+    expect(await summary.count()).toBe(3);
+    expect(await page.getByText('History cannot be loaded').count()).toBe(0);
+    expect(await page.getByTestId('history-canvas').count()).toBe(1);
+
+    // Fixed: marks go, one request on Apply, bucketed by hour for two days.
+    const today = new Date();
+    const iso = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    await from.fill(iso(new Date(today.getTime() - 86_400_000)));
+    await to.fill(iso(today));
+    await expect.poll(() => page.locator('.field-error').count()).toBe(0);
+    expect(await to.getAttribute('aria-invalid')).toBe('false');
+    expect(await page.getByText('By hour').count()).toBe(1);
+    expect(asked.length).toBe(1);
+    await apply.click();
+    await expect.poll(() => asked.length).toBe(2);
+    await page.getByText('Figures per hour').click();
+    await expect.poll(() => page.getByTestId('bucket-table').locator('tbody tr').count()).toBe(48);
+    // Typing a new date alone asks nothing until Apply.
+    await from.fill(iso(new Date(today.getTime() - 5 * 86_400_000)));
+    await page.waitForTimeout(500);
+    expect(asked.length).toBe(2);
+    await page.close();
+  });
+
+  it('meets WCAG 2.2 AA contrast with the colours Chromium renders, light and dark', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const path of ['/', '/history.html', '/settings.html']) {
+        const page = await openPage(path, scheme, 1100, 900);
+        // The pages keep an event stream open (never "network idle"): wait for content.
+        await expect.poll(() => page.locator('#root *').count()).toBeGreaterThan(5);
+        await page.waitForTimeout(500);
+        const failures = await page.evaluate(() => {
+          const parse = (color: string): [number, number, number, number] => {
+            const m = color.match(/[\d.]+/g)?.map(Number) ?? [0, 0, 0];
+            return [m[0] ?? 0, m[1] ?? 0, m[2] ?? 0, m[3] ?? 1];
+          };
+          const luminance = ([r, g, b]: number[]) => {
+            const f = (c: number) => {
+              const v = c / 255;
+              return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+            };
+            return 0.2126 * f(r ?? 0) + 0.7152 * f(g ?? 0) + 0.0722 * f(b ?? 0);
+          };
+          const ratio = (a: number[], b: number[]) => {
+            const [x, y] = [luminance(a), luminance(b)];
+            return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+          };
+          /** The background an element is drawn on: the nearest ancestor that paints one. */
+          const backgroundOf = (element: Element | null): number[] => {
+            for (let e = element; e !== null; e = e.parentElement) {
+              const c = parse(getComputedStyle(e).backgroundColor);
+              if ((c[3] ?? 1) > 0.5) return c;
+            }
+            return parse(getComputedStyle(document.documentElement).backgroundColor);
+          };
+          const out: string[] = [];
+          for (const element of document.querySelectorAll('body *')) {
+            const style = getComputedStyle(element);
+            const box = element.getBoundingClientRect();
+            if (style.visibility === 'hidden' || box.width === 0 || box.height === 0) continue;
+            if (element.closest('.visually-hidden')) continue;
+            const ownText = [...element.childNodes].some(
+              (n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '',
+            );
+            const bg = backgroundOf(element);
+            if (ownText) {
+              const size = Number.parseFloat(style.fontSize);
+              const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+              const r = ratio(parse(style.color), bg);
+              const disabled = (element as HTMLButtonElement).disabled === true;
+              if (!disabled && r < (large ? 3 : 4.5))
+                out.push(`text "${element.textContent?.trim().slice(0, 30)}" ${r.toFixed(2)}:1`);
+            }
+            if (element.matches('input:not([type=checkbox]):not([type=radio]), button')) {
+              const r = ratio(parse(style.borderTopColor), backgroundOf(element.parentElement));
+              const disabled = (element as HTMLButtonElement).disabled === true;
+              if (!disabled && r < 3) out.push(`border of ${element.tagName} ${r.toFixed(2)}:1`);
+            }
+          }
+          return out;
+        });
+        expect(failures, `${scheme} ${path}`).toEqual([]);
+        await page.close();
+      }
+    }
+  }, 90_000);
+
   it('takes dark screenshots of both windows', async (ctx) => {
     if (missing !== null) return ctx.skip(missing);
     const popover = await openPage('/', 'dark');
