@@ -62,6 +62,11 @@ export interface ServiceOptions {
   limits?: TrackerLimits;
   /** Single writer per database through MySQL's GET_LOCK (on unless a test turns it off). */
   singleWriter?: boolean;
+  /**
+   * Where the user changes the database settings, for error messages: `Settings` (the
+   * default, the tray app) or the collector's `--mysql-url`.
+   */
+  mysqlSettingsName?: string;
 }
 
 const STARTING: ServiceStatus = { state: 'starting', message: null };
@@ -93,6 +98,10 @@ export class BandwidthService {
     this.log = options.log ?? ((line) => console.log(line));
     this.live = new LiveState(options.timeZone);
     this.ledger = new RebootLedger(options.announcedReboots?.load() ?? []);
+  }
+
+  private get mysqlSettingsName(): string {
+    return this.options.mysqlSettingsName ?? 'Settings';
   }
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): Unsubscribe {
@@ -150,6 +159,7 @@ export class BandwidthService {
       signal: options.signal,
       log: this.log,
       onFailure: (message) => this.setStatus('database', { state: 'down', message }),
+      settingsName: this.mysqlSettingsName,
     });
     if (pool === null) return 0;
     this.pool = pool;
@@ -195,7 +205,7 @@ export class BandwidthService {
         routerIdOf: (mac) => this.live.routerIdOf(mac),
         limits: this.options.limits,
         intervalMs: settings.intervalMs,
-        describeDatabaseError: (error) => describeMysqlError(error, settings.mysql),
+        describeDatabaseError: (error) => describeMysqlError(error, settings.mysql, this.mysqlSettingsName),
         log: this.log,
         quiet: this.options.quiet,
         now: this.now,
@@ -284,7 +294,7 @@ export class BandwidthService {
         this.setStatus('source', OK);
         this.setStatus('database', {
           state: 'down',
-          message: describeMysqlError(outcome.error, this.settings.mysql),
+          message: describeMysqlError(outcome.error, this.settings.mysql, this.mysqlSettingsName),
         });
         return;
       case 'recorded':
@@ -299,7 +309,7 @@ export class BandwidthService {
             ? OK
             : {
                 state: 'down',
-                message: `Database unreachable, ${waiting} cycle(s) waiting: ${describeMysqlError(failure, this.settings.mysql)}`,
+                message: `Database unreachable, ${waiting} cycle(s) waiting: ${describeMysqlError(failure, this.settings.mysql, this.mysqlSettingsName)}`,
               },
         );
         const { cycle } = outcome;
@@ -356,7 +366,7 @@ export class BandwidthService {
     } catch (error) {
       this.setStatus('database', {
         state: 'down',
-        message: describeMysqlError(error, this.settings.mysql),
+        message: describeMysqlError(error, this.settings.mysql, this.mysqlSettingsName),
       });
     }
   }

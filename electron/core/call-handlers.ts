@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise';
 import type { CallHandlers, TestConnectionResult, WindowName } from '../../shared/ipc-contract';
 import {
   applySettingsInput,
+  DATABASE_FIELDS,
   type Settings,
   type SettingsInput,
   toSettingsView,
@@ -129,11 +130,17 @@ export function createCallHandlers(
       return { ok: true, settings: toSettingsView(settings, false, false) };
     },
     async testDatabase(input) {
-      const checked = validateSettings(input);
+      // Only the database fields matter here: the rest of the form is checked from what is stored.
+      const stored = (await store.load()).settings;
+      const checked = validateSettings({ ...stored, database: input.database });
       if (!checked.ok) {
-        return { ok: false, message: 'Fix the fields marked in red first.' };
+        const fields = DATABASE_FIELDS.filter((field) => checked.errors[field] !== undefined);
+        return {
+          ok: false,
+          message: `Fix the marked database field${fields.length === 1 ? '' : 's'} first: ${fields.map((f) => checked.errors[f]).join('; ')}.`,
+        };
       }
-      return testDatabaseConnection(await resolveInput(checked.value));
+      return testDatabaseConnection(applySettingsInput(checked.value, stored));
     },
     async checkCertificate(address) {
       let url: URL;

@@ -510,6 +510,103 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     expect(bad.status).toBe(400);
   });
 
+  it('Settings marks exactly the faulty fields, clears them when fixed, and warns before saving what it could not verify', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const dir = mkdtempSync(join(tmpdir(), 'bt-settings-'));
+    const plain = {
+      isAvailable: () => true,
+      encrypt: (text: string) => [...text].reverse().join(''),
+      decrypt: (text: string) => [...text].reverse().join(''),
+    };
+    const store = new FileSettingsStore(join(dir, 'settings.json'), plain);
+    const own = await createTestDatabase();
+    const service = new BandwidthService({
+      settings: { apiUrl: server.url, intervalMs: 300, timeoutMs: 2_000, mysql: own.settings },
+      log: () => {},
+    });
+    const ui = await startUiServer({
+      handlers: createCallHandlers(service, store, { openWindow: () => {} }),
+      subscribe: (event, listener) => service.on(event, listener),
+      staticDir: rendererDir,
+      port: 0,
+    });
+    const page = await browser.newPage({ viewport: { width: 520, height: 900 } });
+    try {
+      await page.goto(`${ui.url}/settings.html`);
+      const port = page.getByLabel('Port');
+      const user = page.getByLabel('User', { exact: true });
+      const database = page.getByLabel('Database', { exact: true });
+      await database.fill(own.settings.database);
+      await page.getByLabel('API server', { exact: false }).first().check();
+      const marked = () => page.locator('input[aria-invalid="true"]').count();
+
+      // A port in scientific notation is not a port: only that field is marked, and said so.
+      await port.fill('1e3');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect.poll(() => page.getByText('Fix the marked field: Port.').count()).toBe(1);
+      expect(await marked()).toBe(1);
+      expect(await port.getAttribute('aria-invalid')).toBe('true');
+      // Fixed: the mark and the message go as it is typed.
+      await port.fill(String(own.settings.port));
+      await expect.poll(marked).toBe(0);
+      expect(await page.getByText('Fix the marked field').count()).toBe(0);
+
+      // A bad fingerprint in the hidden controller section does not block anything.
+      await page.getByLabel(/^UniFi controller/).check();
+      await page.getByLabel('Trusted certificate (SHA-256)').fill('not-a-fingerprint');
+      await page.getByLabel(/^UniFi API server/).check();
+
+      // A 100-character user is a valid MariaDB name; Test connection checks only the database
+      // fields, and the server's refusal speaks of Settings, not of command-line flags.
+      await user.fill('u'.repeat(100));
+      await page.getByLabel('Poll every (seconds)').fill('0');
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      const result = page.getByTestId('test-result');
+      await expect
+        .poll(() => result.textContent(), { timeout: 10_000 })
+        .toMatch(/refused user "u{100}" \(ER_ACCESS_DENIED/);
+      expect(await result.textContent()).toContain('check the user and password in Settings');
+      expect(await result.textContent()).not.toContain('--');
+      expect(await user.getAttribute('aria-invalid')).toBe('false');
+      await page.getByLabel('Poll every (seconds)').fill('60');
+
+      // Saving settings that cannot reach the database asks first; nothing is written meanwhile.
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      const warning = page.getByTestId('unverified');
+      await expect.poll(() => warning.count(), { timeout: 10_000 }).toBe(1);
+      expect(await warning.textContent()).toContain('could not be verified');
+      expect(() => readFileSync(join(dir, 'settings.json'), 'utf8')).toThrow();
+      await page.getByRole('button', { name: 'Keep editing' }).click();
+      expect(await warning.count()).toBe(0);
+
+      // A long database name wraps inside the page instead of pushing the form off it.
+      await database.fill('d'.repeat(64));
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+
+      // Verified settings save at once.
+      await user.fill(own.settings.user);
+      await database.fill(own.settings.database);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect
+        .poll(() => page.getByText('Saved. Polling restarted with the new settings.').count(), {
+          timeout: 10_000,
+        })
+        .toBe(1);
+      expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).database.user).toBe(
+        own.settings.user,
+      );
+    } finally {
+      await page.close();
+      await service.stop();
+      await ui.close();
+      await own.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('sets up a UniFi controller in Settings: checks and trusts its certificate, saves, then polls it', async (ctx) => {
     if (missing !== null) return ctx.skip(missing);
     const { controller, certificate } = await controllerForTest(ctx, { password: 'ui-secret-7' });
