@@ -205,7 +205,8 @@ export class BandwidthService {
         routerIdOf: (mac) => this.live.routerIdOf(mac),
         limits: this.options.limits,
         intervalMs: settings.intervalMs,
-        describeDatabaseError: (error) => describeMysqlError(error, settings.mysql, this.mysqlSettingsName),
+        describeDatabaseError: (error) =>
+          describeMysqlError(error, settings.mysql, this.mysqlSettingsName),
         log: this.log,
         quiet: this.options.quiet,
         now: this.now,
