@@ -32,13 +32,28 @@ export interface RouterLive {
   lastSeenAt: string | null;
   lastRebootAt: string | null;
   freshness: RouterFreshness;
+  /** True until this copy has two readings to measure a rate from (the rates are not known yet). */
+  measuring?: boolean;
+  /** This local month's traffic so far. */
+  monthRxBytes?: ByteCount;
+  monthTxBytes?: ByteCount;
+  /** Last hour's rate (RX + TX, Mbps), oldest first, one value per SPARKLINE_SLOT_MS; null where not polled. */
+  sparkline?: Array<number | null>;
 }
+
+/** The sparkline's slot: 30 slots of two minutes cover the last hour. */
+export const SPARKLINE_SLOT_MS = 120_000;
+export const SPARKLINE_SLOTS = 30;
 
 export interface LiveTotals {
   rxMbps: number;
   txMbps: number;
   todayRxBytes: ByteCount;
   todayTxBytes: ByteCount;
+  monthRxBytes?: ByteCount;
+  monthTxBytes?: ByteCount;
+  /** Last hour's total rate of all routers, as in RouterLive. */
+  sparkline?: Array<number | null>;
 }
 
 export interface AppState {

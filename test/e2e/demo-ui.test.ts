@@ -80,6 +80,53 @@ describe('the demo on first start and after a restart (collector, Chromium, real
       );
       expect(Number(resets?.n)).toBeGreaterThan(500);
       await page.close();
+
+      // The popover at its own size lists all 12 routers without scrolling, buttons in view.
+      const popover = await browser.newPage({ viewport: { width: 380, height: 520 } });
+      await popover.goto(`${baseUrl}/`);
+      const rows = popover.locator('.router-row');
+      await expect.poll(() => rows.count()).toBe(12);
+      await expect.poll(() => popover.locator('.router-row__measuring').count()).toBe(0);
+      const fit = await popover.evaluate(() => {
+        const list = document.querySelector('.popover__list')?.getBoundingClientRect();
+        const rowsOut = [...document.querySelectorAll('.router-row')].filter((row) => {
+          const box = row.getBoundingClientRect();
+          return list === undefined || box.top < list.top || box.bottom > list.bottom + 0.5;
+        }).length;
+        const buttons = [...document.querySelectorAll('.popover__actions button')].map(
+          (b) => b.getBoundingClientRect().bottom,
+        );
+        return { rowsOut, lowestButton: Math.max(...buttons), height: window.innerHeight };
+      });
+      expect(fit.rowsOut).toBe(0);
+      expect(fit.lowestButton).toBeLessThanOrEqual(fit.height);
+      // Busiest first when opened; every row has its last-hour sparkline and month figure.
+      const rates = await rows.evaluateAll((all) =>
+        all.map((row) =>
+          [...row.querySelectorAll('.router-row__rate .rx, .router-row__rate .tx')]
+            .map((span) => Number.parseFloat((span.textContent ?? '').replace(/[^\d.]/g, '')))
+            .reduce((a, b) => a + b, 0),
+        ),
+      );
+      expect(rates).toEqual([...rates].sort((a, b) => b - a));
+      expect(await popover.locator('.router-row .sparkline').count()).toBe(12);
+      expect(await popover.getByTestId('month-total').textContent()).toMatch(
+        /this month [\d.]+ [KMGT]B/,
+      );
+      // A row opens that router's history, by keyboard too.
+      const name = (await popover.locator('.router-row__name').first().textContent()) ?? '';
+      await popover.locator('.router-row').first().focus();
+      const [history] = await Promise.all([
+        popover.context().waitForEvent('page'),
+        popover.keyboard.press('Enter'),
+      ]);
+      await history.waitForLoadState();
+      expect(history.url()).toMatch(/\/history\.html\?router=\d+$/);
+      await expect
+        .poll(() => history.getByTestId('summary-table').locator('tbody tr').allTextContents())
+        .toEqual([expect.stringContaining(name)]);
+      await history.close();
+      await popover.close();
     } finally {
       await stop(first);
     }
