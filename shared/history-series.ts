@@ -19,18 +19,28 @@ export interface HistorySeries {
   reboots: number[];
 }
 
-export function bucketLabel(startIso: string, bucket: BucketSize, timeZone: string): string {
+/** A bucket's start in the user's locale (the same formats as the rest of the pages). */
+export function bucketLabel(
+  startIso: string,
+  bucket: BucketSize,
+  timeZone: string,
+  locale?: string,
+): string {
   const options: Intl.DateTimeFormatOptions =
     bucket === 'hour'
-      ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+      ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
       : bucket === 'day'
         ? { weekday: 'short', month: 'short', day: 'numeric' }
         : { month: 'short', year: 'numeric' };
-  return new Intl.DateTimeFormat('en-GB', { ...options, timeZone }).format(new Date(startIso));
+  return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(new Date(startIso));
 }
 
 /** Sums the selected routers per bucket; a bucket no router was polled in is a gap. */
-export function historySeries(result: HistoryResult, timeZone: string): HistorySeries {
+export function historySeries(
+  result: HistoryResult,
+  timeZone: string,
+  locale?: string,
+): HistorySeries {
   const index = new Map(result.bucketStarts.map((start, i) => [start, i]));
   const size = result.bucketStarts.length;
   const ends = [...result.bucketStarts.slice(1), result.to];
@@ -60,7 +70,7 @@ export function historySeries(result: HistoryResult, timeZone: string): HistoryS
   }
   return {
     bucketStarts: result.bucketStarts,
-    labels: result.bucketStarts.map((start) => bucketLabel(start, result.bucket, timeZone)),
+    labels: result.bucketStarts.map((start) => bucketLabel(start, result.bucket, timeZone, locale)),
     rxBytes,
     txBytes,
     monitored,

@@ -107,8 +107,12 @@ export interface HistorySummaryRow {
   name: string;
   rxBytes: ByteCount;
   txBytes: ByteCount;
+  /** The router's counter totals: they start at its counters when first tracked (the design's rule). */
   lifetimeRxBytes: ByteCount;
   lifetimeTxBytes: ByteCount;
+  /** Only what was counted since the router was first seen (the sum of its monthly rollups). */
+  trackedRxBytes?: ByteCount;
+  trackedTxBytes?: ByteCount;
   reboots: number;
 }
 

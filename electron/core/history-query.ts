@@ -120,9 +120,18 @@ export async function queryHistory(
   const filterValues = request.routerIds.length > 0 ? [request.routerIds] : [];
   // The reads are independent: sent together they overlap on the pool's connections, and
   // Node parses one result while the server produces the next.
+  // Tracked totals: every monthly rollup, plus the hours not folded into months yet.
   const routersRead = pool.query<RowDataPacket[]>(
-    `SELECT id, name, mac_address, total_rx_bytes, total_tx_bytes FROM routers
-      WHERE mac_address IS NOT NULL ${request.routerIds.length > 0 ? 'AND id IN (?)' : ''} ORDER BY name`,
+    `SELECT r.id, r.name, r.mac_address, r.total_rx_bytes, r.total_tx_bytes,
+            COALESCE(m.rx, 0) + COALESCE(h.rx, 0) AS tracked_rx,
+            COALESCE(m.tx, 0) + COALESCE(h.tx, 0) AS tracked_tx
+       FROM routers r
+       LEFT JOIN (SELECT router_id, SUM(rx_bytes) AS rx, SUM(tx_bytes) AS tx
+                    FROM bandwidth_monthly GROUP BY router_id) m ON m.router_id = r.id
+       LEFT JOIN (SELECT router_id, SUM(rx_bytes) AS rx, SUM(tx_bytes) AS tx FROM bandwidth_hourly
+                   WHERE hour_start >= (SELECT daily_through FROM rollup_state WHERE id = 1)
+                   GROUP BY router_id) h ON h.router_id = r.id
+      WHERE r.mac_address IS NOT NULL ${request.routerIds.length > 0 ? 'AND r.id IN (?)' : ''} ORDER BY r.name`,
     filterValues,
   );
   let foldedThrough = window.from;
@@ -254,6 +263,8 @@ export async function queryHistory(
       txBytes: String(own.tx),
       lifetimeRxBytes: String(router.total_rx_bytes),
       lifetimeTxBytes: String(router.total_tx_bytes),
+      trackedRxBytes: String(router.tracked_rx),
+      trackedTxBytes: String(router.tracked_tx),
       reboots: own.resets,
     };
   });

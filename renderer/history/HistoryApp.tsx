@@ -199,7 +199,10 @@ export function HistoryApp() {
           disabled={result === null}
           onClick={() =>
             result !== null &&
-            downloadCsv(historyCsv(result), `bandwidth-${range}-${isoDate(new Date())}.csv`)
+            downloadCsv(
+              historyCsv(result, TIME_ZONE),
+              `bandwidth-${range}-${isoDate(new Date())}.csv`,
+            )
           }
         >
           Export CSV

@@ -9,6 +9,7 @@ import { BandwidthService } from '../../electron/core/bandwidth-service';
 import { createCallHandlers } from '../../electron/core/call-handlers';
 import { FileSettingsStore } from '../../electron/core/settings-store';
 import { startUiServer } from '../../electron/core/ui-server';
+import { formatBytes } from '../../shared/units';
 import { chromiumMissing, launchChromium } from '../support/browser';
 import { type CollectorRun, startCollector } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
@@ -70,11 +71,13 @@ async function openPage(
   colorScheme: 'light' | 'dark' = 'light',
   width = 400,
   height = 560,
+  timezoneId?: string,
 ): Promise<Page> {
   const page = await browser.newPage({
     viewport: { width, height },
     colorScheme,
     acceptDownloads: true,
+    ...(timezoneId === undefined ? {} : { timezoneId }),
   });
   page.on('dialog', async (dialog) => {
     dialogs.push(dialog.message());
@@ -183,7 +186,8 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
   it('draws the history chart with the bucket totals of the database, and exports the same figures', async (ctx) => {
     if (missing !== null) return ctx.skip(missing);
     await cycles(1);
-    const page = await openPage('/history.html', 'light', 1100, 900);
+    const page = await openPage('/history.html', 'light', 1100, 900, 'Europe/Paris');
+    expect(await page.getByText('Times in Europe/Paris').count()).toBe(1);
     const table = page.getByTestId('summary-table');
     await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
 
@@ -197,6 +201,12 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
       expect(await cells.nth(0).getAttribute('data-bytes')).toBe(row.rx);
       expect(await cells.nth(1).getAttribute('data-bytes')).toBe(row.tx);
     }
+    // Tracked since first seen is what was counted (here, all of it within the range).
+    for (const row of inDb) {
+      const tracked = table.locator(`tr[data-router-id="${row.id}"] td`).nth(4);
+      expect(await tracked.textContent()).toBe(formatBytes(BigInt(row.rx) + BigInt(row.tx)));
+    }
+    expect(await page.getByRole('button', { name: 'Counter total' }).count()).toBe(1);
     const rebootCell = table.locator('tr', { hasText: 'Living Room AP' }).locator('td').last();
     expect(await rebootCell.textContent()).toBe('1');
 
@@ -223,13 +233,16 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     const csv = readFileSync((await download.path()) ?? '', 'utf8')
       .trim()
       .split('\r\n');
-    expect(csv[0]).toBe('router_id,router_name,mac_address,bucket_start,rx_bytes,tx_bytes,resets');
+    // In the zone the page shows, named in the header.
+    expect(csv[0]).toBe(
+      'router_id,router_name,mac_address,bucket_start (Europe/Paris),rx_bytes,tx_bytes,resets',
+    );
     const body = csv.slice(1).map((line) => line.split(','));
     expect(body).toHaveLength(3 * 24);
     for (const row of inDb) {
       const mine = body.filter((fields) => fields[0] === String(row.id));
       expect(
-        mine.every((fields) => /^\d{4}-\d{2}-\d{2}T\d{2}:00:00\.000Z$/.test(fields[3] ?? '')),
+        mine.every((fields) => /^\d{4}-\d{2}-\d{2}T\d{2}:00:00\+0[12]:00$/.test(fields[3] ?? '')),
       ).toBe(true);
       expect(String(mine.reduce((sum, f) => sum + BigInt(f[4] ?? '0'), 0n))).toBe(row.rx);
       expect(String(mine.reduce((sum, f) => sum + BigInt(f[5] ?? '0'), 0n))).toBe(row.tx);

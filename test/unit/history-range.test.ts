@@ -115,7 +115,7 @@ const result: HistoryResult = {
 
 describe('historySeries', () => {
   it('sums routers per bucket exactly and gives the average rate', () => {
-    const series = historySeries(result, 'UTC');
+    const series = historySeries(result, 'UTC', 'en-GB');
     expect(series.rxBytes).toEqual([9_007_199_254_740_993n, 3_600_000_000n]);
     expect(series.reboots).toEqual([0, 1]);
     // Rows without covered seconds (written before they were recorded): the whole bucket.
@@ -186,11 +186,24 @@ describe('historyCsv', () => {
   it('writes one row per router per bucket with whole bytes and defused formulas', () => {
     const lines = historyCsv(result).trimEnd().split('\r\n');
     expect(lines).toEqual([
-      'router_id,router_name,mac_address,bucket_start,rx_bytes,tx_bytes,resets',
-      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T00:00:00.000Z,9007199254740993,5,0',
-      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T01:00:00.000Z,0,0,0',
-      `2,"'=HYPERLINK(""x""), ""quoted""",AA:BB:CC:DD:EE:02,2026-01-01T00:00:00.000Z,0,0,0`,
-      `2,"'=HYPERLINK(""x""), ""quoted""",AA:BB:CC:DD:EE:02,2026-01-01T01:00:00.000Z,3600000000,0,1`,
+      'router_id,router_name,mac_address,bucket_start (UTC),rx_bytes,tx_bytes,resets',
+      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T00:00:00+00:00,9007199254740993,5,0',
+      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T01:00:00+00:00,0,0,0',
+      `2,"'=HYPERLINK(""x""), ""quoted""",AA:BB:CC:DD:EE:02,2026-01-01T00:00:00+00:00,0,0,0`,
+      `2,"'=HYPERLINK(""x""), ""quoted""",AA:BB:CC:DD:EE:02,2026-01-01T01:00:00+00:00,3600000000,0,1`,
     ]);
+  });
+
+  it('gives times in the zone the page shows, named in the header', () => {
+    const lines = historyCsv(result, 'Asia/Kolkata').trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'router_id,router_name,mac_address,bucket_start (Asia/Kolkata),rx_bytes,tx_bytes,resets',
+    );
+    expect(lines[1]).toBe(
+      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T05:30:00+05:30,9007199254740993,5,0',
+    );
+    expect(historyCsv(result, 'America/Los_Angeles').split('\r\n')[2]).toContain(
+      '2025-12-31T17:00:00-08:00',
+    );
   });
 });
