@@ -35,6 +35,8 @@ describe('covered seconds in the rollups (migration 008)', () => {
   it('makes the average rate bytes ÷ the seconds the polls covered, not ÷ the whole hour', async () => {
     // Monitoring starts at 15:06 in an hour with real traffic of 200 Mbps (25 MB/s).
     const start = Date.parse('2026-11-27T15:06:00Z');
+    // Hours up to 15:00 folded: the 15:xx hour is live, folded by the first cycle after it.
+    await db.pool.query("UPDATE rollup_state SET daily_through = '2026-11-27 15:00:00'");
     const recorder = new CycleRecorder(db.pool);
     const a = 'AA:BB:CC:00:00:01';
     const b = 'AA:BB:CC:00:00:02';
@@ -81,8 +83,8 @@ describe('covered seconds in the rollups (migration 008)', () => {
     const bBucket = result.buckets.find((x) => x.routerId !== result.buckets[0]?.routerId);
     expect(bBucket?.coveredSeconds).toBe(0);
 
-    // The finished hour folds into the daily and monthly rollups with its covered seconds; a
-    // cycle recorded late for a folded hour adds its own.
+    // The finished hour folds into the daily and monthly rollups with its covered seconds (the
+    // new hour's cycle stays hourly until that hour is folded in turn).
     await poll(recorder, new Date(start + 3_600_000), [
       device(a, 10n ** 9n + 61n * rate, 0n, 4660),
     ]);
@@ -98,5 +100,17 @@ describe('covered seconds in the rollups (migration 008)', () => {
     );
     expect(daily.map((d) => d.covered)).toEqual(['60.500']);
     expect(monthly.map((m) => m.covered)).toEqual(['60.500']);
+
+    // A cycle recorded late, for an hour already folded, adds its covered seconds directly.
+    await db.pool.query("UPDATE rollup_state SET daily_through = '2026-11-27 18:00:00'");
+    await poll(recorder, new Date(start + 3_630_000), [
+      device(a, 10n ** 9n + 62n * rate, 0n, 4690),
+    ]);
+    const [late] = await db.rows<{ covered: string }>(
+      `SELECT d.covered_seconds AS covered FROM bandwidth_daily d JOIN routers r ON r.id = d.router_id
+        WHERE r.mac_address = ?`,
+      [a],
+    );
+    expect(late?.covered).toBe('90.500');
   });
 });
