@@ -83,6 +83,28 @@ export async function fillDemoHistory(
   pool: Pool,
   options: DemoHistoryOptions,
 ): Promise<DemoHistoryResult | null> {
+  // Two demo copies starting on one empty database: the second waits, then finds it filled.
+  const lock = await pool.getConnection();
+  try {
+    const [[held]] = await lock.query<RowDataPacket[]>(
+      "SELECT GET_LOCK(CONCAT('bandwidth_tracker.demo_fill.', DATABASE()), 300) AS ok",
+    );
+    if (Number(held?.ok) !== 1)
+      throw new Error('another copy has been filling the demo history for 5 minutes');
+    try {
+      return await fillIfEmpty(pool, options);
+    } finally {
+      await lock.query("SELECT RELEASE_LOCK(CONCAT('bandwidth_tracker.demo_fill.', DATABASE()))");
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+async function fillIfEmpty(
+  pool: Pool,
+  options: DemoHistoryOptions,
+): Promise<DemoHistoryResult | null> {
   const [[count]] = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM routers');
   if (Number(count?.n ?? 0) > 0) return null;
   const started = Date.now();

@@ -147,3 +147,18 @@ describe('demo history filled on first start', () => {
     }
   }, 120_000);
 });
+
+describe('two demo copies starting together on an empty database', () => {
+  it('fill it once: the second waits for the first, then finds the history there', async () => {
+    const now = new Date('2026-11-27T15:07:00Z');
+    const options = { now, days: 3, log: () => {} };
+    const results = await Promise.all([
+      fillDemoHistory(db.pool, options),
+      fillDemoHistory(db.pool, options),
+    ]);
+    expect(results.filter((r) => r === null)).toHaveLength(1);
+    const times = demoPollTimes(now.getTime(), 3, DEFAULT_TIERS);
+    const [cycles] = await db.rows<{ n: string }>('SELECT COUNT(*) AS n FROM poll_cycles');
+    expect(Number(cycles?.n)).toBe(times.length);
+  }, 60_000);
+});
