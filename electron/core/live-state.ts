@@ -125,6 +125,43 @@ export class LiveState {
         samples: [],
       });
     }
+    await this.loadLastHour(pool, now);
+  }
+
+  /**
+   * The sparklines after a restart: each router's rate between consecutive snapshots of the
+   * last hour (the reset and glitch ones counted nothing, so they are left out).
+   */
+  private async loadLastHour(pool: Pool, now: Date): Promise<void> {
+    this.totalSamples = [];
+    // Two hours of one-minute polls is 120 rows per router: beyond a thousand routers the
+    // sparklines start from live polls instead (a reader copy loads every interval).
+    if (this.routers.size > 1000) return;
+    const [rows] = await pool.query<RowDataPacket[]>({
+      sql: `SELECT router_id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', timestamp) DIV 1000,
+                   rx_bytes_diff + tx_bytes_diff, is_reset OR is_glitch
+              FROM bandwidth_snapshots WHERE timestamp >= ? ORDER BY id`,
+      // The hour before too, for the readings the first ones of this hour are measured from.
+      values: [new Date(now.getTime() - 2 * SPARKLINE_SPAN_MS)],
+      rowsAsArray: true,
+    });
+    const previousAt = new Map<number, number>();
+    const totals = new Map<number, number>();
+    for (const row of rows as unknown as Array<[number, string | number, string, number]>) {
+      const id = Number(row[0]);
+      const at = Number(row[1]);
+      const before = previousAt.get(id);
+      previousAt.set(id, at);
+      const router = this.routers.get(id);
+      if (before === undefined || router === undefined || Number(row[3]) !== 0 || at <= before)
+        continue;
+      if (at < now.getTime() - SPARKLINE_SPAN_MS) continue;
+      const mbps = bytesToMbps(BigInt(row[2]), at - before);
+      router.samples.push({ at, mbps });
+      totals.set(at, (totals.get(at) ?? 0) + mbps);
+    }
+    for (const [at, mbps] of [...totals].sort((a, b) => a[0] - b[0]))
+      this.totalSamples.push({ at, mbps });
   }
 
   /** Applies a recorded cycle; returns the routers it changed. */
