@@ -369,6 +369,15 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     await from.fill(iso(new Date(today.getTime() - 5 * 86_400_000)));
     await page.waitForTimeout(500);
     expect(asked.length).toBe(2);
+    // A range before monitoring began: an empty chart that says why.
+    await from.fill('2020-01-01');
+    await to.fill('2020-01-02');
+    await apply.click();
+    await expect
+      .poll(() => page.getByTestId('history-empty').textContent())
+      .toBe(
+        'Nothing recorded in this range: Bandwidth Tracker was not polling then. Figures appear once it has polled the routers twice.',
+      );
     await page.close();
   });
 
