@@ -7,17 +7,21 @@ export function Sparkline({ values, label }: Props) {
   const width = 60;
   const height = 16;
   const step = points.length > 1 ? width / (points.length - 1) : width;
-  // One polyline per run of measured slots, so an unpolled stretch is a gap.
+  // Measured slots are joined unless more than MAX_JOIN slots apart (a stretch nobody polled is
+  // a gap; sparser polls, such as every ten minutes, still make a line).
+  const MAX_JOIN = 6;
   const runs: string[] = [];
   let run: string[] = [];
+  let last = Number.NEGATIVE_INFINITY;
   points.forEach((value, i) => {
-    if (value === null) {
-      if (run.length > 0) runs.push(run.join(' '));
+    if (value === null) return;
+    if (i - last > MAX_JOIN && run.length > 0) {
+      runs.push(run.join(' '));
       run = [];
-      return;
     }
     const y = max > 0 ? height - 1 - (value / max) * (height - 2) : height - 1;
     run.push(`${(i * step).toFixed(1)},${y.toFixed(1)}`);
+    last = i;
   });
   if (run.length > 0) runs.push(run.join(' '));
   return (
