@@ -1,14 +1,17 @@
 import type { HistoryResult } from './ipc-contract';
+import { zonedIso } from './zoned-time';
 
-const HEADER = [
-  'router_id',
-  'router_name',
-  'mac_address',
-  'bucket_start',
-  'rx_bytes',
-  'tx_bytes',
-  'resets',
-];
+/** The bucket's start is in the zone the page shows, named in its column's header. */
+const header = (timeZone: string) =>
+  [
+    'router_id',
+    'router_name',
+    'mac_address',
+    `bucket_start (${timeZone})`,
+    'rx_bytes',
+    'tx_bytes',
+    'resets',
+  ].map(csvField);
 
 /** RFC 4180 quoting; a leading =, +, - or @ is defused so a spreadsheet never runs a name as a formula. */
 export function csvField(value: string | number): string {
@@ -17,10 +20,13 @@ export function csvField(value: string | number): string {
   return /[",\r\n']/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** One row per router per bucket of the range (zeros included), ISO timestamps, whole bytes. */
-export function historyCsv(result: HistoryResult): string {
+/**
+ * One row per router per bucket of the range (zeros included), whole bytes, times as ISO 8601
+ * in the page's zone with their offset (`2026-11-27T15:00:00+01:00`).
+ */
+export function historyCsv(result: HistoryResult, timeZone = 'UTC'): string {
   const byKey = new Map(result.buckets.map((b) => [`${b.routerId}|${b.start}`, b]));
-  const lines = [HEADER.join(',')];
+  const lines = [header(timeZone).join(',')];
   for (const router of result.routers) {
     for (const start of result.bucketStarts) {
       const bucket = byKey.get(`${router.id}|${start}`);
@@ -29,7 +35,7 @@ export function historyCsv(result: HistoryResult): string {
           router.id,
           router.name,
           router.mac,
-          start,
+          zonedIso(new Date(start), timeZone),
           bucket?.rxBytes ?? '0',
           bucket?.txBytes ?? '0',
           bucket?.resets ?? 0,

@@ -32,13 +32,28 @@ export interface RouterLive {
   lastSeenAt: string | null;
   lastRebootAt: string | null;
   freshness: RouterFreshness;
+  /** True until this copy has two readings to measure a rate from (the rates are not known yet). */
+  measuring?: boolean;
+  /** This local month's traffic so far. */
+  monthRxBytes?: ByteCount;
+  monthTxBytes?: ByteCount;
+  /** Last hour's rate (RX + TX, Mbps), oldest first, one value per SPARKLINE_SLOT_MS; null where not polled. */
+  sparkline?: Array<number | null>;
 }
+
+/** The sparkline's slot: 30 slots of two minutes cover the last hour. */
+export const SPARKLINE_SLOT_MS = 120_000;
+export const SPARKLINE_SLOTS = 30;
 
 export interface LiveTotals {
   rxMbps: number;
   txMbps: number;
   todayRxBytes: ByteCount;
   todayTxBytes: ByteCount;
+  monthRxBytes?: ByteCount;
+  monthTxBytes?: ByteCount;
+  /** Last hour's total rate of all routers, as in RouterLive. */
+  sparkline?: Array<number | null>;
 }
 
 export interface AppState {
@@ -92,6 +107,12 @@ export interface HistoryBucket {
   rxBytes: ByteCount;
   txBytes: ByteCount;
   resets: number;
+  /**
+   * Seconds covered by the polls that counted this traffic (the average rate is bytes ÷ this).
+   * 0 for rollups written before it was recorded; above the bucket's length when traffic was
+   * counted after a long gap (an average over the gap).
+   */
+  coveredSeconds: number;
 }
 
 export interface HistorySummaryRow {
@@ -99,8 +120,12 @@ export interface HistorySummaryRow {
   name: string;
   rxBytes: ByteCount;
   txBytes: ByteCount;
+  /** The router's counter totals: they start at its counters when first tracked (the design's rule). */
   lifetimeRxBytes: ByteCount;
   lifetimeTxBytes: ByteCount;
+  /** Only what was counted since the router was first seen (the sum of its monthly rollups). */
+  trackedRxBytes?: ByteCount;
+  trackedTxBytes?: ByteCount;
   reboots: number;
 }
 

@@ -118,6 +118,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The longest user name MariaDB 10.11 accepts (CREATE USER says so past it); MySQL 8 stops at 32. */
+export const MAX_MYSQL_USER_LENGTH = 128;
+
+/** The fields the database connection needs: all that Test connection checks. */
+export const DATABASE_FIELDS: readonly SettingsField[] = [
+  'database.host',
+  'database.port',
+  'database.user',
+  'database.password',
+  'database.database',
+];
+
 /** Checks every field and returns a message per bad field, worded for the admin. */
 export function validateSettings(input: unknown): SettingsValidation {
   const errors: SettingsErrors = {};
@@ -144,7 +156,10 @@ export function validateSettings(input: unknown): SettingsValidation {
     errors['database.port'] = 'Enter a port from 1 to 65535 (MySQL uses 3306)';
   }
   const user = typeof db.user === 'string' ? db.user.trim() : '';
-  if (user === '' || user.length > 80) errors['database.user'] = 'Enter the MySQL user name';
+  if (user === '') errors['database.user'] = 'Enter the MySQL user name';
+  else if ([...user].length > MAX_MYSQL_USER_LENGTH)
+    errors['database.user'] =
+      `A MySQL user name has at most ${MAX_MYSQL_USER_LENGTH} characters (MariaDB 10.11; MySQL 8 allows 32)`;
   if (db.password !== null && typeof db.password !== 'string') {
     errors['database.password'] = 'The password must be text';
   }
@@ -194,10 +209,11 @@ function validateUnifi(
     fingerprint: field('fingerprint'),
   };
   const fingerprint = value.fingerprint === '' ? '' : normalizeFingerprint(value.fingerprint);
-  if (fingerprint === null) {
+  // Only what the chosen source needs is checked: a hidden field never blocks saving.
+  if (fingerprint === null && used) {
     errors['unifi.fingerprint'] =
       'A SHA-256 fingerprint is 64 hexadecimal digits (colons allowed); leave it empty to trust the usual certificate authorities';
-  } else {
+  } else if (fingerprint !== null) {
     value.fingerprint = fingerprint;
   }
   if (!used) return value;

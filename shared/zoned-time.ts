@@ -77,3 +77,12 @@ export function parseLocalDate(text: string): LocalDate {
   const [year, month, day] = text.split('-').map(Number);
   return { year: year ?? 1970, month: month ?? 1, day: day ?? 1 };
 }
+
+/** `2026-11-27T15:00:00+01:00`: the zone's wall-clock time with its offset, as a spreadsheet reads it. */
+export function zonedIso(instant: Date, timeZone: string): string {
+  const p = zonedParts(instant, timeZone);
+  const offsetMinutes = Math.round(zoneOffsetMs(instant, timeZone) / 60_000);
+  const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${sign}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`;
+}

@@ -4,6 +4,10 @@ import { parseArgs } from 'node:util';
 import { isUnifiSiteName } from '../../shared/settings';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../core/db/retention';
 import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db/settings';
+
+/** The demo's own database, as `npm run demo` uses (shared/settings.ts DEMO_SETTINGS). */
+export const DEFAULT_DEMO_MYSQL_URL = 'mysql://root@127.0.0.1:3306/bandwidth_tracker_demo';
+
 import { DEFAULT_JOURNAL_LIMIT } from '../core/journal';
 import { DEFAULT_MAX_RESPONSE_MB, megabytes } from '../core/sources/bounded-body';
 import type { SourceSettings } from '../core/sources/create-source';
@@ -54,7 +58,8 @@ export const USAGE = `Usage: npm run collector -- [options]
   --site NAME        the site's short name (env BT_SITE; default default)
   --fingerprint SHA256  trust this certificate (hex, colons optional) (env BT_FINGERPRINT)
   --mysql-url URL    mysql://user:password@host:3306/database (env BT_MYSQL_URL;
-                     default ${DEFAULT_MYSQL_URL})
+                     default ${DEFAULT_MYSQL_URL}; with --source demo
+                     ${DEFAULT_DEMO_MYSQL_URL})
   --interval SECONDS seconds between polls, fractions allowed (env BT_INTERVAL; default 60)
   --timeout SECONDS  how long to wait for the device API (env BT_TIMEOUT; default 10)
   --cycles N         stop after N poll cycles (default: run until Ctrl+C)
@@ -140,10 +145,13 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
   };
 
   const apiUrl = api === undefined ? DEFAULT_API_URL : readHttpUrl(api.value, api.from);
+  const source = readSource(pick, apiUrl);
+  // The demo never writes simulated traffic into the real database unless told to.
+  const defaultMysqlUrl = source.kind === 'demo' ? DEFAULT_DEMO_MYSQL_URL : DEFAULT_MYSQL_URL;
   return {
     apiUrl,
-    source: readSource(pick, apiUrl),
-    mysql: readMysql(mysqlUrl?.value ?? DEFAULT_MYSQL_URL, mysqlUrl?.from ?? '--mysql-url'),
+    source,
+    mysql: readMysql(mysqlUrl?.value ?? defaultMysqlUrl, mysqlUrl?.from ?? '--mysql-url'),
     intervalMs: interval === undefined ? 60_000 : readSeconds(interval.value, interval.from),
     timeoutMs: timeout === undefined ? 10_000 : readSeconds(timeout.value, timeout.from),
     cycles: cycles === undefined ? undefined : readCount(cycles.value, cycles.from),

@@ -50,6 +50,7 @@ async function main(): Promise<number> {
     quiet: config.quiet,
     journal: config.journal,
     limits: { maxBytesPerSecond: gbpsToBytesPerSecond(config.maxLinkGbps) },
+    mysqlSettingsName: '--mysql-url',
   });
   log(
     `Bandwidth Tracker collector: polling ${describeSource(config.source)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,19 +16,36 @@ function projectRoot(): string {
 }
 
 const ROOT = projectRoot();
-export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
+/** Where the built pages are: dist/renderer, or BT_RENDERER_DIR (tests build outside the tree). */
+export const RENDERER_DIR = process.env.BT_RENDERER_DIR || join(ROOT, 'dist', 'renderer');
 
-/** `--ui` serves the built pages; build them once if this checkout has not yet. */
+/** True when `dir` holds a production build (vite.config.ts writes build.json into it). */
+export function isProductionBuild(dir: string): boolean {
+  try {
+    const marker = JSON.parse(readFileSync(join(dir, 'build.json'), 'utf8')) as {
+      nodeEnv?: unknown;
+    };
+    return marker.nodeEnv === 'production' && existsSync(join(dir, 'popover.html'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `--ui` serves the built pages; build them if this checkout has not yet, or if what is there
+ * is not a production build (an older `npm test` left React's development build behind).
+ */
 export async function ensureRendererBuilt(log: (line: string) => void): Promise<void> {
-  if (existsSync(join(RENDERER_DIR, 'popover.html'))) return;
+  if (isProductionBuild(RENDERER_DIR)) return;
   log('Building the pages once (vite build)…');
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(
       process.execPath,
-      ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
+      ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn', '--outDir', RENDERER_DIR],
       {
         cwd: ROOT,
         stdio: 'inherit',
+        env: { ...process.env, NODE_ENV: 'production' },
       },
     );
     child.on('exit', resolve);

@@ -19,6 +19,7 @@ import { DEFAULT_RETENTION, pruneOldRows, type RetentionPolicy } from './db/rete
 import { backfillRollups } from './db/rollup-backfill';
 import type { MysqlSettings } from './db/settings';
 import { WriterLock } from './db/writer-lock';
+import { fillDemoHistory } from './demo-history';
 import { queryHistory } from './history-query';
 import { CycleJournal } from './journal';
 import { LiveState } from './live-state';
@@ -67,6 +68,11 @@ export interface ServiceOptions {
   limits?: TrackerLimits;
   /** Single writer per database through MySQL's GET_LOCK (on unless a test turns it off). */
   singleWriter?: boolean;
+  /**
+   * Where the user changes the database settings, for error messages: `Settings` (the
+   * default, the tray app) or the collector's `--mysql-url`.
+   */
+  mysqlSettingsName?: string;
 }
 
 const STARTING: ServiceStatus = { state: 'starting', message: null };
@@ -108,6 +114,10 @@ export class BandwidthService {
     this.log = options.log ?? ((line) => console.log(line));
     this.live = new LiveState(options.timeZone);
     this.ledger = new RebootLedger(options.announcedReboots?.load() ?? []);
+  }
+
+  private get mysqlSettingsName(): string {
+    return this.options.mysqlSettingsName ?? 'Settings';
   }
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): Unsubscribe {
@@ -166,6 +176,7 @@ export class BandwidthService {
       signal: options.signal,
       log: this.log,
       onFailure: (message) => this.setStatus('database', { state: 'down', message }),
+      settingsName: this.mysqlSettingsName,
     });
     if (pool === null) return 0;
     this.pool = pool;
@@ -195,6 +206,16 @@ export class BandwidthService {
       () => lock === undefined || lock.current === 'writer',
     );
     try {
+      // An empty demo database gets 13 months of history first, so every chart has something.
+      if (settings.source?.kind === 'demo') {
+        await fillDemoHistory(pool, {
+          now: this.now(),
+          log: this.log,
+          signal: options.signal,
+          retention: settings.retention,
+          limits: this.options.limits,
+        });
+      }
       await this.live.load(pool, this.now());
       this.setStatus('database', OK);
       const source =
@@ -215,7 +236,8 @@ export class BandwidthService {
         routerIdOf: (mac) => this.live.routerIdOf(mac),
         limits: this.options.limits,
         intervalMs: settings.intervalMs,
-        describeDatabaseError: (error) => describeMysqlError(error, settings.mysql),
+        describeDatabaseError: (error) =>
+          describeMysqlError(error, settings.mysql, this.mysqlSettingsName),
         log: this.log,
         quiet: this.options.quiet,
         now: this.now,
@@ -333,7 +355,7 @@ export class BandwidthService {
         this.setStatus('source', OK);
         this.setStatus('database', {
           state: 'down',
-          message: describeMysqlError(outcome.error, this.settings.mysql),
+          message: describeMysqlError(outcome.error, this.settings.mysql, this.mysqlSettingsName),
         });
         return;
       case 'recorded':
@@ -348,7 +370,7 @@ export class BandwidthService {
             ? OK
             : {
                 state: 'down',
-                message: `Database unreachable, ${waiting} cycle(s) waiting: ${describeMysqlError(failure, this.settings.mysql)}`,
+                message: `Database unreachable, ${waiting} cycle(s) waiting: ${describeMysqlError(failure, this.settings.mysql, this.mysqlSettingsName)}`,
               },
         );
         const { cycle } = outcome;
@@ -420,7 +442,7 @@ export class BandwidthService {
     } catch (error) {
       this.setStatus('database', {
         state: 'down',
-        message: describeMysqlError(error, this.settings.mysql),
+        message: describeMysqlError(error, this.settings.mysql, this.mysqlSettingsName),
       });
     }
   }

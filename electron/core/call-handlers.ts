@@ -3,6 +3,7 @@ import type { CallHandlers, TestConnectionResult, WindowName } from '../../share
 import { controllerOrigin, secretsToRetype } from '../../shared/secret-binding';
 import {
   applySettingsInput,
+  DATABASE_FIELDS,
   type Settings,
   type SettingsInput,
   toSettingsView,
@@ -147,9 +148,15 @@ export function createCallHandlers(
       return { ok: true, settings: toSettingsView(settings, false, false) };
     },
     async testDatabase(input) {
-      const checked = validateSettings(input);
+      // Only the database fields matter here: the rest of the form is checked from what is stored.
+      const stored = (await store.load()).settings;
+      const checked = validateSettings({ ...stored, database: input.database });
       if (!checked.ok) {
-        return { ok: false, message: 'Fix the fields marked in red first.' };
+        const fields = DATABASE_FIELDS.filter((field) => checked.errors[field] !== undefined);
+        return {
+          ok: false,
+          message: `Fix the marked database field${fields.length === 1 ? '' : 's'} first: ${fields.map((f) => checked.errors[f]).join('; ')}.`,
+        };
       }
       const { settings, retype } = await resolveInput(checked.value);
       const missing = retype['database.password'];

@@ -23,6 +23,7 @@ import {
 } from './db/cycle-statements';
 import { chunkByBytes, packRoundTrips, readStatementBudget, rowBytes } from './db/packet-size';
 import { countingSql, type Sql } from './db/sql';
+import { elapsedBetween, type TimedReading } from './elapsed-time';
 import type { PollOrigin } from './journal';
 
 /** An upper bound of one MAC in a `WHERE mac_address IN (?)` list. */
@@ -295,6 +296,11 @@ export class CycleRecorder {
               ? positive(counters.txBytes - (stored?.totalTxBytes ?? 0n))
               : delta.txDiff,
             base: previous?.order ?? null,
+            coveredSeconds: coveredSeconds(delta, previous, {
+              at,
+              uptime: counters.uptime,
+              monotonic,
+            }),
           },
         });
       }
@@ -384,6 +390,20 @@ function isOlder(
   if (reading.order != null && stored.order != null && reading.order.copy === stored.order.copy)
     return reading.order.sequence <= stored.order.sequence;
   return stored.at.getTime() >= reading.at.getTime();
+}
+
+/**
+ * The time a counted delta measured: what an honest average rate divides by. Taken from the
+ * clocks the tracker trusts (a wall-clock step does not stretch or shrink it; a sleep does
+ * count, since the counters carry its traffic).
+ */
+export function coveredSeconds(
+  delta: CounterDelta,
+  previous: PreviousReading | null,
+  current: TimedReading,
+): number {
+  if (delta.kind !== 'delta' || previous === null) return 0;
+  return Math.max(0, elapsedBetween(previous, current).atMost);
 }
 
 function positive(value: bigint): bigint {

@@ -6,7 +6,7 @@ import type {
   HistoryResult,
   HistorySummaryRow,
 } from '../../shared/ipc-contract';
-import { addBytes, type ByteSum, isZeroBytes } from './byte-sum';
+import { addBytes, type ByteSum } from './byte-sum';
 
 const HOUR = 3_600_000;
 
@@ -93,9 +93,18 @@ function bucketLocator(window: HistoryWindow): (ms: number) => number {
   };
 }
 
-type Totals = { rx: ByteSum; tx: ByteSum; resets: number };
+/** `samples`: polls counted in the bucket; additive, so it stays exact when hours are moved. */
+type Totals = { rx: ByteSum; tx: ByteSum; resets: number; covered: number; samples: number };
 type RollupRow = RowDataPacket &
-  [string | number, string | number, string, string, string | number];
+  [
+    string | number,
+    string | number,
+    string,
+    string,
+    string | number,
+    string | number,
+    string | number,
+  ];
 
 /**
  * Traffic per router per local bucket of the viewer's time zone, read from the rollups only
@@ -111,9 +120,18 @@ export async function queryHistory(
   const filterValues = request.routerIds.length > 0 ? [request.routerIds] : [];
   // The reads are independent: sent together they overlap on the pool's connections, and
   // Node parses one result while the server produces the next.
+  // Tracked totals: every monthly rollup, plus the hours not folded into months yet.
   const routersRead = pool.query<RowDataPacket[]>(
-    `SELECT id, name, mac_address, total_rx_bytes, total_tx_bytes FROM routers
-      WHERE mac_address IS NOT NULL ${request.routerIds.length > 0 ? 'AND id IN (?)' : ''} ORDER BY name`,
+    `SELECT r.id, r.name, r.mac_address, r.total_rx_bytes, r.total_tx_bytes,
+            COALESCE(m.rx, 0) + COALESCE(h.rx, 0) AS tracked_rx,
+            COALESCE(m.tx, 0) + COALESCE(h.tx, 0) AS tracked_tx
+       FROM routers r
+       LEFT JOIN (SELECT router_id, SUM(rx_bytes) AS rx, SUM(tx_bytes) AS tx
+                    FROM bandwidth_monthly GROUP BY router_id) m ON m.router_id = r.id
+       LEFT JOIN (SELECT router_id, SUM(rx_bytes) AS rx, SUM(tx_bytes) AS tx FROM bandwidth_hourly
+                   WHERE hour_start >= (SELECT daily_through FROM rollup_state WHERE id = 1)
+                   GROUP BY router_id) h ON h.router_id = r.id
+      WHERE r.mac_address IS NOT NULL ${request.routerIds.length > 0 ? 'AND r.id IN (?)' : ''} ORDER BY r.name`,
     filterValues,
   );
   let foldedThrough = window.from;
@@ -130,7 +148,7 @@ export async function queryHistory(
   const totalsOf = (routerId: number, bucket: number): Totals | undefined => {
     let own = sums.get(routerId);
     if (own === undefined) {
-      own = window.bucketStarts.map(() => ({ rx: 0, tx: 0, resets: 0 }));
+      own = window.bucketStarts.map(() => ({ rx: 0, tx: 0, resets: 0, covered: 0, samples: 0 }));
       sums.set(routerId, own);
     }
     return own[bucket];
@@ -141,6 +159,8 @@ export async function queryHistory(
     total.rx = addBytes(total.rx, row[2]);
     total.tx = addBytes(total.tx, row[3]);
     total.resets += Number(row[4]);
+    total.covered += Number(row[5]);
+    total.samples += Number(row[6]);
   };
   /** An hour counted in its unit's bucket that belongs to another one. */
   const move = (routerId: number, from: number, to: number, row: RollupRow) => {
@@ -149,10 +169,12 @@ export async function queryHistory(
       source.rx = addBytes(source.rx, row[2], -1);
       source.tx = addBytes(source.tx, row[3], -1);
       source.resets -= Number(row[4]);
+      source.covered -= Number(row[5]);
+      source.samples -= Number(row[6]);
     }
     add(routerId, to, row);
   };
-  /** Rows as arrays [router_id, start in seconds, rx, tx, resets]: no per-row objects. */
+  /** Rows as arrays [router_id, start in seconds, rx, tx, resets, covered seconds, samples]: no per-row objects. */
   const readRollup = async (sql: string, values: unknown[], each: (row: RollupRow) => void) => {
     const [rows] = await pool.query<RollupRow[]>({ sql, values, rowsAsArray: true });
     for (const row of rows) each(row);
@@ -162,7 +184,7 @@ export async function queryHistory(
     const { table, column } = UNIT_TABLES[unit];
     const starts = [...homes.keys()];
     return readRollup(
-      `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', ${column}), rx_bytes, tx_bytes, resets
+      `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', ${column}), rx_bytes, tx_bytes, resets, covered_seconds, samples
          FROM ${table}
         WHERE ${column} >= ? AND ${column} < ? ${routerFilter}`,
       [new Date(starts[0] ?? 0), new Date(nextUnit(starts.at(-1) ?? 0, unit)), ...filterValues],
@@ -172,7 +194,7 @@ export async function queryHistory(
   if (plan.moves.size > 0) {
     reads.push(
       readRollup(
-        `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', hour_start), rx_bytes, tx_bytes, resets
+        `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', hour_start), rx_bytes, tx_bytes, resets, covered_seconds, samples
            FROM bandwidth_hourly WHERE hour_start IN (?) ${routerFilter}`,
         [[...plan.moves.keys()].map((ms) => new Date(ms)), ...filterValues],
         (row) => {
@@ -186,7 +208,7 @@ export async function queryHistory(
   if (hourly !== null) {
     reads.push(
       readRollup(
-        `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', hour_start), rx_bytes, tx_bytes, resets
+        `SELECT router_id, TIMESTAMPDIFF(SECOND, '1970-01-01', hour_start), rx_bytes, tx_bytes, resets, covered_seconds, samples
            FROM bandwidth_hourly WHERE hour_start >= ? AND hour_start < ? ${routerFilter}`,
         [hourly.from, hourly.to, ...filterValues],
         (row) => add(Number(row[0]), bucketOf(Number(row[1]) * 1000), row),
@@ -200,19 +222,24 @@ export async function queryHistory(
   const routerIds = [...sums.keys()].sort((a, b) => a - b);
   const buckets: HistoryBucket[] = [];
   const perRouter = new Map<number, Totals>();
-  for (const routerId of routerIds) perRouter.set(routerId, { rx: 0, tx: 0, resets: 0 });
+  for (const routerId of routerIds)
+    perRouter.set(routerId, { rx: 0, tx: 0, resets: 0, covered: 0, samples: 0 });
   starts.forEach((start, index) => {
     for (const routerId of routerIds) {
       const total = sums.get(routerId)?.[index];
       const own = perRouter.get(routerId);
       if (total === undefined || own === undefined) continue;
-      if (isZeroBytes(total.rx) && isZeroBytes(total.tx) && total.resets === 0) continue;
+      // A bucket the router was polled in is kept even without traffic: measured zero is not
+      // the same as not monitored (which the chart shows as a gap).
+      if (total.samples <= 0) continue;
       buckets.push({
         start,
         routerId,
         rxBytes: String(total.rx),
         txBytes: String(total.tx),
         resets: total.resets,
+        // Sums of three-decimal values: rounded back so float noise does not show.
+        coveredSeconds: Math.round(total.covered * 1000) / 1000,
       });
       own.rx = addBytes(own.rx, total.rx);
       own.tx = addBytes(own.tx, total.tx);
@@ -222,7 +249,13 @@ export async function queryHistory(
 
   const [routers] = await routersRead;
   const summary: HistorySummaryRow[] = routers.map((router) => {
-    const own = perRouter.get(Number(router.id)) ?? { rx: 0, tx: 0, resets: 0 };
+    const own = perRouter.get(Number(router.id)) ?? {
+      rx: 0,
+      tx: 0,
+      resets: 0,
+      covered: 0,
+      samples: 0,
+    };
     return {
       routerId: Number(router.id),
       name: String(router.name),
@@ -230,6 +263,8 @@ export async function queryHistory(
       txBytes: String(own.tx),
       lifetimeRxBytes: String(router.total_rx_bytes),
       lifetimeTxBytes: String(router.total_tx_bytes),
+      trackedRxBytes: String(router.tracked_rx),
+      trackedTxBytes: String(router.tracked_tx),
       reboots: own.resets,
     };
   });

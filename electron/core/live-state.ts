@@ -1,5 +1,11 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import type { LiveTotals, RouterFreshness, RouterLive } from '../../shared/ipc-contract';
+import {
+  type LiveTotals,
+  type RouterFreshness,
+  type RouterLive,
+  SPARKLINE_SLOT_MS,
+  SPARKLINE_SLOTS,
+} from '../../shared/ipc-contract';
 import { bytesToMbps } from '../../shared/units';
 import { localDateOf, startOfLocalDate } from '../../shared/zoned-time';
 import type { RecordedCycle } from './cycle-recorder';
@@ -15,6 +21,31 @@ interface RouterFigures
   lifetimeTx: bigint;
   lastSeenAt: Date | null;
   lastRebootAt: Date | null;
+  monthRx: bigint;
+  monthTx: bigint;
+  /** A rate was measured (two readings, or the source's own): until then the popover says "measuring…". */
+  rateKnown: boolean;
+  /** Rates of the last hour's polls (RX + TX Mbps), oldest first. */
+  samples: Array<{ at: number; mbps: number }>;
+}
+
+const SPARKLINE_SPAN_MS = SPARKLINE_SLOT_MS * SPARKLINE_SLOTS;
+
+/** Averages samples into the sparkline's slots ending at `now`; null where nothing was measured. */
+export function sparklineOf(
+  samples: ReadonlyArray<{ at: number; mbps: number }>,
+  now: number,
+): Array<number | null> {
+  const sums = new Array<number>(SPARKLINE_SLOTS).fill(0);
+  const counts = new Array<number>(SPARKLINE_SLOTS).fill(0);
+  for (const { at, mbps } of samples) {
+    const age = now - at;
+    if (age < 0 || age >= SPARKLINE_SPAN_MS) continue;
+    const slot = SPARKLINE_SLOTS - 1 - Math.floor(age / SPARKLINE_SLOT_MS);
+    sums[slot] = (sums[slot] ?? 0) + mbps;
+    counts[slot] = (counts[slot] ?? 0) + 1;
+  }
+  return sums.map((sum, i) => ((counts[i] ?? 0) === 0 ? null : sum / (counts[i] ?? 1)));
 }
 
 /**
@@ -27,7 +58,10 @@ export class LiveState {
   /** The same routers by MAC; kept in step with `routers` wherever one is added. */
   private readonly idsByMac = new Map<string, number>();
   private todayKey = '';
+  private monthKey = '';
   private lastCycleAt: Date | null = null;
+  /** Total rate of each cycle in the last hour, for the header's sparkline. */
+  private totalSamples: Array<{ at: number; mbps: number }> = [];
 
   constructor(
     private readonly timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -39,24 +73,36 @@ export class LiveState {
 
   /** One query: every router with its lifetime totals, today's traffic and last reboot (from the hourly rollup). */
   async load(pool: Pool, now: Date): Promise<void> {
-    const midnight = startOfLocalDate(localDateOf(now, this.timeZone), this.timeZone);
+    const today = localDateOf(now, this.timeZone);
+    const midnight = startOfLocalDate(today, this.timeZone);
+    const monthStartLocal = startOfLocalDate({ ...today, day: 1 }, this.timeZone);
     // Rollup hours are UTC hours: in a zone with a half-hour offset "today" starts 30 min early.
     const todayStart = new Date(Math.floor(midnight.getTime() / 3_600_000) * 3_600_000);
+    const monthStart = new Date(Math.floor(monthStartLocal.getTime() / 3_600_000) * 3_600_000);
     const [rows] = await pool.query<RowDataPacket[]>(
       `SELECT r.id, r.mac_address, r.name, r.ip_address, r.location, r.total_rx_bytes, r.total_tx_bytes,
               r.last_bandwidth_update,
-              COALESCE(t.rx, 0) AS today_rx, COALESCE(t.tx, 0) AS today_tx, t.last_reset
+              COALESCE(t.rx, 0) AS today_rx, COALESCE(t.tx, 0) AS today_tx, t.last_reset,
+              COALESCE(t.month_rx, 0) AS month_rx, COALESCE(t.month_tx, 0) AS month_tx
          FROM routers r
-         LEFT JOIN (SELECT router_id, SUM(rx_bytes) AS rx, SUM(tx_bytes) AS tx,
-                           MAX(IF(resets > 0, hour_start, NULL)) AS last_reset
+         LEFT JOIN (SELECT router_id, SUM(IF(hour_start >= ?, rx_bytes, 0)) AS rx,
+                           SUM(IF(hour_start >= ?, tx_bytes, 0)) AS tx,
+                           SUM(rx_bytes) AS month_rx, SUM(tx_bytes) AS month_tx,
+                           MAX(IF(resets > 0 AND hour_start >= ?, hour_start, NULL)) AS last_reset
                       FROM bandwidth_hourly WHERE hour_start >= ? GROUP BY router_id) t
            ON t.router_id = r.id
         WHERE r.mac_address IS NOT NULL`,
-      [todayStart],
+      [
+        todayStart,
+        todayStart,
+        todayStart,
+        new Date(Math.min(monthStart.getTime(), todayStart.getTime())),
+      ],
     );
     this.routers.clear();
     this.idsByMac.clear();
     this.todayKey = this.dayKey(now);
+    this.monthKey = this.dayKey(now).slice(0, this.dayKey(now).lastIndexOf('-'));
     for (const row of rows) {
       this.idsByMac.set(String(row.mac_address), Number(row.id));
       this.routers.set(Number(row.id), {
@@ -73,8 +119,49 @@ export class LiveState {
         lifetimeTx: BigInt(row.total_tx_bytes),
         lastSeenAt: row.last_bandwidth_update ?? null,
         lastRebootAt: row.last_reset ?? null,
+        monthRx: BigInt(row.month_rx),
+        monthTx: BigInt(row.month_tx),
+        rateKnown: false,
+        samples: [],
       });
     }
+    await this.loadLastHour(pool, now);
+  }
+
+  /**
+   * The sparklines after a restart: each router's rate between consecutive snapshots of the
+   * last hour (the reset and glitch ones counted nothing, so they are left out).
+   */
+  private async loadLastHour(pool: Pool, now: Date): Promise<void> {
+    this.totalSamples = [];
+    // Two hours of one-minute polls is 120 rows per router: beyond a thousand routers the
+    // sparklines start from live polls instead (a reader copy loads every interval).
+    if (this.routers.size > 1000) return;
+    const [rows] = await pool.query<RowDataPacket[]>({
+      sql: `SELECT router_id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', timestamp) DIV 1000,
+                   rx_bytes_diff + tx_bytes_diff, is_reset OR is_glitch
+              FROM bandwidth_snapshots WHERE timestamp >= ? ORDER BY id`,
+      // The hour before too, for the readings the first ones of this hour are measured from.
+      values: [new Date(now.getTime() - 2 * SPARKLINE_SPAN_MS)],
+      rowsAsArray: true,
+    });
+    const previousAt = new Map<number, number>();
+    const totals = new Map<number, number>();
+    for (const row of rows as unknown as Array<[number, string | number, string, number]>) {
+      const id = Number(row[0]);
+      const at = Number(row[1]);
+      const before = previousAt.get(id);
+      previousAt.set(id, at);
+      const router = this.routers.get(id);
+      if (before === undefined || router === undefined || Number(row[3]) !== 0 || at <= before)
+        continue;
+      if (at < now.getTime() - SPARKLINE_SPAN_MS) continue;
+      const mbps = bytesToMbps(BigInt(row[2]), at - before);
+      router.samples.push({ at, mbps });
+      totals.set(at, (totals.get(at) ?? 0) + mbps);
+    }
+    for (const [at, mbps] of [...totals].sort((a, b) => a[0] - b[0]))
+      this.totalSamples.push({ at, mbps });
   }
 
   /** Applies a recorded cycle; returns the routers it changed. */
@@ -88,6 +175,14 @@ export class LiveState {
       }
       this.todayKey = key;
     }
+    const month = key.slice(0, key.lastIndexOf('-'));
+    if (month !== this.monthKey) {
+      for (const router of this.routers.values()) {
+        router.monthRx = 0n;
+        router.monthTx = 0n;
+      }
+      this.monthKey = month;
+    }
     this.lastCycleAt = cycle.at;
     const changed: RouterFigures[] = [];
     for (const device of cycle.tracked) {
@@ -99,6 +194,8 @@ export class LiveState {
       }
       router.todayRx += delta.rxDiff;
       router.todayTx += delta.txDiff;
+      router.monthRx += delta.rxDiff;
+      router.monthTx += delta.txDiff;
       router.lifetimeRx += delta.kind === 'baseline' ? 0n : delta.rxDiff;
       router.lifetimeTx += delta.kind === 'baseline' ? 0n : delta.txDiff;
       const elapsed = previous === null ? 0 : cycle.at.getTime() - previous.at.getTime();
@@ -109,8 +206,14 @@ export class LiveState {
       router.txMbps = liveMbps(rates?.txBytesPerSecond, counted ? delta.txDiff : null, elapsed);
       router.lastSeenAt = cycle.at;
       if (delta.kind === 'reset') router.lastRebootAt = cycle.at;
+      if (counted || rates !== null) {
+        router.rateKnown = true;
+        keepLastHour(router.samples, cycle.at.getTime(), router.rxMbps + router.txMbps);
+      }
       changed.push(router);
     }
+    const total = this.totals();
+    keepLastHour(this.totalSamples, cycle.at.getTime(), total.rxMbps + total.txMbps);
     for (const identity of cycle.untracked) {
       const id = this.idsByMac.get(identity.mac);
       const existing = id === undefined ? undefined : this.routers.get(id);
@@ -142,7 +245,21 @@ export class LiveState {
       todayRx += router.todayRx;
       todayTx += router.todayTx;
     }
-    return { rxMbps, txMbps, todayRxBytes: String(todayRx), todayTxBytes: String(todayTx) };
+    let monthRx = 0n;
+    let monthTx = 0n;
+    for (const router of this.routers.values()) {
+      monthRx += router.monthRx;
+      monthTx += router.monthTx;
+    }
+    return {
+      rxMbps,
+      txMbps,
+      todayRxBytes: String(todayRx),
+      todayTxBytes: String(todayTx),
+      monthRxBytes: String(monthRx),
+      monthTxBytes: String(monthTx),
+      sparkline: sparklineOf(this.totalSamples, this.lastCycleAt?.getTime() ?? Date.now()),
+    };
   }
 
   private ensure(
@@ -165,6 +282,10 @@ export class LiveState {
         lifetimeTx: 0n,
         lastSeenAt: null,
         lastRebootAt: null,
+        monthRx: 0n,
+        monthTx: 0n,
+        rateKnown: false,
+        samples: [],
       };
       this.routers.set(id, router);
       this.idsByMac.set(router.mac, id);
@@ -199,6 +320,10 @@ export class LiveState {
       lastSeenAt: router.lastSeenAt?.toISOString() ?? null,
       lastRebootAt: router.lastRebootAt?.toISOString() ?? null,
       freshness,
+      measuring: !router.rateKnown,
+      monthRxBytes: String(router.monthRx),
+      monthTxBytes: String(router.monthTx),
+      sparkline: sparklineOf(router.samples, now.getTime()),
     };
   }
 
@@ -212,6 +337,16 @@ export class LiveState {
     const { year, month, day } = localDateOf(at, this.timeZone);
     return `${year}-${month}-${day}`;
   }
+}
+
+/** Appends a sample and drops those older than the sparkline's hour. */
+function keepLastHour(
+  samples: Array<{ at: number; mbps: number }>,
+  at: number,
+  mbps: number,
+): void {
+  samples.push({ at, mbps });
+  while ((samples[0]?.at ?? at) <= at - SPARKLINE_SPAN_MS) samples.shift();
 }
 
 function largerOf(a: bigint, b: bigint): bigint {

@@ -1,11 +1,17 @@
 import { useEffect, useMemo, useState } from 'react';
 import { historyCsv } from '../../shared/csv';
-import { historySeries } from '../../shared/history-series';
-import type { HistoryRange, HistoryRequest } from '../../shared/ipc-contract';
+import {
+  type CustomRangeErrors,
+  customBucketName,
+  customRangeErrors,
+} from '../../shared/custom-range';
+import { type HistorySeries, historySeries } from '../../shared/history-series';
+import type { AppState, HistoryRange, HistoryRequest } from '../../shared/ipc-contract';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
 import { useHistory } from '../hooks/useHistory';
+import { BucketTable } from './BucketTable';
 import { HistoryChart } from './HistoryChart';
 import { SummaryTable } from './SummaryTable';
 import './history.css';
@@ -38,11 +44,35 @@ function downloadCsv(text: string, name: string): void {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+/** Why the chart is empty, in words a user can act on; null when there is something to show. */
+function emptyReason(series: HistorySeries, total: bigint, state: AppState | null): string | null {
+  if (series.monitored.some(Boolean)) {
+    return total === 0n ? 'The routers were polled in this range but moved no traffic.' : null;
+  }
+  if (state?.database.state === 'down')
+    return `Nothing recorded in this range. The database cannot be reached right now: ${state.database.message ?? 'check the database in Settings'}.`;
+  if (state?.source.state === 'down')
+    return `Nothing recorded in this range. The routers cannot be reached right now: ${state.source.message ?? 'check the source in Settings'}.`;
+  return 'Nothing recorded in this range: Bandwidth Tracker was not polling then. Figures appear once it has polled the routers twice.';
+}
+
 export function HistoryApp() {
   const [range, setRange] = useState<HistoryRange>('day');
   const [routerIds, setRouterIds] = useState<number[]>(routerFromUrl);
-  const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 6 * 86_400_000)));
-  const [to, setTo] = useState(() => isoDate(new Date()));
+  // The range shown, and the one being typed: only a valid range, applied, is asked for.
+  const [applied, setApplied] = useState(() => ({
+    from: isoDate(new Date(Date.now() - 6 * 86_400_000)),
+    to: isoDate(new Date()),
+  }));
+  const [draft, setDraft] = useState(applied);
+  const draftErrors = customRangeErrors(draft.from, draft.to, isoDate(new Date()));
+  const draftValid = Object.keys(draftErrors).length === 0;
+  // Checked as typed (a date field gives a value only once complete): the chart stays.
+  const shownErrors: CustomRangeErrors = draftErrors;
+  const { from, to } = applied;
+  const apply = () => {
+    if (draftValid) setApplied(draft);
+  };
   const { state } = useAppState();
 
   useEffect(() => bandwidthClient().onHistoryFocus(({ routerId }) => setRouterIds([routerId])), []);
@@ -52,7 +82,7 @@ export function HistoryApp() {
     [range, routerIds, from, to],
   );
   const history = useHistory(request);
-  const result = history.status === 'error' ? null : history.result;
+  const result = history.result;
   const series = useMemo(
     () => (result === null ? null : historySeries(result, TIME_ZONE)),
     [result],
@@ -92,19 +122,54 @@ export function HistoryApp() {
           ))}
           {range === 'custom' && (
             <span className="history__custom">
-              <label>
-                From{' '}
+              <span className="history__date">
+                <label htmlFor="custom-from">From</label>
                 <input
+                  id="custom-from"
                   type="date"
-                  value={from}
-                  max={to}
-                  onChange={(e) => setFrom(e.target.value)}
+                  value={draft.from}
+                  max={isoDate(new Date())}
+                  aria-invalid={shownErrors.from !== undefined}
+                  aria-describedby={
+                    shownErrors.from !== undefined ? 'custom-from-error' : undefined
+                  }
+                  onChange={(e) => setDraft((d) => ({ ...d, from: e.target.value }))}
+                  onKeyDown={(e) => e.key === 'Enter' && apply()}
                 />
-              </label>
-              <label>
-                To{' '}
-                <input type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
-              </label>
+                {shownErrors.from !== undefined && (
+                  <span id="custom-from-error" className="field-error">
+                    {shownErrors.from}
+                  </span>
+                )}
+              </span>
+              <span className="history__date">
+                <label htmlFor="custom-to">To</label>
+                <input
+                  id="custom-to"
+                  type="date"
+                  value={draft.to}
+                  max={isoDate(new Date())}
+                  aria-invalid={shownErrors.to !== undefined}
+                  aria-describedby={shownErrors.to !== undefined ? 'custom-to-error' : undefined}
+                  onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))}
+                  onKeyDown={(e) => e.key === 'Enter' && apply()}
+                />
+                {shownErrors.to !== undefined && (
+                  <span id="custom-to-error" className="field-error">
+                    {shownErrors.to}
+                  </span>
+                )}
+              </span>
+              <button
+                type="button"
+                onClick={apply}
+                disabled={!draftValid || (draft.from === applied.from && draft.to === applied.to)}
+              >
+                Apply
+              </button>
+              {draftValid && (
+                <span className="history__note">By {customBucketName(draft.from, draft.to)}</span>
+              )}
             </span>
           )}
         </fieldset>
@@ -134,7 +199,10 @@ export function HistoryApp() {
           disabled={result === null}
           onClick={() =>
             result !== null &&
-            downloadCsv(historyCsv(result), `bandwidth-${range}-${isoDate(new Date())}.csv`)
+            downloadCsv(
+              historyCsv(result, TIME_ZONE),
+              `bandwidth-${range}-${isoDate(new Date())}.csv`,
+            )
           }
         >
           Export CSV
@@ -149,16 +217,22 @@ export function HistoryApp() {
       )}
       {result !== null && series !== null && (
         <>
-          {total === 0n && (
-            <p className="notice" role="status">
-              No traffic recorded in this range yet. Figures appear after the collector has polled
-              the routers at least twice.
+          {emptyReason(series, total, state) !== null && (
+            <p className="notice" role="status" data-testid="history-empty">
+              {emptyReason(series, total, state)}
+            </p>
+          )}
+          {series.monitored.some(Boolean) && !series.monitored.every(Boolean) && (
+            <p className="history__note">
+              Gaps are times Bandwidth Tracker was not polling; the average rate counts only the
+              time it was.
             </p>
           )}
           <HistoryChart
             series={series}
             description={`Traffic per ${result.bucket}: ${formatBytes(total)} in total over the range`}
           />
+          <BucketTable series={series} bucketName={result.bucket} />
           <SummaryTable rows={result.summary} />
         </>
       )}

@@ -51,7 +51,8 @@ export function HistoryChart({ series, description }: Props) {
           {
             type: 'bar',
             label: 'Download (RX)',
-            data: series.rxBytes.map(Number),
+            // Unmonitored buckets are gaps (null), not zero.
+            data: series.rxBytes.map((b, i) => (series.monitored[i] ? Number(b) : null)),
             backgroundColor: cssVar('--rx'),
             stack: 'volume',
             yAxisID: 'bytes',
@@ -59,7 +60,7 @@ export function HistoryChart({ series, description }: Props) {
           {
             type: 'bar',
             label: 'Upload (TX)',
-            data: series.txBytes.map(Number),
+            data: series.txBytes.map((b, i) => (series.monitored[i] ? Number(b) : null)),
             backgroundColor: cssVar('--tx'),
             stack: 'volume',
             yAxisID: 'bytes',
@@ -72,6 +73,7 @@ export function HistoryChart({ series, description }: Props) {
             backgroundColor: cssVar('--text'),
             pointRadius: 0,
             borderWidth: 1.5,
+            spanGaps: false,
             yAxisID: 'rate',
           },
           {
@@ -98,16 +100,22 @@ export function HistoryChart({ series, description }: Props) {
             ticks: { color: text, maxRotation: 0, autoSkip: true },
             grid: { color: grid },
           },
+          // From zero, whole bytes, at least 1 KB tall: an empty chart reads "0 B … 1.00 KB",
+          // never "1 B, 1 B … 0 B".
           bytes: {
             type: 'linear',
             stacked: true,
             position: 'left',
-            ticks: { color: text, callback: (value) => formatBytes(Number(value)) },
+            min: 0,
+            suggestedMax: 1000,
+            ticks: { color: text, precision: 0, callback: (value) => formatBytes(Number(value)) },
             grid: { color: grid },
           },
           rate: {
             type: 'linear',
             position: 'right',
+            min: 0,
+            suggestedMax: 1,
             ticks: { color: text, callback: (value) => formatMbpsTick(Number(value)) },
             grid: { drawOnChartArea: false },
           },
@@ -123,8 +131,13 @@ export function HistoryChart({ series, description }: Props) {
                     return `Download: ${formatBytes(series.rxBytes[i] ?? 0n)} (${(series.rxBytes[i] ?? 0n).toLocaleString()} bytes)`;
                   case 1:
                     return `Upload: ${formatBytes(series.txBytes[i] ?? 0n)} (${(series.txBytes[i] ?? 0n).toLocaleString()} bytes)`;
-                  case 2:
-                    return `Average rate: ${formatMbps(series.averageMbps[i] ?? 0)}`;
+                  case 2: {
+                    const rate = series.averageMbps[i];
+                    if (rate === null || rate === undefined) return 'Average rate: not measured';
+                    return series.gapAverage[i]
+                      ? `Average rate: ${formatMbps(rate)} (counted after a gap in polling: the average over the gap)`
+                      : `Average rate: ${formatMbps(rate)} (while polled)`;
+                  }
                   default:
                     return `Reboots: ${series.reboots[i] ?? 0}`;
                 }

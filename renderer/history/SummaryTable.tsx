@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { HistorySummaryRow } from '../../shared/ipc-contract';
 import { formatBytes } from '../common/format';
 
-type Column = 'name' | 'rx' | 'tx' | 'total' | 'share' | 'lifetime' | 'reboots';
+type Column = 'name' | 'rx' | 'tx' | 'total' | 'share' | 'tracked' | 'lifetime' | 'reboots';
 type Props = { rows: HistorySummaryRow[] };
 
 const HEADINGS: Array<[Column, string]> = [
@@ -11,7 +11,8 @@ const HEADINGS: Array<[Column, string]> = [
   ['tx', 'Upload (TX)'],
   ['total', 'Total'],
   ['share', 'Share'],
-  ['lifetime', 'Lifetime total'],
+  ['tracked', 'Tracked since first seen'],
+  ['lifetime', 'Counter total'],
   ['reboots', 'Reboots'],
 ];
 
@@ -26,6 +27,8 @@ function sortValue(row: HistorySummaryRow, column: Column): bigint | number | st
     case 'total':
     case 'share':
       return BigInt(row.rxBytes) + BigInt(row.txBytes);
+    case 'tracked':
+      return BigInt(row.trackedRxBytes ?? '0') + BigInt(row.trackedTxBytes ?? '0');
     case 'lifetime':
       return BigInt(row.lifetimeRxBytes) + BigInt(row.lifetimeTxBytes);
     case 'reboots':
@@ -92,6 +95,11 @@ export function SummaryTable({ rows }: Props) {
                 </td>
                 <td data-bytes={String(total)}>{formatBytes(total)}</td>
                 <td>{share.toFixed(1)} %</td>
+                <td>
+                  {formatBytes(
+                    BigInt(row.trackedRxBytes ?? '0') + BigInt(row.trackedTxBytes ?? '0'),
+                  )}
+                </td>
                 <td>{formatBytes(BigInt(row.lifetimeRxBytes) + BigInt(row.lifetimeTxBytes))}</td>
                 <td>{row.reboots}</td>
               </tr>
@@ -99,6 +107,11 @@ export function SummaryTable({ rows }: Props) {
           })}
         </tbody>
       </table>
+      <p className="history__note">
+        Tracked since first seen: what Bandwidth Tracker counted. Counter total: the router's own
+        counters when it was first tracked plus everything counted since, so it includes traffic
+        from before tracking began.
+      </p>
     </div>
   );
 }

@@ -5,7 +5,8 @@ import { bandwidthClient } from '../client/bandwidth-client';
 export type HistoryView =
   | { status: 'loading'; result: HistoryResult | null }
   | { status: 'ready'; result: HistoryResult }
-  | { status: 'error'; message: string };
+  /** `result` is the last good one, kept on screen while the error is shown. */
+  | { status: 'error'; message: string; result: HistoryResult | null };
 
 /** Loads the history for a request; reloads when it changes or after each cycle of the day view. */
 export function useHistory(request: HistoryRequest): HistoryView {
@@ -21,20 +22,18 @@ export function useHistory(request: HistoryRequest): HistoryView {
   // biome-ignore lint/correctness/useExhaustiveDependencies: the request is compared by value through `key`.
   useEffect(() => {
     let active = true;
-    setView((previous) => ({
-      status: 'loading',
-      result: 'result' in previous ? previous.result : null,
-    }));
+    setView((previous) => ({ status: 'loading', result: previous.result }));
     bandwidthClient()
       .getHistory(request)
       .then(
         (result) => active && setView({ status: 'ready', result }),
         (error: unknown) =>
           active &&
-          setView({
+          setView((previous) => ({
             status: 'error',
             message: error instanceof Error ? error.message : String(error),
-          }),
+            result: previous.result,
+          })),
       );
     return () => {
       active = false;

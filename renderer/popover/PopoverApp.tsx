@@ -1,14 +1,36 @@
+import { useEffect, useState } from 'react';
 import { notRecordingText, recordingNotices } from '../../shared/recording-status';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes, formatMbps, formatTime, sumBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
 import { RouterRow } from './RouterRow';
-import { byCurrentRate } from './router-order';
+import { byCurrentRate, inOrder } from './router-order';
+import { Sparkline } from './Sparkline';
 import './popover.css';
 
 export function PopoverApp() {
   const { state, error } = useAppState();
   const client = bandwidthClient();
+  // Sorted busiest first when the popover opens (or comes back into view), then kept.
+  const [order, setOrder] = useState<number[] | null>(null);
+  const [sortAgain, setSortAgain] = useState(0);
+  useEffect(() => {
+    const opened = () => {
+      if (document.visibilityState === 'visible') setSortAgain((n) => n + 1);
+    };
+    document.addEventListener('visibilitychange', opened);
+    window.addEventListener('focus', opened);
+    return () => {
+      document.removeEventListener('visibilitychange', opened);
+      window.removeEventListener('focus', opened);
+    };
+  }, []);
+  const routerCount = state?.routers.length ?? 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: sorts on opening and when the first routers arrive, not on every cycle.
+  useEffect(() => {
+    if (state === null || routerCount === 0) return;
+    setOrder([...state.routers].sort(byCurrentRate).map((r) => r.id));
+  }, [sortAgain, routerCount > 0]);
 
   if (state === null) {
     return (
@@ -21,8 +43,15 @@ export function PopoverApp() {
       </main>
     );
   }
-  const routers = [...state.routers].sort(byCurrentRate);
+  const routers =
+    order === null ? [...state.routers].sort(byCurrentRate) : inOrder(state.routers, order);
   const today = sumBytes(state.totals.todayRxBytes, state.totals.todayTxBytes);
+  const month =
+    state.totals.monthRxBytes === undefined
+      ? null
+      : sumBytes(state.totals.monthRxBytes, state.totals.monthTxBytes ?? '0');
+  const measuring = state.routers.length > 0 && state.routers.every((r) => r.measuring === true);
+  const openHistory = (routerId: number) => client.openWindow('history', { routerId });
   const problems = [
     state.paused ? 'Polling is paused.' : null,
     state.source.state === 'down' ? `Device source: ${state.source.message}` : null,
@@ -38,16 +67,28 @@ export function PopoverApp() {
           Bandwidth{' '}
           {state.sourceLabel !== '' && <span className="demo-badge">{state.sourceLabel}</span>}
         </h1>
-        <p className="popover__totals" aria-live="polite">
-          <span className="rx" data-testid="total-rx-rate">
-            ↓ {formatMbps(state.totals.rxMbps)}
-          </span>{' '}
-          <span className="tx" data-testid="total-tx-rate">
-            ↑ {formatMbps(state.totals.txMbps)}
-          </span>
-          <span className="popover__today" data-testid="today-total">
-            today {formatBytes(today)}
-          </span>
+        <p className="popover__totals">
+          {measuring ? (
+            <span className="router-row__measuring" data-testid="total-measuring">
+              measuring…
+            </span>
+          ) : (
+            <>
+              <span className="rx" data-testid="total-rx-rate">
+                ↓ {formatMbps(state.totals.rxMbps)}
+              </span>{' '}
+              <span className="tx" data-testid="total-tx-rate">
+                ↑ {formatMbps(state.totals.txMbps)}
+              </span>
+            </>
+          )}
+          <Sparkline values={state.totals.sparkline} label="All routers, last hour" />
+        </p>
+        <p className="popover__today">
+          <span data-testid="today-total">today {formatBytes(today)}</span>
+          {month !== null && (
+            <span data-testid="month-total"> · this month {formatBytes(month)}</span>
+          )}
         </p>
       </header>
 
@@ -57,9 +98,12 @@ export function PopoverApp() {
           {state.source.state === 'down' ? ', which cannot be reached right now' : ''}.
         </p>
       ) : (
-        <ul className="popover__list" aria-label="Routers, busiest first">
+        <ul
+          className="popover__list"
+          aria-label="Routers, busiest first when opened; choose one for its history"
+        >
           {routers.map((router) => (
-            <RouterRow key={router.id} router={router} />
+            <RouterRow key={router.id} router={router} onOpen={openHistory} />
           ))}
         </ul>
       )}

@@ -3,7 +3,9 @@ import { formatFingerprint } from '../../shared/fingerprint';
 import type { TestConnectionResult } from '../../shared/ipc-contract';
 import { databaseTarget, retypeHint } from '../../shared/secret-binding';
 import {
+  DATABASE_FIELDS,
   type SettingsErrors,
+  type SettingsField,
   type SettingsInput,
   type SettingsView,
   type SourceKind,
@@ -75,7 +77,8 @@ function inputOf(draft: Draft, view: SettingsView): SettingsInput {
     intervalSeconds: Number(draft.intervalSeconds),
     database: {
       host: draft.host,
-      port: Number(draft.port),
+      // Digits only: Number() would take "1e3" or "0x50" as a port.
+      port: /^\d{1,5}$/.test(draft.port.trim()) ? Number(draft.port.trim()) : Number.NaN,
       user: draft.user,
       // An empty box keeps the stored password; there is no way to read it back.
       password: draft.password === '' && passwordSet ? null : draft.password,
@@ -84,6 +87,40 @@ function inputOf(draft: Draft, view: SettingsView): SettingsInput {
     notifications: draft.notifications,
     launchAtLogin: draft.launchAtLogin,
   };
+}
+
+/** Field names as the form labels them, for messages that list what to fix. */
+const FIELD_LABELS: Partial<Record<SettingsField, string>> = {
+  apiUrl: 'UniFi API server',
+  'unifi.controllerUrl': 'Controller address',
+  'unifi.site': 'Site',
+  'unifi.username': 'User name',
+  'unifi.fingerprint': 'Trusted certificate',
+  intervalSeconds: 'Poll every',
+  'database.host': 'Host',
+  'database.port': 'Port',
+  'database.user': 'User',
+  'database.password': 'Password',
+  'database.database': 'Database',
+};
+
+/** What the form checks for an action: everything for Save, the database fields for Test connection. */
+type Check = 'save' | 'test';
+
+function errorsFor(input: SettingsInput, check: Check): SettingsErrors {
+  const result = validateSettings(input);
+  if (result.ok) return {};
+  if (check === 'save') return result.errors;
+  return Object.fromEntries(
+    Object.entries(result.errors).filter(([field]) =>
+      DATABASE_FIELDS.includes(field as SettingsField),
+    ),
+  );
+}
+
+function fixMessage(errors: SettingsErrors): string {
+  const names = Object.keys(errors).map((f) => FIELD_LABELS[f as SettingsField] ?? f);
+  return `Fix the marked field${names.length === 1 ? '' : 's'}: ${names.join(', ')}.`;
 }
 
 export function SettingsApp() {
@@ -95,6 +132,10 @@ export function SettingsApp() {
   const [test, setTest] = useState<TestConnectionResult | { ok: null; message: string } | null>(
     null,
   );
+  // After a Save or Test, marks follow the fields as they are edited (a fixed field clears).
+  const [checking, setChecking] = useState<Check | null>(null);
+  // Settings the database test could not verify: saved only when the user says so.
+  const [unverified, setUnverified] = useState<string | null>(null);
 
   useEffect(() => {
     client.getSettings().then(
@@ -112,29 +153,72 @@ export function SettingsApp() {
       <main className="settings">{message === null ? 'Loading settings…' : message.text}</main>
     );
   }
-  const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  const set = (patch: Partial<Draft>) => {
+    const next = { ...draft, ...patch };
+    setDraft(next);
+    setUnverified(null);
+    if (checking !== null) {
+      const now = errorsFor(inputOf(next, view), checking);
+      setErrors(now);
+      if (Object.keys(now).length === 0) setMessage(null);
+      else setMessage({ ok: false, text: fixMessage(now) });
+    }
+  };
   const input = () => inputOf(draft, view);
 
-  async function save(event: FormEvent) {
-    event.preventDefault();
-    const checked = validateSettings(input());
-    setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) {
-      setMessage({ ok: false, text: 'Some fields need attention.' });
-      return;
-    }
+  async function store(verifiedMessage: string | null) {
+    setUnverified(null);
     const result = await client.saveSettings(input());
     if (result.ok) {
       setView(result.settings);
       setDraft(draftOf(result.settings));
-      setMessage({ ok: true, text: 'Saved. Polling restarted with the new settings.' });
+      setChecking(null);
+      setMessage(
+        verifiedMessage === null
+          ? {
+              ok: false,
+              text: 'Saved. Polling restarted, but the database could not be reached with these settings: the popover says when it can.',
+            }
+          : { ok: true, text: 'Saved. Polling restarted with the new settings.' },
+      );
     } else {
       setErrors(result.errors);
-      setMessage({ ok: false, text: result.message ?? 'Some fields need attention.' });
+      const marked = Object.keys(result.errors).length > 0;
+      setMessage({
+        ok: false,
+        text: result.message ?? (marked ? fixMessage(result.errors) : 'Saving failed.'),
+      });
     }
   }
 
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setChecking('save');
+    const found = errorsFor(input(), 'save');
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      setMessage({ ok: false, text: fixMessage(found) });
+      return;
+    }
+    // Settings that cannot reach the database are saved only once the user has been told.
+    setMessage({ ok: true, text: 'Checking the database connection…' });
+    const reached = await client.testDatabase(input());
+    if (!reached.ok) {
+      setMessage(null);
+      setUnverified(reached.message);
+      return;
+    }
+    await store(reached.message);
+  }
+
   async function testConnection() {
+    setChecking((c) => c ?? 'test');
+    const found = errorsFor(input(), 'test');
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      setTest({ ok: false, message: fixMessage(found) });
+      return;
+    }
     setTest({ ok: null, message: 'Connecting…' });
     setTest(await client.testDatabase(input()));
   }
@@ -188,7 +272,9 @@ export function SettingsApp() {
             {(props) => (
               <input
                 {...props}
-                type="number"
+                inputMode="numeric"
+                pattern="[0-9]*"
+                maxLength={5}
                 value={draft.port}
                 onChange={(e) => set({ port: e.target.value })}
               />
@@ -263,6 +349,20 @@ export function SettingsApp() {
             Start Bandwidth Tracker when I log in
           </label>
         </fieldset>
+        {unverified !== null && (
+          <div className="notice notice--bad" role="alert" data-testid="unverified">
+            <p>
+              These settings could not be verified: {unverified}. Saved as they are, polling will
+              wait until the database answers.
+            </p>
+            <button type="button" onClick={() => store(null)}>
+              Save anyway
+            </button>{' '}
+            <button type="button" onClick={() => setUnverified(null)}>
+              Keep editing
+            </button>
+          </div>
+        )}
         {!readOnly && <button type="submit">Save</button>}
         {message !== null && (
           <p className={`notice${message.ok ? '' : ' notice--bad'}`} role="status">

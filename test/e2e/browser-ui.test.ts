@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RENDERER_DIR } from '../../electron/collector/renderer-build';
+import { isProductionBuild } from '../../electron/collector/renderer-build';
 import { BandwidthService } from '../../electron/core/bandwidth-service';
 import { createCallHandlers } from '../../electron/core/call-handlers';
 import { FileSettingsStore } from '../../electron/core/settings-store';
 import { startUiServer } from '../../electron/core/ui-server';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { formatBytes } from '../../shared/units';
 import { chromiumMissing, launchChromium } from '../support/browser';
 import { type CollectorRun, startCollector } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
@@ -59,6 +60,7 @@ let server: DeviceServer;
 let collector: CollectorRun;
 let browser: Browser;
 let baseUrl: string;
+let rendererDir: string;
 const dialogs: string[] = [];
 
 async function cycles(count: number): Promise<void> {
@@ -71,11 +73,13 @@ async function openPage(
   colorScheme: 'light' | 'dark' = 'light',
   width = 400,
   height = 560,
+  timezoneId?: string,
 ): Promise<Page> {
   const page = await browser.newPage({
     viewport: { width, height },
     colorScheme,
     acceptDownloads: true,
+    ...(timezoneId === undefined ? {} : { timezoneId }),
   });
   page.on('dialog', async (dialog) => {
     dialogs.push(dialog.message());
@@ -89,19 +93,13 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
   beforeAll(async () => {
     if (missing !== null) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
-    buildRenderer();
+    rendererDir = buildRenderer();
     db = await createTestDatabase();
     server = await startDeviceServer(() => ({ devices: payload() }));
-    collector = startCollector([
-      '--api-url',
-      server.url,
-      '--mysql-url',
-      db.url,
-      '--interval',
-      '0.3',
-      '--ui-port',
-      '0',
-    ]);
+    collector = startCollector(
+      ['--api-url', server.url, '--mysql-url', db.url, '--interval', '0.3', '--ui-port', '0'],
+      { BT_RENDERER_DIR: rendererDir },
+    );
     await collector.waitFor(/^Browser view: http:\/\/127\.0\.0\.1:\d+\//);
     baseUrl = /Browser view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(collector.stdout)?.[1] ?? '';
     await cycles(1);
@@ -119,6 +117,24 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     await collector?.exited;
     await server?.close();
     await db?.drop();
+    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+  });
+
+  it('serves a production build of the pages, even when built under a test runner', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    // vitest sets NODE_ENV=test, which the build inherits; the pages must not become React's
+    // development build (slower, noisier) that the collector would then serve.
+    expect(process.env.NODE_ENV).toBe('test');
+    expect(isProductionBuild(rendererDir)).toBe(true);
+    const html = await (await fetch(`${baseUrl}/popover.html`)).text();
+    const scripts = [...html.matchAll(/src="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+    expect(scripts.length).toBeGreaterThan(0);
+    const modulePreloads = [...html.matchAll(/href="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+    let code = '';
+    for (const path of [...scripts, ...modulePreloads])
+      code += await (await fetch(`${baseUrl}/${path}`)).text();
+    expect(code).not.toContain('jsxDEV');
+    expect(code).toContain('Minified React error');
   });
 
   it('lists every router in the popover with its figures, and shows a hostile name as text', async (ctx) => {
@@ -172,7 +188,8 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
   it('draws the history chart with the bucket totals of the database, and exports the same figures', async (ctx) => {
     if (missing !== null) return ctx.skip(missing);
     await cycles(1);
-    const page = await openPage('/history.html', 'light', 1100, 900);
+    const page = await openPage('/history.html', 'light', 1100, 900, 'Europe/Paris');
+    expect(await page.getByText('Times in Europe/Paris').count()).toBe(1);
     const table = page.getByTestId('summary-table');
     await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
 
@@ -186,6 +203,12 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
       expect(await cells.nth(0).getAttribute('data-bytes')).toBe(row.rx);
       expect(await cells.nth(1).getAttribute('data-bytes')).toBe(row.tx);
     }
+    // Tracked since first seen is what was counted (here, all of it within the range).
+    for (const row of inDb) {
+      const tracked = table.locator(`tr[data-router-id="${row.id}"] td`).nth(4);
+      expect(await tracked.textContent()).toBe(formatBytes(BigInt(row.rx) + BigInt(row.tx)));
+    }
+    expect(await page.getByRole('button', { name: 'Counter total' }).count()).toBe(1);
     const rebootCell = table.locator('tr', { hasText: 'Living Room AP' }).locator('td').last();
     expect(await rebootCell.textContent()).toBe('1');
 
@@ -212,13 +235,16 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     const csv = readFileSync((await download.path()) ?? '', 'utf8')
       .trim()
       .split('\r\n');
-    expect(csv[0]).toBe('router_id,router_name,mac_address,bucket_start,rx_bytes,tx_bytes,resets');
+    // In the zone the page shows, named in the header.
+    expect(csv[0]).toBe(
+      'router_id,router_name,mac_address,bucket_start (Europe/Paris),rx_bytes,tx_bytes,resets',
+    );
     const body = csv.slice(1).map((line) => line.split(','));
     expect(body).toHaveLength(3 * 24);
     for (const row of inDb) {
       const mine = body.filter((fields) => fields[0] === String(row.id));
       expect(
-        mine.every((fields) => /^\d{4}-\d{2}-\d{2}T\d{2}:00:00\.000Z$/.test(fields[3] ?? '')),
+        mine.every((fields) => /^\d{4}-\d{2}-\d{2}T\d{2}:00:00\+0[12]:00$/.test(fields[3] ?? '')),
       ).toBe(true);
       expect(String(mine.reduce((sum, f) => sum + BigInt(f[4] ?? '0'), 0n))).toBe(row.rx);
       expect(String(mine.reduce((sum, f) => sum + BigInt(f[5] ?? '0'), 0n))).toBe(row.tx);
@@ -230,6 +256,198 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     await page.screenshot({ path: `${SCREENSHOTS}/history-light.png`, fullPage: true });
     await page.close();
   });
+
+  it("shows the current hour's average rate as bytes ÷ the seconds polled, and earlier hours as gaps", async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const call = (name: string, args: unknown[]) =>
+      fetch(`${baseUrl}/api/call/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ args }),
+      });
+    // Counters move again so the hour has a real rate; then polling pauses so the page and the
+    // database hold still while they are compared.
+    counters.living = [
+      (counters.living[0] ?? 0n) + 40_000_000n,
+      (counters.living[1] ?? 0n) + 10_000_000n,
+    ];
+    counters.livingUptime += 60;
+    await cycles(2);
+    expect((await call('setPaused', [true])).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    try {
+      const page = await openPage('/history.html', 'light', 1100, 900);
+      // The chart's figures are a table the keyboard reaches: focus its summary, press Enter.
+      await page.getByText('Figures per hour').focus();
+      await page.keyboard.press('Enter');
+      const rows = page.getByTestId('bucket-table').locator('tbody tr');
+      await expect.poll(() => rows.count()).toBe(24);
+      const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+      const inDb = await db.rows<{ rx: string; tx: string; covered: string }>(
+        `SELECT rx_bytes AS rx, tx_bytes AS tx, covered_seconds AS covered FROM bandwidth_hourly
+          WHERE hour_start = ?`,
+        [hour],
+      );
+      expect(inDb.length).toBe(3);
+      // Each router's bytes over the seconds its polls covered, summed: what the page shows.
+      const expected = inDb.reduce(
+        (sum, r) =>
+          Number(r.covered) > 0
+            ? sum + ((Number(r.rx) + Number(r.tx)) * 8) / Number(r.covered) / 1e6
+            : sum,
+        0,
+      );
+      const current = rows.last();
+      expect(await current.getAttribute('data-start')).toBe(hour.toISOString());
+      const shown = Number(await current.locator('td[data-mbps]').getAttribute('data-mbps'));
+      expect(shown).toBeGreaterThan(0);
+      expect(Math.abs(shown - expected) / expected).toBeLessThan(1e-9);
+      // Not the old figure, bytes ÷ the whole hour.
+      const wholeHour =
+        inDb.reduce((s, r) => s + (Number(r.rx) + Number(r.tx)) * 8, 0) / 3600 / 1e6;
+      expect(shown).toBeGreaterThan(wholeHour * 10);
+      // Monitoring began minutes ago: the hours before are gaps, not 0 Mbps.
+      expect(await rows.first().textContent()).toContain('not monitored');
+      await page.close();
+    } finally {
+      await call('setPaused', [false]);
+    }
+  });
+
+  it('checks a custom range in the page: marks the field, keeps the last chart, asks once on Apply', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const page = await openPage('/history.html', 'light', 1100, 900);
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      // The day view reloads on every cycle; only custom-range requests are counted.
+      const body = request.postData() ?? '';
+      if (request.url().endsWith('/api/call/getHistory') && body.includes('"custom"'))
+        asked.push(body);
+    });
+    const summary = page.getByTestId('summary-table').locator('tbody tr');
+    await expect.poll(() => summary.count()).toBe(3);
+    await page.getByLabel('Custom range').check();
+    await expect.poll(() => asked.length).toBe(1);
+    const from = page.getByLabel('From');
+    const to = page.getByLabel('To', { exact: true });
+    const apply = page.getByRole('button', { name: 'Apply' });
+
+    // End before start: the end date is marked, with what to do; nothing is asked.
+    await to.fill('2020-01-01');
+    await expect
+      .poll(() => page.locator('#custom-to-error').textContent())
+      .toBe('The end date is before the start date.');
+    expect(await to.getAttribute('aria-invalid')).toBe('true');
+    expect(await to.getAttribute('aria-describedby')).toBe('custom-to-error');
+    expect(await from.getAttribute('aria-invalid')).toBe('false');
+    expect(await apply.isDisabled()).toBe(true);
+    // A cleared date and a date in the future: marked too.
+    await from.fill('');
+    await expect
+      .poll(() => page.locator('#custom-from-error').textContent())
+      .toBe('Enter a start date.');
+    await to.fill('2099-01-01');
+    await expect
+      .poll(() => page.locator('#custom-to-error').textContent())
+      .toBe('The end date is in the future: pick today or earlier.');
+    // The last good chart stays, with no error about MySQL.
+    expect(await summary.count()).toBe(3);
+    expect(await page.getByText('History cannot be loaded').count()).toBe(0);
+    expect(await page.getByTestId('history-canvas').count()).toBe(1);
+
+    // Fixed: marks go, one request on Apply, bucketed by hour for two days.
+    const today = new Date();
+    const iso = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    await from.fill(iso(new Date(today.getTime() - 86_400_000)));
+    await to.fill(iso(today));
+    await expect.poll(() => page.locator('.field-error').count()).toBe(0);
+    expect(await to.getAttribute('aria-invalid')).toBe('false');
+    expect(await page.getByText('By hour').count()).toBe(1);
+    expect(asked.length).toBe(1);
+    await apply.click();
+    await expect.poll(() => asked.length).toBe(2);
+    await page.getByText('Figures per hour').click();
+    await expect.poll(() => page.getByTestId('bucket-table').locator('tbody tr').count()).toBe(48);
+    // Typing a new date alone asks nothing until Apply.
+    await from.fill(iso(new Date(today.getTime() - 5 * 86_400_000)));
+    await page.waitForTimeout(500);
+    expect(asked.length).toBe(2);
+    // A range before monitoring began: an empty chart that says why.
+    await from.fill('2020-01-01');
+    await to.fill('2020-01-02');
+    await apply.click();
+    await expect
+      .poll(() => page.getByTestId('history-empty').textContent())
+      .toBe(
+        'Nothing recorded in this range: Bandwidth Tracker was not polling then. Figures appear once it has polled the routers twice.',
+      );
+    await page.close();
+  });
+
+  it('meets WCAG 2.2 AA contrast with the colours Chromium renders, light and dark', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const path of ['/', '/history.html', '/settings.html']) {
+        const page = await openPage(path, scheme, 1100, 900);
+        // The pages keep an event stream open (never "network idle"): wait for content.
+        await expect.poll(() => page.locator('#root *').count()).toBeGreaterThan(5);
+        await page.waitForTimeout(500);
+        const failures = await page.evaluate(() => {
+          const parse = (color: string): [number, number, number, number] => {
+            const m = color.match(/[\d.]+/g)?.map(Number) ?? [0, 0, 0];
+            return [m[0] ?? 0, m[1] ?? 0, m[2] ?? 0, m[3] ?? 1];
+          };
+          const luminance = ([r, g, b]: number[]) => {
+            const f = (c: number) => {
+              const v = c / 255;
+              return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+            };
+            return 0.2126 * f(r ?? 0) + 0.7152 * f(g ?? 0) + 0.0722 * f(b ?? 0);
+          };
+          const ratio = (a: number[], b: number[]) => {
+            const [x, y] = [luminance(a), luminance(b)];
+            return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+          };
+          /** The background an element is drawn on: the nearest ancestor that paints one. */
+          const backgroundOf = (element: Element | null): number[] => {
+            for (let e = element; e !== null; e = e.parentElement) {
+              const c = parse(getComputedStyle(e).backgroundColor);
+              if ((c[3] ?? 1) > 0.5) return c;
+            }
+            return parse(getComputedStyle(document.documentElement).backgroundColor);
+          };
+          const out: string[] = [];
+          for (const element of document.querySelectorAll('body *')) {
+            const style = getComputedStyle(element);
+            const box = element.getBoundingClientRect();
+            if (style.visibility === 'hidden' || box.width === 0 || box.height === 0) continue;
+            if (element.closest('.visually-hidden')) continue;
+            const ownText = [...element.childNodes].some(
+              (n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '',
+            );
+            const bg = backgroundOf(element);
+            if (ownText) {
+              const size = Number.parseFloat(style.fontSize);
+              const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+              const r = ratio(parse(style.color), bg);
+              const disabled = (element as HTMLButtonElement).disabled === true;
+              if (!disabled && r < (large ? 3 : 4.5))
+                out.push(`text "${element.textContent?.trim().slice(0, 30)}" ${r.toFixed(2)}:1`);
+            }
+            if (element.matches('input:not([type=checkbox]):not([type=radio]), button')) {
+              const r = ratio(parse(style.borderTopColor), backgroundOf(element.parentElement));
+              const disabled = (element as HTMLButtonElement).disabled === true;
+              if (!disabled && r < 3) out.push(`border of ${element.tagName} ${r.toFixed(2)}:1`);
+            }
+          }
+          return out;
+        });
+        expect(failures, `${scheme} ${path}`).toEqual([]);
+        await page.close();
+      }
+    }
+  }, 90_000);
 
   it('takes dark screenshots of both windows', async (ctx) => {
     if (missing !== null) return ctx.skip(missing);
@@ -267,6 +485,15 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
       );
       expect(overflow, `${path} is ${overflow}px wider than the window`).toBeLessThanOrEqual(0);
       if (path === '/') {
+        // The buttons stay in view; the list scrolls instead.
+        const lowest = await page.evaluate(() =>
+          Math.max(
+            ...[...document.querySelectorAll('.popover__actions button')].map(
+              (b) => b.getBoundingClientRect().bottom,
+            ),
+          ),
+        );
+        expect(lowest).toBeLessThanOrEqual(height);
         // Names get room to be read, and no figure is cut off inside its cell.
         const cells = await page.evaluate(() =>
           [
@@ -323,6 +550,103 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     expect(bad.status).toBe(400);
   });
 
+  it('Settings marks exactly the faulty fields, clears them when fixed, and warns before saving what it could not verify', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const dir = mkdtempSync(join(tmpdir(), 'bt-settings-'));
+    const plain = {
+      isAvailable: () => true,
+      encrypt: (text: string) => [...text].reverse().join(''),
+      decrypt: (text: string) => [...text].reverse().join(''),
+    };
+    const store = new FileSettingsStore(join(dir, 'settings.json'), plain);
+    const own = await createTestDatabase();
+    const service = new BandwidthService({
+      settings: { apiUrl: server.url, intervalMs: 300, timeoutMs: 2_000, mysql: own.settings },
+      log: () => {},
+    });
+    const ui = await startUiServer({
+      handlers: createCallHandlers(service, store, { openWindow: () => {} }),
+      subscribe: (event, listener) => service.on(event, listener),
+      staticDir: rendererDir,
+      port: 0,
+    });
+    const page = await browser.newPage({ viewport: { width: 520, height: 900 } });
+    try {
+      await page.goto(`${ui.url}/settings.html`);
+      const port = page.getByLabel('Port');
+      const user = page.getByLabel('User', { exact: true });
+      const database = page.getByLabel('Database', { exact: true });
+      await database.fill(own.settings.database);
+      await page.getByLabel('API server', { exact: false }).first().check();
+      const marked = () => page.locator('input[aria-invalid="true"]').count();
+
+      // A port in scientific notation is not a port: only that field is marked, and said so.
+      await port.fill('1e3');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect.poll(() => page.getByText('Fix the marked field: Port.').count()).toBe(1);
+      expect(await marked()).toBe(1);
+      expect(await port.getAttribute('aria-invalid')).toBe('true');
+      // Fixed: the mark and the message go as it is typed.
+      await port.fill(String(own.settings.port));
+      await expect.poll(marked).toBe(0);
+      expect(await page.getByText('Fix the marked field').count()).toBe(0);
+
+      // A bad fingerprint in the hidden controller section does not block anything.
+      await page.getByLabel(/^UniFi controller/).check();
+      await page.getByLabel('Trusted certificate (SHA-256)').fill('not-a-fingerprint');
+      await page.getByLabel(/^UniFi API server/).check();
+
+      // A 100-character user is a valid MariaDB name; Test connection checks only the database
+      // fields, and the server's refusal speaks of Settings, not of command-line flags.
+      await user.fill('u'.repeat(100));
+      await page.getByLabel('Poll every (seconds)').fill('0');
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      const result = page.getByTestId('test-result');
+      await expect
+        .poll(() => result.textContent(), { timeout: 10_000 })
+        .toMatch(/refused user "u{100}" \(ER_ACCESS_DENIED/);
+      expect(await result.textContent()).toContain('check the user and password in Settings');
+      expect(await result.textContent()).not.toContain('--');
+      expect(await user.getAttribute('aria-invalid')).toBe('false');
+      await page.getByLabel('Poll every (seconds)').fill('60');
+
+      // Saving settings that cannot reach the database asks first; nothing is written meanwhile.
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      const warning = page.getByTestId('unverified');
+      await expect.poll(() => warning.count(), { timeout: 10_000 }).toBe(1);
+      expect(await warning.textContent()).toContain('could not be verified');
+      expect(() => readFileSync(join(dir, 'settings.json'), 'utf8')).toThrow();
+      await page.getByRole('button', { name: 'Keep editing' }).click();
+      expect(await warning.count()).toBe(0);
+
+      // A long database name wraps inside the page instead of pushing the form off it.
+      await database.fill('d'.repeat(64));
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+
+      // Verified settings save at once.
+      await user.fill(own.settings.user);
+      await database.fill(own.settings.database);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect
+        .poll(() => page.getByText('Saved. Polling restarted with the new settings.').count(), {
+          timeout: 10_000,
+        })
+        .toBe(1);
+      expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).database.user).toBe(
+        own.settings.user,
+      );
+    } finally {
+      await page.close();
+      await service.stop();
+      await ui.close();
+      await own.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('sets up a UniFi controller in Settings: checks and trusts its certificate, saves, then polls it', async (ctx) => {
     if (missing !== null) return ctx.skip(missing);
     const { controller, certificate } = await controllerForTest(ctx, { password: 'ui-secret-7' });
@@ -343,7 +667,7 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     const ui = await startUiServer({
       handlers: createCallHandlers(service, store, { openWindow: () => {} }),
       subscribe: (event, listener) => service.on(event, listener),
-      staticDir: RENDERER_DIR,
+      staticDir: rendererDir,
       port: 0,
     });
     const page = await browser.newPage({ viewport: { width: 520, height: 900 } });
@@ -414,7 +738,7 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     const ui = await startUiServer({
       handlers: createCallHandlers(service, store, { openWindow: () => {} }),
       subscribe: (event, listener) => service.on(event, listener),
-      staticDir: RENDERER_DIR,
+      staticDir: rendererDir,
       port: 0,
     });
     const page = await browser.newPage({ viewport: { width: 520, height: 900 } });

@@ -171,6 +171,9 @@ describe('call handlers on the real core and MariaDB', () => {
         txBytes: '0',
         lifetimeRxBytes: '5000000',
         lifetimeTxBytes: '500000',
+        // What was counted since first seen, without the counters it started from.
+        trackedRxBytes: '4000000',
+        trackedTxBytes: '0',
         reboots: 0,
       },
     ]);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CycleRecorder } from '../../electron/core/cycle-recorder';
 import { migrate } from '../../electron/core/db/migrate';
+import { DEMO_DEVICES, rebootsBetween } from '../../electron/core/sources/demo-network';
 import { createDemoSource } from '../../electron/core/sources/demo-source';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -15,7 +16,9 @@ afterEach(async () => {
 
 describe('demo network', () => {
   it('is counted exactly as its ground truth over a simulated day of one-minute polls', async () => {
-    let clock = Date.parse('2026-03-02T00:00:00Z');
+    // A day with two scheduled reboots (Gateway 00:41:18, Office Switch 15:11:43 UTC).
+    const dayStart = Date.parse('2026-03-04T00:00:00Z');
+    let clock = dayStart;
     const demo = createDemoSource({ now: () => new Date(clock) });
     const recorder = new CycleRecorder(db.pool);
     const listed: number[] = [];
@@ -65,11 +68,45 @@ describe('demo network', () => {
       discarded += device.discardedRx + device.discardedTx;
     }
     const reboots = truth.reduce((sum, d) => sum + d.reboots, 0);
-    // A realistic day moves gigabytes and sees a reboot or two.
+    // A realistic day moves gigabytes and sees its scheduled reboots, each one flagged.
     expect(counted).toBeGreaterThan(10n ** 10n);
-    expect(reboots).toBeGreaterThan(0);
+    const scheduled = DEMO_DEVICES.flatMap((d) =>
+      rebootsBetween(d, dayStart, clock - 60_000).map(() => d.name),
+    );
+    expect(scheduled).toEqual(['Gateway', 'Office Switch']);
+    expect(reboots).toBe(scheduled.length);
     console.log(
       `demo day: ${counted} bytes counted as the truth says, ${reboots} reboot(s), ${discarded} bytes discarded by the reset rule by design`,
     );
   }, 60_000);
+});
+
+describe('demo network as a function of the clock', () => {
+  it('answers the same at the same instant, whichever copy asks', async () => {
+    const at = Date.parse('2026-06-10T13:37:00Z');
+    const one = await createDemoSource({ now: () => new Date(at) }).fetchDevices();
+    const other = await createDemoSource({ now: () => new Date(at) }).fetchDevices();
+    expect(other).toEqual(one);
+    expect(one.devices).toHaveLength(12);
+  });
+
+  it('continues across a restart: a new copy an hour later records deltas, not resets', async () => {
+    // A stretch with no scheduled reboot, so any reset would be a fake one.
+    const start = Date.parse('2026-06-10T10:00:00Z');
+    const end = start + 3_600_000;
+    expect(DEMO_DEVICES.flatMap((d) => rebootsBetween(d, start, end))).toEqual([]);
+    const first = createDemoSource({ now: () => new Date(start) });
+    await new CycleRecorder(db.pool).record((await first.fetchDevices()).devices, new Date(start));
+    // The app was closed for an hour; a fresh process polls the same network again.
+    const second = createDemoSource({ now: () => new Date(end) });
+    const cycle = await new CycleRecorder(db.pool).record(
+      (await second.fetchDevices()).devices,
+      new Date(end),
+    );
+    expect(cycle.tracked.map((t) => t.delta.kind)).toEqual(Array(12).fill('delta'));
+    const [row] = await db.rows<{ resets: string }>(
+      'SELECT SUM(is_reset) AS resets FROM bandwidth_snapshots',
+    );
+    expect(Number(row?.resets)).toBe(0);
+  });
 });

@@ -130,6 +130,20 @@ describe('readCollectorConfig', () => {
     expect(readCollectorConfig(['--source', 'demo'], {})?.source).toEqual({ kind: 'demo' });
   });
 
+  it('gives the demo a database of its own unless one is named', () => {
+    expect(readCollectorConfig(['--source', 'demo'], {})?.mysql.database).toBe(
+      'bandwidth_tracker_demo',
+    );
+    expect(readCollectorConfig([], { BT_SOURCE: 'demo' })?.mysql.database).toBe(
+      'bandwidth_tracker_demo',
+    );
+    expect(readCollectorConfig([], {})?.mysql.database).toBe('bandwidth_tracker');
+    expect(
+      readCollectorConfig(['--source', 'demo', '--mysql-url', 'mysql://root@127.0.0.1/x'], {})
+        ?.mysql.database,
+    ).toBe('x');
+  });
+
   it.each([
     [['--source', 'snmp'], '--source "snmp" is not a source; use seed, unifi or demo'],
     [['--source', 'unifi'], '--source unifi needs --controller-url'],

@@ -137,6 +137,7 @@ const result: HistoryResult = {
       rxBytes: '9007199254740993',
       txBytes: '5',
       resets: 0,
+      coveredSeconds: 0,
     },
     {
       start: '2026-01-01T01:00:00.000Z',
@@ -144,6 +145,7 @@ const result: HistoryResult = {
       rxBytes: '3600000000',
       txBytes: '0',
       resets: 1,
+      coveredSeconds: 0,
     },
   ],
   summary: [],
@@ -156,11 +158,70 @@ const result: HistoryResult = {
 
 describe('historySeries', () => {
   it('sums routers per bucket exactly and gives the average rate', () => {
-    const series = historySeries(result, 'UTC');
+    const series = historySeries(result, 'UTC', 'en-GB');
     expect(series.rxBytes).toEqual([9_007_199_254_740_993n, 3_600_000_000n]);
     expect(series.reboots).toEqual([0, 1]);
+    // Rows without covered seconds (written before they were recorded): the whole bucket.
     expect(series.averageMbps[1]).toBeCloseTo(8, 10);
     expect(series.labels).toEqual(['1 Jan, 00:00', '1 Jan, 01:00']);
+  });
+
+  it('divides by the seconds the polls covered, sums routers, and leaves unmonitored buckets empty', () => {
+    const at = (hour: number) => `2026-01-01T0${hour}:00:00.000Z`;
+    const series = historySeries(
+      {
+        ...result,
+        to: at(4),
+        bucketStarts: [at(0), at(1), at(2), at(3)],
+        buckets: [
+          // Monitoring began late in the hour: router 1 was measured for 10 minutes, router 2 for 5.
+          {
+            start: at(0),
+            routerId: 1,
+            rxBytes: '9000000',
+            txBytes: '0',
+            resets: 0,
+            coveredSeconds: 600,
+          },
+          {
+            start: at(0),
+            routerId: 2,
+            rxBytes: '4500000',
+            txBytes: '4500000',
+            resets: 0,
+            coveredSeconds: 300,
+          },
+          // Polled, nothing moved: a measured zero.
+          {
+            start: at(1),
+            routerId: 1,
+            rxBytes: '0',
+            txBytes: '0',
+            resets: 0,
+            coveredSeconds: 3600,
+          },
+          // Counted after the app was closed for 10 hours: an average over the gap.
+          {
+            start: at(3),
+            routerId: 1,
+            rxBytes: '36000000000',
+            txBytes: '0',
+            resets: 0,
+            coveredSeconds: 36000,
+          },
+        ],
+      },
+      'UTC',
+    );
+    expect(series.averageMbps[0]).toBeCloseTo(
+      (9_000_000 * 8) / 600 / 1e6 + (9_000_000 * 8) / 300 / 1e6,
+      10,
+    );
+    expect(series.averageMbps[1]).toBe(0);
+    expect(series.averageMbps[2]).toBeNull();
+    expect(series.monitored).toEqual([true, true, false, true]);
+    expect(series.averageMbps[3]).toBeCloseTo(8, 10);
+    expect(series.gapAverage).toEqual([false, false, false, true]);
   });
 });
 
@@ -168,11 +229,24 @@ describe('historyCsv', () => {
   it('writes one row per router per bucket with whole bytes and defused formulas', () => {
     const lines = historyCsv(result).trimEnd().split('\r\n');
     expect(lines).toEqual([
-      'router_id,router_name,mac_address,bucket_start,rx_bytes,tx_bytes,resets',
-      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T00:00:00.000Z,9007199254740993,5,0',
-      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T01:00:00.000Z,0,0,0',
-      `2,"'=HYPERLINK(""x""), ""quoted""",AA:BB:CC:DD:EE:02,2026-01-01T00:00:00.000Z,0,0,0`,
-      `2,"'=HYPERLINK(""x""), ""quoted""",AA:BB:CC:DD:EE:02,2026-01-01T01:00:00.000Z,3600000000,0,1`,
+      'router_id,router_name,mac_address,bucket_start (UTC),rx_bytes,tx_bytes,resets',
+      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T00:00:00+00:00,9007199254740993,5,0',
+      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T01:00:00+00:00,0,0,0',
+      `2,"'=HYPERLINK(""x""), ""quoted""",AA:BB:CC:DD:EE:02,2026-01-01T00:00:00+00:00,0,0,0`,
+      `2,"'=HYPERLINK(""x""), ""quoted""",AA:BB:CC:DD:EE:02,2026-01-01T01:00:00+00:00,3600000000,0,1`,
     ]);
+  });
+
+  it('gives times in the zone the page shows, named in the header', () => {
+    const lines = historyCsv(result, 'Asia/Kolkata').trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'router_id,router_name,mac_address,bucket_start (Asia/Kolkata),rx_bytes,tx_bytes,resets',
+    );
+    expect(lines[1]).toBe(
+      '1,Living Room AP,AA:BB:CC:DD:EE:01,2026-01-01T05:30:00+05:30,9007199254740993,5,0',
+    );
+    expect(historyCsv(result, 'America/Los_Angeles').split('\r\n')[2]).toContain(
+      '2025-12-31T17:00:00-08:00',
+    );
   });
 });

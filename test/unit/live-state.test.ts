@@ -38,3 +38,41 @@ describe('LiveState rates', () => {
     expect(router?.todayRxBytes).toBe('7500000');
   });
 });
+
+describe('LiveState for the popover', () => {
+  const cycle = (when: Date, tracked: TrackedDevice[]) => ({
+    at: when,
+    tracked,
+    untracked: [],
+    stale: [],
+    roundTrips: 1,
+  });
+
+  it('says "measuring" until a rate is measured, then keeps a last-hour sparkline and the month', () => {
+    const live = new LiveState('UTC');
+    const baseline: TrackedDevice = {
+      ...device(null),
+      delta: { kind: 'baseline', rxDiff: 0n, txDiff: 0n },
+      previous: null,
+    };
+    const [first] = live.applyCycle(cycle(new Date('2026-03-02T10:00:00Z'), [baseline]));
+    expect(first?.measuring).toBe(true);
+    expect(first?.rxMbps).toBe(0);
+    expect(first?.sparkline?.every((v) => v === null)).toBe(true);
+    const [second] = live.applyCycle(cycle(at, [device(null)]));
+    expect(second?.measuring).toBe(false);
+    // 1 Mbps RX + 0.133 Mbps TX in the newest slot; the older slots were not polled.
+    expect(second?.sparkline?.at(-1)).toBeCloseTo(1 + 8 / 60, 6);
+    expect(second?.sparkline?.slice(0, -1).every((v) => v === null)).toBe(true);
+    expect(second?.monthRxBytes).toBe('7500000');
+    // A new month starts from zero.
+    const [april] = live.applyCycle(
+      cycle(new Date('2026-04-01T00:01:00Z'), [
+        { ...device(null), previous: { ...device(null).counters, at } },
+      ]),
+    );
+    expect(april?.monthRxBytes).toBe('7500000');
+    expect(live.totals().monthRxBytes).toBe('7500000');
+    expect(april?.todayRxBytes).toBe('7500000');
+  });
+});

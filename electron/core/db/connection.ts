@@ -99,8 +99,10 @@ export function describeMysqlError(
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return `Cannot resolve the MySQL host "${settings.host}" (${code}): check the host name in ${where}`;
+    // MariaDB says NO_PASSWORD when none was sent.
     case 'ER_ACCESS_DENIED_ERROR':
-      return `MySQL at ${target} refused user "${settings.user}" (ER_ACCESS_DENIED_ERROR): check the user and password in ${where}`;
+    case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
+      return `MySQL at ${target} refused user "${settings.user}" (${code}): check the user and password in ${where}`;
     case 'ER_DBACCESS_DENIED_ERROR':
       return `MySQL user "${settings.user}" may not use or create database "${settings.database}" (${code}): grant it the privileges or create the database`;
     default:

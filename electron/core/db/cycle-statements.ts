@@ -8,11 +8,11 @@ import type { SqlValues } from './sql';
 const STATEMENT_TEXT_BYTES = 512;
 
 /**
- * A staged row is 15 numbers, booleans or NULLs (at most 24 characters each once written, plus
+ * A staged row is 16 numbers, booleans or NULLs (at most 24 characters each once written, plus
  * separators) and the base copy's id (a 36-character UUID, quoted). A bound without looking at
  * the values keeps sizing off the cycle's cost.
  */
-const STAGED_ROW_BYTES = 15 * 26 + 40 + 4;
+const STAGED_ROW_BYTES = 16 * 26 + 40 + 4;
 
 function fixedWidthChunks<T>(rows: T[], maxStatementBytes: number): T[][] {
   const perChunk = Math.max(
@@ -69,7 +69,8 @@ export const BEGIN_CYCLE: Statement = {
           upload_mbps DOUBLE NULL,
           latency_ms DOUBLE NULL,
           base_copy CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
-          base_sequence BIGINT UNSIGNED NULL
+          base_sequence BIGINT UNSIGNED NULL,
+          covered_seconds DECIMAL(15,3) NOT NULL DEFAULT 0
         ) ENGINE=MEMORY;
         DELETE FROM bt_cycle_rows;
         START TRANSACTION`,
@@ -148,6 +149,8 @@ export interface CycleRow {
     addTxBytes: bigint;
     /** The stored reading this one was measured from, as this copy believes it is stored. */
     base: ReadingOrder | null;
+    /** Seconds the counted delta covers (since the previous reading); 0 when nothing was counted. */
+    coveredSeconds?: number;
   } | null;
 }
 
@@ -242,28 +245,33 @@ export function writeCycle(
     l.latencyMs,
     t?.base?.copy ?? null,
     t?.base?.sequence ?? null,
+    // Milliseconds are enough: the column keeps three decimals.
+    Math.round((t?.coveredSeconds ?? 0) * 1000) / 1000,
   ]);
   /** Adds the cycle to a longer rollup, only when its hour was already folded (a late cycle). */
   const addIfLate = (table: string, column: string, bucket: string): Statement => ({
-    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples)
-          SELECT ?, router_id, rx_diff, tx_diff, is_reset, 1 FROM bt_cycle_rows
+    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples, covered_seconds)
+          SELECT ?, router_id, rx_diff, tx_diff, is_reset, 1, covered_seconds FROM bt_cycle_rows
            WHERE tracked AND ? < @bt_daily_through
           ON DUPLICATE KEY UPDATE rx_bytes = ${table}.rx_bytes + VALUES(rx_bytes),
             tx_bytes = ${table}.tx_bytes + VALUES(tx_bytes), resets = ${table}.resets + VALUES(resets),
-            samples = ${table}.samples + VALUES(samples)`,
+            samples = ${table}.samples + VALUES(samples),
+            covered_seconds = ${table}.covered_seconds + VALUES(covered_seconds)`,
     values: [bucket, hour],
   });
   // The daily and monthly tables are fed from the hourly one once an hour has ended (a fold
   // an hour instead of two more upserts every cycle). A cycle recorded late, for an hour
   // already folded, goes to them directly.
   const fold = (table: string, column: string, unit: string): Statement => ({
-    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples)
-          SELECT ${unit} AS unit_start, router_id, SUM(rx_bytes), SUM(tx_bytes), SUM(resets), SUM(samples)
+    sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples, covered_seconds)
+          SELECT ${unit} AS unit_start, router_id, SUM(rx_bytes), SUM(tx_bytes), SUM(resets), SUM(samples),
+                 SUM(covered_seconds)
             FROM bandwidth_hourly WHERE hour_start >= @bt_daily_through AND hour_start < ?
            GROUP BY unit_start, router_id
           ON DUPLICATE KEY UPDATE rx_bytes = ${table}.rx_bytes + VALUES(rx_bytes),
             tx_bytes = ${table}.tx_bytes + VALUES(tx_bytes), resets = ${table}.resets + VALUES(resets),
-            samples = ${table}.samples + VALUES(samples)`,
+            samples = ${table}.samples + VALUES(samples),
+            covered_seconds = ${table}.covered_seconds + VALUES(covered_seconds)`,
     values: [hour],
   });
   const longerRollups: Statement[] = [
@@ -286,7 +294,7 @@ export function writeCycle(
       ? []
       : fixedWidthChunks(staged, maxStatementBytes).map((chunk) => ({
           sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
-              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, base_copy, base_sequence) VALUES ?`,
+              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, base_copy, base_sequence, covered_seconds) VALUES ?`,
           values: [chunk],
           bytes: STATEMENT_TEXT_BYTES + chunk.length * STAGED_ROW_BYTES,
         }))),
@@ -327,14 +335,15 @@ export function writeCycle(
     {
       sql: `UPDATE bandwidth_hourly h JOIN bt_cycle_rows c ON h.hour_start = ? AND h.router_id = c.router_id
                SET h.rx_bytes = h.rx_bytes + c.rx_diff, h.tx_bytes = h.tx_bytes + c.tx_diff,
-                   h.resets = h.resets + c.is_reset, h.samples = h.samples + 1
+                   h.resets = h.resets + c.is_reset, h.samples = h.samples + 1,
+                   h.covered_seconds = h.covered_seconds + c.covered_seconds
              WHERE c.tracked`,
       values: [hour],
     },
     { sql: 'SET @bt_hourly_updated = ROW_COUNT()', values: [] },
     {
-      sql: `INSERT INTO bandwidth_hourly (hour_start, router_id, rx_bytes, tx_bytes, resets, samples)
-            SELECT ?, c.router_id, c.rx_diff, c.tx_diff, c.is_reset, 1 FROM bt_cycle_rows c
+      sql: `INSERT INTO bandwidth_hourly (hour_start, router_id, rx_bytes, tx_bytes, resets, samples, covered_seconds)
+            SELECT ?, c.router_id, c.rx_diff, c.tx_diff, c.is_reset, 1, c.covered_seconds FROM bt_cycle_rows c
              WHERE @bt_hourly_updated < ? AND c.tracked
                AND NOT EXISTS (SELECT 1 FROM bandwidth_hourly h WHERE h.hour_start = ? AND h.router_id = c.router_id)`,
       values: [hour, rows.filter((r) => r.tracked !== null).length, hour],

@@ -20,6 +20,8 @@ export interface OpenDatabaseOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Told of every failed attempt (the tray shows the database as down meanwhile). */
   onFailure?: (message: string) => void;
+  /** Where the user fixes the database settings, named in messages (default `--mysql-url`). */
+  settingsName?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function openDatabase(
     } catch (error) {
       await pool?.end().catch(() => {});
       if (error instanceof MigrationError || !worthRetrying(error)) throw error;
-      const message = describeMysqlError(error, settings);
+      const message = describeMysqlError(error, settings, options.settingsName);
       options.onFailure?.(message);
       const line = outage.failure(message, new Date());
       if (line !== null) {

@@ -5,6 +5,7 @@ import { createRollupsAndBaselines } from './004-rollups-and-baselines';
 import { addSnapshotGlitches } from './005-snapshot-glitches';
 import { addRouterModels } from './006-router-models';
 import { addReadingOrderAndSource } from './007-reading-order-and-source';
+import { addCoveredSeconds } from './008-covered-seconds';
 import type { Migration } from './registry-types';
 
 export type { Migration } from './registry-types';
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   addSnapshotGlitches,
   addRouterModels,
   addReadingOrderAndSource,
+  addCoveredSeconds,
 ];
