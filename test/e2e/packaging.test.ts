@@ -11,7 +11,6 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -40,12 +39,20 @@ let files: string[];
 let builderOutput = '';
 
 beforeAll(async () => {
-  // A staging copy of the project (its own dist/, the shared node_modules), so this build never
-  // races the other test files that rebuild dist/renderer.
+  // A staging copy of the project with its own dist/, so this build never races the other test
+  // files that build pages, and its own production install (from npm's cache, as `npm ci` left
+  // it): electron-builder reads the dependency tree with `npm ls`, which cannot be trusted on a
+  // node_modules linked in from elsewhere once the test run has touched it.
   staging = mkdtempSync(join(tmpdir(), 'bt-package-'));
   copyFileSync(join(ROOT, 'package.json'), join(staging, 'package.json'));
   copyFileSync(join(ROOT, 'package-lock.json'), join(staging, 'package-lock.json'));
-  symlinkSync(join(ROOT, 'node_modules'), join(staging, 'node_modules'), 'dir');
+  const install = spawnSync(
+    'npm',
+    ['ci', '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'],
+    { cwd: staging, encoding: 'utf8', timeout: 120_000 },
+  );
+  if (install.status !== 0)
+    throw new Error(`npm ci --omit=dev failed:\n${install.stdout}\n${install.stderr}`);
   // Fuses need a real Electron binary (the stand-in has no fuse sentinel): see the skipped test.
   writeFileSync(
     join(staging, 'electron-builder.yml'),
