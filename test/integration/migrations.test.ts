@@ -143,6 +143,27 @@ describe('migrations', () => {
       ['AA:BB:CC:DD:EE:01'],
     );
     expect(upgraded).toEqual({ id: 1, name: 'Living Room AP 📡', total_rx_bytes: '5000' });
+
+    // Their narrower columns were widened: a long name and a figure past FLOAT's range, which
+    // the parser lets through, no longer make MySQL refuse the whole cycle.
+    const long = `Rack ${'x'.repeat(200)}`;
+    const wide = parseDevicePayload([
+      { name: long, mac: 'AA:BB:CC:DD:EE:01', rx_bytes: 6000, tx_bytes: 2500, xput_down: 1e300 },
+      { name: 'Office', mac: 'AA:BB:CC:DD:EE:02', brand: 'b'.repeat(90), rx_bytes: 1, tx_bytes: 1 },
+    ]);
+    await recorder.record(wide.devices, new Date(Date.now() + 60_000));
+    const widened = await db.rows<Record<string, unknown>>(
+      'SELECT name, brand, total_rx_bytes FROM routers WHERE mac_address LIKE ? ORDER BY mac_address',
+      ['AA:BB:CC:DD:EE:0_'],
+    );
+    expect(widened).toEqual([
+      { name: long, brand: 'Ubiquiti', total_rx_bytes: '6000' },
+      { name: 'Office', brand: 'b'.repeat(90), total_rx_bytes: '1' },
+    ]);
+    const [log] = await db.rows<{ download_mbps: number }>(
+      'SELECT download_mbps FROM bandwidth_logs WHERE download_mbps > 1e299',
+    );
+    expect(log?.download_mbps).toBe(1e300);
   });
 
   it('refuse, with what to do, a legacy table where one MAC has several rows', async () => {
