@@ -155,8 +155,12 @@ function deviceProblem(device: unknown): string | null {
  * A journal line checked before it is trusted: a damaged or tampered line (a bad date, a null
  * MAC, a value no column holds) must not block every cycle queued behind it.
  */
+/** How far ahead of this machine's clock a journaled cycle may be dated. */
+const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
+
 export function checkJournalLine(
   line: string,
+  now: Date = new Date(),
 ): { ok: true; devices: number } | { ok: false; reason: string; parsed: boolean } {
   let raw: unknown;
   try {
@@ -180,12 +184,22 @@ export function checkJournalLine(
       parsed: true,
     };
   }
+  // This machine wrote the line, so it cannot be from its future (a day of slack for a clock
+  // corrected since): a reading stamped years ahead would outrank every later real one.
+  if (at.getTime() > now.getTime() + FUTURE_SLACK_MS) {
+    return { ok: false, reason: `the date ${cycle.at} is in the future`, parsed: true };
+  }
   if (!Array.isArray(cycle.devices)) {
     return { ok: false, reason: 'the device list is missing', parsed: true };
   }
+  const macs = new Set<unknown>();
   for (const device of cycle.devices) {
     const problem = deviceProblem(device);
     if (problem !== null) return { ok: false, reason: `bad device (${problem})`, parsed: true };
+    // The parser folds duplicates before a cycle is journaled: a repeated MAC is tampering.
+    const mac = (device as unknown[])[0];
+    if (macs.has(mac)) return { ok: false, reason: `the MAC ${mac} appears twice`, parsed: true };
+    macs.add(mac);
   }
   return { ok: true, devices: cycle.devices.length };
 }

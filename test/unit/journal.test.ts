@@ -63,7 +63,7 @@ describe('CycleJournal', () => {
     expect(again.first()).toEqual(cycle(4));
   });
 
-  it('moves damaged lines aside when read (bad date, null MAC, huge uptime, not JSON), keeping the rest', () => {
+  it('moves damaged lines aside when read (bad or future date, null or repeated MAC, huge uptime, not JSON), keeping the rest', () => {
     const path = join(dir, 'journal.jsonl');
     const journal = new CycleJournal({ path, log: () => {} });
     journal.append(cycle(1));
@@ -75,8 +75,16 @@ describe('CycleJournal', () => {
       good.replace('"cycle-1"', '"null-mac"').replace('"AA:00:00:00:00:00"', 'null'),
       good.replace('"cycle-1"', '"uptime"').replace(/,1,1\.5,/, ',1e30,1.5,'),
       'this is not json',
+      good
+        .replace('"cycle-1"', '"future"')
+        .replace(/"at":"[^"]+"/, '"at":"9999-12-31T23:59:59.000Z"'),
+      (() => {
+        const twice = JSON.parse(good.replace('"cycle-1"', '"twice"'));
+        twice.devices.push(twice.devices[0]);
+        return JSON.stringify(twice);
+      })(),
     ];
-    expect(new Set(poisoned).size).toBe(4);
+    expect(new Set(poisoned).size).toBe(6);
     appendFileSync(path, `${poisoned.join('\n')}\n`);
     journal.append(cycle(2));
     const log: string[] = [];
@@ -86,7 +94,7 @@ describe('CycleJournal', () => {
     reopened.dropFirst();
     expect(reopened.first()).toEqual(cycle(2));
     expect(log.join('\n')).toMatch(
-      /🛑 .*4 damaged line\(s\) cannot be written \(the date .* is not usable, …\)\. They were moved aside to .*journal\.dead-letter\.jsonl/,
+      /🛑 .*6 damaged line\(s\) cannot be written \(the date .* is not usable, …\)\. They were moved aside to .*journal\.dead-letter\.jsonl/,
     );
     const aside = readFileSync(reopened.deadLetter.path, 'utf8')
       .trim()
@@ -98,6 +106,8 @@ describe('CycleJournal', () => {
       'unusable journal line: bad device (MAC null)',
       'unusable journal line: bad device (AA:00:00:00:00:00: uptime 1e+30 is out of range)',
       'unusable journal line: the line is not JSON',
+      'unusable journal line: the date 9999-12-31T23:59:59.000Z is in the future',
+      'unusable journal line: the MAC AA:00:00:00:00:00 appears twice',
     ]);
     // The journal file no longer holds them.
     expect(new CycleJournal({ path, log: () => {} }).length).toBe(2);
