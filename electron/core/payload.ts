@@ -253,10 +253,14 @@ export function exceedsDepth(value: unknown, max: number): boolean {
 }
 
 /** Both rates or none: a live view with half a rate would mislead. */
+/** A live rate above this (8 Tbps) is garbage: the rate between polls is shown instead. */
+const MAX_RATE_BYTES_PER_SECOND = 1e12;
+
 function readRates(rx: unknown, tx: unknown): DeviceReading['rates'] {
   const rxRate = readOptionalNumber(rx);
   const txRate = readOptionalNumber(tx);
   if (rxRate === null || txRate === null || rxRate < 0 || txRate < 0) return null;
+  if (rxRate > MAX_RATE_BYTES_PER_SECOND || txRate > MAX_RATE_BYTES_PER_SECOND) return null;
   return { rxBytesPerSecond: rxRate, txBytesPerSecond: txRate };
 }
 

@@ -91,6 +91,9 @@ function monotonicOf(origin: PollOrigin | undefined) {
   return origin === undefined ? null : { copy: origin.copy, ms: origin.monotonicMs };
 }
 
+/** Skipped devices named in the log per poll; the rest are counted in one line. */
+export const MAX_PROBLEM_LINES = 20;
+
 /** Node fires a timer longer than this at once (after 1 ms), so longer waits go in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -177,9 +180,17 @@ export class Poller {
     const at = this.now();
     const origin = this.stamp(at);
     this.report(this.sourceOutage.success(at), at, '✅');
-    for (const problem of payload.problems) {
+    // Named one by one up to a point: an answer of a million bad entries must not become a
+    // million log lines every poll.
+    for (const problem of payload.problems.slice(0, MAX_PROBLEM_LINES)) {
       this.log(
         `${clockStamp(at)} ⚠️ Skipped ${printable(problem.device)}: ${printable(problem.reason)}`,
+      );
+    }
+    const unnamed = payload.problems.length - MAX_PROBLEM_LINES;
+    if (unnamed > 0) {
+      this.log(
+        `${clockStamp(at)} ⚠️ Skipped ${unnamed.toLocaleString('en-US')} more device(s) this poll, not named one by one.`,
       );
     }
     this.collisions = payload.collisions ?? [];

@@ -6,7 +6,7 @@ import { CycleRecorder } from '../../electron/core/cycle-recorder';
 import { describeMysqlError } from '../../electron/core/db/connection';
 import { migrate } from '../../electron/core/db/migrate';
 import { CycleJournal } from '../../electron/core/journal';
-import { Poller } from '../../electron/core/poller';
+import { MAX_PROBLEM_LINES, Poller } from '../../electron/core/poller';
 import { createSeedApiSource } from '../../electron/core/sources/seed-api-source';
 import { designPayload, LIVING_ROOM } from '../support/design-timeline';
 import {
@@ -113,6 +113,21 @@ describe('Poller against a real HTTP device API and MariaDB', () => {
     expect(lines.at(-1)).toBe('📈 Updated bandwidth tracking for 2 device(s)');
     const [routers] = await db.rows<{ n: string }>('SELECT COUNT(*) AS n FROM routers');
     expect(routers?.n).toBe('3');
+  });
+
+  it('names at most MAX_PROBLEM_LINES bad devices a poll and counts the rest in one line', async () => {
+    server.respondWith(() => ({
+      devices: [...Array.from({ length: 5_000 }, () => 1), ...designPayload(0)],
+    }));
+    expect((await poller.pollOnce()).kind).toBe('recorded');
+    const skipped = lines.filter((line) => line.includes('⚠️ Skipped'));
+    expect(skipped).toHaveLength(MAX_PROBLEM_LINES + 1);
+    expect(skipped.at(-1)).toMatch(
+      new RegExp(
+        `Skipped ${(5_000 - MAX_PROBLEM_LINES).toLocaleString('en-US')} more device\\(s\\) this poll`,
+      ),
+    );
+    expect(lines.at(-1)).toBe('📈 Updated bandwidth tracking for 2 device(s)');
   });
 
   it('reports a database failure once and counts the traffic when the database is back', async () => {

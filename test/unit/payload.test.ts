@@ -37,6 +37,15 @@ describe('parseDevicePayload', () => {
     ]);
   });
 
+  it('keeps the live rates a source measured, unless they are past any real link', () => {
+    const rates = (rx: unknown, tx: unknown) =>
+      parseDevicePayload([device({ 'rx_bytes-r': rx, 'tx_bytes-r': tx })]).devices[0]?.rates;
+    expect(rates(125_000, 25_000)).toEqual({ rxBytesPerSecond: 125_000, txBytesPerSecond: 25_000 });
+    // 1e308 × 8 bits is Infinity, which would reach the pages as null.
+    expect(rates(1e308, 25_000)).toBeNull();
+    expect(rates(125_000, 1.7e308)).toBeNull();
+  });
+
   it('accepts numeric strings for counters and figures, and reads uptime', () => {
     const { devices } = parseDevicePayload([
       device({ rx_bytes: '12', tx_bytes: ' 34 ', xput_down: '1.5', latency: '', uptime: '3600' }),
