@@ -186,7 +186,12 @@ class WebContents extends EventEmitter {
     this.window = window;
     this.mainFrame = { url: '' };
     this.sent = [];
-    this.session = { setPermissionRequestHandler() {} };
+    this.session = {
+      permissionRequestHandler: null,
+      setPermissionRequestHandler(handler) {
+        this.permissionRequestHandler = handler;
+      },
+    };
     this.windowOpenHandler = null;
   }
   send(channel, payload) {
@@ -435,8 +440,35 @@ function windowById(id) {
   return window;
 }
 
+/** What a hostile page in this window would meet: its web preferences and every guard. */
+function probeGuards({ id, ownUrl }) {
+  const window = windowById(id);
+  const contents = window.webContents;
+  const prevented = (event, ...args) => {
+    let stopped = false;
+    contents.emit(event, { preventDefault: () => (stopped = true) }, ...args);
+    return stopped;
+  };
+  let permission = 'not asked';
+  contents.session.permissionRequestHandler?.(contents, 'media', (granted) => {
+    permission = granted;
+  });
+  const { preload, ...webPreferences } = window.options.webPreferences ?? {};
+  return {
+    webPreferences,
+    hasPreload: typeof preload === 'string',
+    foreignNavigationStopped: prevented('will-navigate', 'https://evil.example/'),
+    ownNavigationStopped: prevented('will-navigate', ownUrl),
+    redirectStopped: prevented('will-redirect', 'https://evil.example/'),
+    webviewStopped: prevented('will-attach-webview', {}, {}),
+    newWindow: contents.windowOpenHandler?.({ url: 'https://evil.example/' }) ?? null,
+    permission,
+  };
+}
+
 const commands = {
   state: () => snapshot(),
+  probeGuards,
   trayClick: () => {
     tray.emit('click', {}, tray.getBounds());
     return null;
