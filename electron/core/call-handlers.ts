@@ -4,6 +4,7 @@ import { controllerOrigin, secretsToRetype } from '../../shared/secret-binding';
 import {
   applySettingsInput,
   DATABASE_FIELDS,
+  DEFAULT_SETTINGS,
   type Settings,
   type SettingsInput,
   toSettingsView,
@@ -148,15 +149,22 @@ export function createCallHandlers(
       return { ok: true, settings: toSettingsView(settings, false, false) };
     },
     async testDatabase(input) {
-      // Only the database fields matter here: the rest of the form is checked from what is stored.
+      // Only the database fields matter here: the rest of the form is taken from what is stored,
+      // or from the defaults where that is outside what Settings accepts (the collector's own
+      // flags may be, such as a sub-second interval).
       const stored = (await store.load()).settings;
-      const checked = validateSettings({ ...stored, database: input.database });
+      let checked = validateSettings({ ...stored, database: input.database });
       if (!checked.ok) {
-        const fields = DATABASE_FIELDS.filter((field) => checked.errors[field] !== undefined);
-        return {
-          ok: false,
-          message: `Fix the marked database field${fields.length === 1 ? '' : 's'} first: ${fields.map((f) => checked.errors[f]).join('; ')}.`,
-        };
+        const { errors } = checked;
+        const fields = DATABASE_FIELDS.filter((field) => errors[field] !== undefined);
+        if (fields.length > 0) {
+          return {
+            ok: false,
+            message: `Fix the marked database field${fields.length === 1 ? '' : 's'} first: ${fields.map((f) => errors[f]).join('; ')}.`,
+          };
+        }
+        checked = validateSettings({ ...DEFAULT_SETTINGS, database: input.database });
+        if (!checked.ok) return { ok: false, message: 'Check the database fields first.' };
       }
       const { settings, retype } = await resolveInput(checked.value);
       const missing = retype['database.password'];

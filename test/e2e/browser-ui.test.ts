@@ -259,10 +259,13 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
 
   it("shows the current hour's average rate as bytes ÷ the seconds polled, and earlier hours as gaps", async (ctx) => {
     if (missing !== null) return ctx.skip(missing);
+    // As the app's own page calls: its Origin and the token served inside it.
+    const html = await (await fetch(`${baseUrl}/`)).text();
+    const token = /name="bt-ui-token" content="([^"]+)"/.exec(html)?.[1] ?? '';
     const call = (name: string, args: unknown[]) =>
       fetch(`${baseUrl}/api/call/${name}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', origin: baseUrl, 'x-bt-token': token },
         body: JSON.stringify({ args }),
       });
     // Counters move again so the hour has a real rate; then polling pauses so the page and the
