@@ -403,7 +403,10 @@ export function coveredSeconds(
   current: TimedReading,
 ): number {
   if (delta.kind !== 'delta' || previous === null) return 0;
-  return Math.max(0, elapsedBetween(previous, current).atMost);
+  const { atLeast, atMost } = elapsedBetween(previous, current);
+  // No clock bounds the gap (the wall clock went back since another copy's reading): what
+  // surely passed is all that can be said.
+  return Math.max(0, Number.isFinite(atMost) ? atMost : atLeast);
 }
 
 function positive(value: bigint): bigint {

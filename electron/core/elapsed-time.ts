@@ -30,9 +30,12 @@ export interface TimedReading {
 export const CLOCK_SLACK_SECONDS = 30;
 
 export interface Elapsed {
-  /** Surely passed: what the "uptime shorter than the gap" rule may rely on. */
+  /**
+   * Surely passed: what the "uptime shorter than the gap" rule may rely on. Above `atMost`
+   * only when the device's uptime is shorter than a sleep it must have lived through.
+   */
   atLeast: number;
-  /** At most passed, as far as any trustworthy clock says: the link-limit cap. */
+  /** At most passed, as far as any trustworthy clock says: the link-limit cap (Infinity: unknown). */
   atMost: number;
   /** Which clock decided, for log lines and tests. */
   by: 'monotonic' | 'wall' | 'uptime';
@@ -55,6 +58,13 @@ export function elapsedBetween(previous: TimedReading, current: TimedReading): E
   if (mono === null) {
     // Measured from another copy's (or a previous run's) reading: the wall clock is the only
     // clock the two share. The device's uptime may say more time passed (never less lost).
+    // A wall clock behind the earlier reading was stepped back since: then nothing but the
+    // device's uptime bounds the gap, and without one no link limit can be judged.
+    if (wall < 0) {
+      return uptime !== null
+        ? { atLeast: 0, atMost: uptime, by: 'uptime' }
+        : { atLeast: 0, atMost: Number.POSITIVE_INFINITY, by: 'wall' };
+    }
     return uptime !== null && uptime > wall
       ? { atLeast: wall, atMost: uptime, by: 'uptime' }
       : { atLeast: wall, atMost: wall, by: 'wall' };
@@ -67,7 +77,9 @@ export function elapsedBetween(previous: TimedReading, current: TimedReading): E
   // monotonic one across a step. Without an uptime, assume a sleep: counting hours of traffic
   // is better than calling it a glitch.
   if (uptime === null) return { atLeast: mono, atMost: wall, by: 'wall' };
-  return uptime > mono
-    ? { atLeast: mono, atMost: uptime, by: 'uptime' }
-    : { atLeast: mono, atMost: mono, by: 'monotonic' };
+  if (uptime <= mono + CLOCK_SLACK_SECONDS) return { atLeast: mono, atMost: mono, by: 'monotonic' };
+  // The uptime moved past the monotonic clock: the machine slept, and the wall clock's gap
+  // passed. A device whose uptime is now shorter than that gap rebooted during the sleep
+  // (its counters may have climbed past the old ones again): atLeast lets the reset rule see it.
+  return { atLeast: wall, atMost: uptime, by: 'uptime' };
 }

@@ -112,9 +112,12 @@ export function deltaBetween(
   const rxDiff = current.rxBytes - previous.rxBytes;
   const txDiff = current.txBytes - previous.txBytes;
   // At least one second: two polls stamped the same instant still allow a second's traffic.
+  // When no clock bounds the gap, no jump can be judged too fast.
   const seconds = Math.max(elapsed.atMost, 1);
-  const limit = BigInt(Math.ceil(limits.maxBytesPerSecond * seconds));
-  if (rxDiff > limit || txDiff > limit) {
+  const limit = Number.isFinite(seconds)
+    ? BigInt(Math.ceil(limits.maxBytesPerSecond * seconds))
+    : null;
+  if (limit !== null && (rxDiff > limit || txDiff > limit)) {
     return { kind: 'glitch', rxDiff: 0n, txDiff: 0n, jumpRx: rxDiff, jumpTx: txDiff, seconds };
   }
   return { kind: 'delta', rxDiff, txDiff };

@@ -44,7 +44,7 @@ describe('elapsed time between two polls', () => {
       { at: t0, uptime: 100, monotonic: mono(0) },
       { at: wallAt(60 + 8 * HOUR), uptime: 160 + 8 * HOUR, monotonic: mono(60) },
     );
-    expect(sleep).toEqual({ atLeast: 60, atMost: 60 + 8 * HOUR, by: 'uptime' });
+    expect(sleep).toEqual({ atLeast: 60 + 8 * HOUR, atMost: 60 + 8 * HOUR, by: 'uptime' });
   });
 
   it('without an uptime, believes a wall clock that ran ahead for the cap only', () => {
@@ -54,6 +54,17 @@ describe('elapsed time between two polls', () => {
         { at: wallAt(8 * HOUR), uptime: null, monotonic: mono(60) },
       ),
     ).toEqual({ atLeast: 60, atMost: 8 * HOUR, by: 'wall' });
+  });
+
+  it('bounds nothing by a wall clock that went back since another copy’s reading', () => {
+    // A restart or a takeover by a workstation whose clock is behind: no clock is shared.
+    const back = (uptime: number | null, later: number | null) =>
+      elapsedBetween(
+        { at: t0, uptime, monotonic: mono(0, 'copy-a') },
+        { at: wallAt(60 - 2 * HOUR), uptime: later, monotonic: mono(60, 'copy-b') },
+      );
+    expect(back(null, null)).toEqual({ atLeast: 0, atMost: Number.POSITIVE_INFINITY, by: 'wall' });
+    expect(back(100, 163)).toEqual({ atLeast: 0, atMost: 63, by: 'uptime' });
   });
 
   it('uses the wall clock against another copy’s reading (their monotonic clocks differ)', () => {
@@ -112,6 +123,27 @@ describe('deltas across clock steps and sleep', () => {
       { at: wallAt(60 + 8 * HOUR), monotonic: mono(60) },
     );
     expect(delta).toEqual({ kind: 'delta', rxDiff: eightHours, txDiff: 0n });
+  });
+
+  it('counts the traffic of a restart behind the old reading’s clock for a device without uptime', () => {
+    // 63 s at 50 MB/s, measured against a stored reading stamped 2 h "later" than now.
+    const stored: PreviousReading = { ...previous(null), monotonic: mono(0, 'old-run') };
+    const delta = deltaBetween(
+      stored,
+      { rxBytes: 10n ** 12n + 3_150_000_000n, txBytes: 10n ** 12n, uptime: null },
+      { at: wallAt(63 - 2 * HOUR), monotonic: mono(5, 'new-run') },
+    );
+    expect(delta).toEqual({ kind: 'delta', rxDiff: 3_150_000_000n, txDiff: 0n });
+  });
+
+  it('sees a reboot during the sleep when the uptime is shorter than the sleep, counters above the old', () => {
+    // Up 1 h before an 8 h sleep, rebooted 2 h into it: 6 h of uptime, counters past the old.
+    const delta = deltaBetween(
+      previous(HOUR),
+      { rxBytes: 10n ** 12n + 6n * 3_600n * RATE, txBytes: 10n ** 12n, uptime: 6 * HOUR },
+      { at: wallAt(60 + 8 * HOUR), monotonic: mono(60) },
+    );
+    expect(delta).toMatchObject({ kind: 'reset', reason: 'rebooted-in-gap' });
   });
 
   it('still sees a reboot during the sleep from the uptime that went down', () => {
