@@ -282,9 +282,10 @@ export class Poller {
       const next = journal.first();
       if (next === undefined) break;
       try {
-        await this.options.recorder.record(next.devices, next.at, next.id, {
+        const replayed = await this.options.recorder.record(next.devices, next.at, next.id, {
           origin: next.origin,
         });
+        this.logLeftOut(replayed);
         written += 1;
         this.recordingResumed(next.at);
       } catch (error) {
@@ -466,18 +467,33 @@ export class Poller {
   }
 
   private logCycle(cycle: RecordedCycle): void {
+    this.logLeftOut(cycle);
+    // Quiet keeps the summary and what went wrong (resets, glitches), not the 📊 lines.
+    const lines =
+      this.options.quiet === true
+        ? [
+            ...describeCycle({
+              ...cycle,
+              tracked: cycle.tracked.filter((t) => t.delta.kind !== 'delta'),
+            }).slice(0, -1),
+            cycleSummary(cycle),
+          ]
+        : describeCycle(cycle);
+    for (const line of lines) this.log(line);
+  }
+
+  /** Readings not counted as deltas for a reason of their own: said also for replayed cycles. */
+  private logLeftOut(cycle: RecordedCycle): void {
     if (cycle.stale.length > 0) {
       this.log(
-        `${clockStamp(cycle.at)} ↩️ Left out ${cycle.stale.length} replayed reading(s) older than the ones stored since (${cycle.stale.map((r) => r.name).join(', ')}): the stored readings' deltas cover that traffic.`,
+        `${clockStamp(cycle.at)} ↩️ Left out ${cycle.stale.length} replayed reading(s) older than the ones stored since (${cycle.stale.map((r) => printable(r.name)).join(', ')}): the stored readings' deltas cover that traffic.`,
       );
     }
     for (const change of cycle.newSource ?? []) {
       this.log(
-        `${clockStamp(cycle.at)} 🔀 ${change.identity.name} (${change.identity.mac}): its counters now come from the ${change.source}, not the ${change.storedSource} that stored the last ones; new baseline, nothing counted for this poll.`,
+        `${clockStamp(cycle.at)} 🔀 ${printable(change.identity.name)} (${change.identity.mac}): its counters now come from the ${printable(change.source)}, not the ${printable(change.storedSource)} that stored the last ones; new baseline, nothing counted for this poll.`,
       );
     }
-    const lines = this.options.quiet === true ? [cycleSummary(cycle)] : describeCycle(cycle);
-    for (const line of lines) this.log(line);
   }
 
   private reportDatabaseFailure(error: unknown, at: Date): void {

@@ -130,6 +130,29 @@ describe('Poller against a real HTTP device API and MariaDB', () => {
     expect(lines.at(-1)).toBe('📈 Updated bandwidth tracking for 2 device(s)');
   });
 
+  it('in quiet mode still says which router reset, without a line per counted device', async () => {
+    const quiet = new Poller({
+      source: createSeedApiSource({ apiUrl: server.url, timeoutMs: 300 }),
+      recorder: new CycleRecorder(db.pool),
+      intervalMs: 1000,
+      describeDatabaseError: (error) => describeMysqlError(error, db.settings),
+      log: (line) => lines.push(line),
+      quiet: true,
+    });
+    server.respondWith(() => ({ devices: designPayload(0) }));
+    await quiet.pollOnce();
+    server.respondWith(() => ({ devices: designPayload(1) }));
+    await quiet.pollOnce();
+    // The design timeline's fourth fetch: the Living Room AP rebooted (its counters went back).
+    server.respondWith(() => ({ devices: designPayload(3) }));
+    await quiet.pollOnce();
+    expect(lines.filter((line) => line.includes('📊'))).toEqual([]);
+    expect(lines.filter((line) => line.includes('🔄'))).toEqual([
+      expect.stringContaining(`🔄 ${LIVING_ROOM.name} — counter reset`),
+    ]);
+    expect(lines.filter((line) => line.startsWith('📈'))).toHaveLength(3);
+  });
+
   it('reports a database failure once and counts the traffic when the database is back', async () => {
     await poller.pollOnce();
     await db.pool.query('RENAME TABLE bandwidth_snapshots TO snapshots_away');
