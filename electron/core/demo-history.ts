@@ -59,10 +59,12 @@ export const DEFAULT_TIERS: readonly PollTier[] = [
  */
 export function demoPollTimes(now: number, days: number, tiers: readonly PollTier[]): number[] {
   let at = Math.floor((now - days * DAY_MS) / HOUR_MS) * HOUR_MS;
-  if (isFlakyOutage(at)) at += HOUR_MS;
+  if (isFlakyOutage(at - 1)) at += HOUR_MS;
   const times: number[] = [];
   while (at < now) {
-    times.push(at);
+    // A poll stands for the step that ends at its grid time: stamped a millisecond before it,
+    // its traffic is booked in the hour it happened, not the next one.
+    times.push(at - 1);
     const age = (now - at) / DAY_MS;
     const tier = tiers.find((t) => age > 0 && age <= t.withinDays) ?? tiers.at(-1);
     const step = tier?.stepMs ?? HOUR_MS;

@@ -3,7 +3,12 @@ import { CycleRecorder } from '../../electron/core/cycle-recorder';
 import { migrate } from '../../electron/core/db/migrate';
 import { DEFAULT_TIERS, demoPollTimes, fillDemoHistory } from '../../electron/core/demo-history';
 import { parseDevicePayload } from '../../electron/core/payload';
-import { DEMO_DEVICES, isListed, rebootsBetween } from '../../electron/core/sources/demo-network';
+import {
+  DEMO_DEVICES,
+  FLAKY_DEVICE,
+  isListed,
+  rebootsBetween,
+} from '../../electron/core/sources/demo-network';
 import { DemoTruthLedger, demoPayloadAt } from '../../electron/core/sources/demo-source';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -63,6 +68,15 @@ describe('demo history filled on first start', () => {
           )
         ).map((row) => [row.mac, row]),
       );
+    // Each simulated poll is booked in the hour it stands for: within the hourly and finer
+    // tiers no hour covers more than an hour (none reads as "an average over a gap"), except
+    // the flaky AP's, whose first poll back covers its outage too.
+    const [widest] = await db.rows<{ covered: string }>(
+      `SELECT MAX(h.covered_seconds) AS covered FROM bandwidth_hourly h
+         JOIN routers r ON r.id = h.router_id WHERE h.hour_start >= ? AND r.name <> ?`,
+      [new Date(now.getTime() - 29 * 24 * HOUR), FLAKY_DEVICE],
+    );
+    expect(Number(widest?.covered)).toBeLessThanOrEqual(3600);
     const hourly = await perRouter('bandwidth_hourly');
     const daily = await perRouter('bandwidth_daily');
     const monthly = await perRouter('bandwidth_monthly');

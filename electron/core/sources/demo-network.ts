@@ -83,8 +83,8 @@ function noise(a: number, b: number): number {
 function loadAt(hourIndex: number): number {
   const hour = hourIndex % 24;
   const day = Math.floor(hourIndex / 24);
-  // 1970-01-01 was a Thursday: day 2 is a Saturday.
-  const weekend = (day + 4) % 7 >= 5 ? 0.4 : 1;
+  // 1970-01-01 was a Thursday: day 2 is a Saturday, day 3 a Sunday.
+  const weekend = (day + 3) % 7 >= 5 ? 0.4 : 1;
   return weekend * (0.1 + 0.9 * Math.max(0, Math.sin(((hour + 0.5 - 6) / 16) * Math.PI)));
 }
 
