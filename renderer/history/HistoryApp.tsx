@@ -6,7 +6,12 @@ import {
   customRangeErrors,
 } from '../../shared/custom-range';
 import { type HistorySeries, historySeries } from '../../shared/history-series';
-import type { AppState, HistoryRange, HistoryRequest } from '../../shared/ipc-contract';
+import type {
+  AppState,
+  HistoryRange,
+  HistoryRequest,
+  HistoryResult,
+} from '../../shared/ipc-contract';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
@@ -44,10 +49,29 @@ function downloadCsv(text: string, name: string): void {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+/**
+ * Why a history request failed, with what to do. A request that never reached the app (the
+ * collector stopped, the page outlived it) says so; the app's own answers already say what to do.
+ */
+function loadFailure(message: string): string {
+  if (/failed to fetch|networkerror|load failed/i.test(message))
+    return 'Bandwidth Tracker does not answer. Start it again, then reload this page.';
+  return /[.!?]$/.test(message) ? message : `${message}.`;
+}
+
 /** Why the chart is empty, in words a user can act on; null when there is something to show. */
-function emptyReason(series: HistorySeries, total: bigint, state: AppState | null): string | null {
+function emptyReason(
+  series: HistorySeries,
+  result: HistoryResult,
+  total: bigint,
+  state: AppState | null,
+): string | null {
   if (series.monitored.some(Boolean)) {
-    return total === 0n ? 'The routers were polled in this range but moved no traffic.' : null;
+    if (total !== 0n) return null;
+    // Polled, but no poll measured anything yet: the first reading of a router is its baseline.
+    return result.buckets.some((b) => b.coveredSeconds > 0)
+      ? 'The routers were polled in this range but moved no traffic.'
+      : 'The routers have been read once so far: figures appear from their second poll.';
   }
   if (state?.database.state === 'down')
     return `Nothing recorded in this range. The database cannot be reached right now: ${state.database.message ?? 'check the database in Settings'}.`;
@@ -211,15 +235,15 @@ export function HistoryApp() {
 
       {history.status === 'error' && (
         <p className="notice notice--bad" role="alert">
-          History cannot be loaded: {history.message}. Check that MySQL is running and the database
-          settings are right.
+          History cannot be loaded: {loadFailure(history.message)}
+          {history.result !== null && ' The chart below is the last one that loaded.'}
         </p>
       )}
       {result !== null && series !== null && (
         <>
-          {emptyReason(series, total, state) !== null && (
+          {emptyReason(series, result, total, state) !== null && (
             <p className="notice" role="status" data-testid="history-empty">
-              {emptyReason(series, total, state)}
+              {emptyReason(series, result, total, state)}
             </p>
           )}
           {series.monitored.some(Boolean) && !series.monitored.every(Boolean) && (

@@ -71,7 +71,9 @@ export function HistoryChart({ series, description }: Props) {
             data: series.averageMbps,
             borderColor: cssVar('--text'),
             backgroundColor: cssVar('--text'),
-            pointRadius: 0,
+            // A bucket between two gaps has no line to draw: it gets a dot instead.
+            pointRadius: (context: { dataIndex: number }) =>
+              isolated(series.averageMbps, context.dataIndex) ? 3 : 0,
             borderWidth: 1.5,
             spanGaps: false,
             yAxisID: 'rate',
@@ -155,4 +157,9 @@ export function HistoryChart({ series, description }: Props) {
       <canvas ref={canvas} role="img" aria-label={description} data-testid="history-canvas" />
     </div>
   );
+}
+
+/** A value with no value on either side: a line through it would have no length. */
+function isolated(values: ReadonlyArray<number | null>, index: number): boolean {
+  return values[index] != null && values[index - 1] == null && values[index + 1] == null;
 }

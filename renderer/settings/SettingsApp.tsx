@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { formatFingerprint } from '../../shared/fingerprint';
 import type { TestConnectionResult } from '../../shared/ipc-contract';
 import { databaseTarget, retypeHint } from '../../shared/secret-binding';
@@ -136,6 +136,9 @@ export function SettingsApp() {
   const [checking, setChecking] = useState<Check | null>(null);
   // Settings the database test could not verify: saved only when the user says so.
   const [unverified, setUnverified] = useState<string | null>(null);
+  /** Bumped by every edit: an answer about an older draft is not shown as this one's. */
+  const edits = useRef(0);
+  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     client.getSettings().then(
@@ -155,8 +158,11 @@ export function SettingsApp() {
   }
   const set = (patch: Partial<Draft>) => {
     const next = { ...draft, ...patch };
+    edits.current += 1;
     setDraft(next);
     setUnverified(null);
+    // A connection result (or a "fix the field" note) described the draft before this edit.
+    setTest(null);
     if (checking !== null) {
       const now = errorsFor(inputOf(next, view), checking);
       setErrors(now);
@@ -202,7 +208,14 @@ export function SettingsApp() {
     }
     // Settings that cannot reach the database are saved only once the user has been told.
     setMessage({ ok: true, text: 'Checking the database connection…' });
-    const reached = await client.testDatabase(input());
+    const checked = edits.current;
+    setBusy(true);
+    const reached = await client.testDatabase(input()).finally(() => setBusy(false));
+    if (edits.current !== checked) {
+      // Edited while it was checked: what came back is about settings no longer in the form.
+      setMessage(null);
+      return;
+    }
     if (!reached.ok) {
       setMessage(null);
       setUnverified(reached.message);
@@ -220,7 +233,9 @@ export function SettingsApp() {
       return;
     }
     setTest({ ok: null, message: 'Connecting…' });
-    setTest(await client.testDatabase(input()));
+    const checked = edits.current;
+    const result = await client.testDatabase(input());
+    if (edits.current === checked) setTest(result);
   }
 
   const readOnly = view.readOnly;
@@ -363,7 +378,11 @@ export function SettingsApp() {
             </button>
           </div>
         )}
-        {!readOnly && <button type="submit">Save</button>}
+        {!readOnly && (
+          <button type="submit" disabled={busy}>
+            Save
+          </button>
+        )}
         {message !== null && (
           <p className={`notice${message.ok ? '' : ' notice--bad'}`} role="status">
             {message.text}

@@ -612,6 +612,8 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
       expect(await result.textContent()).not.toContain('--');
       expect(await user.getAttribute('aria-invalid')).toBe('false');
       await page.getByLabel('Poll every (seconds)').fill('60');
+      // The connection result described the form before that edit: it goes with the edit.
+      expect(await result.count()).toBe(0);
 
       // Saving settings that cannot reach the database asks first; nothing is written meanwhile.
       await page.getByRole('button', { name: 'Save', exact: true }).click();
