@@ -90,6 +90,8 @@ export async function testDatabaseConnection(settings: Settings): Promise<TestCo
 
 /** Certificate checks a page may ask for per minute (each opens a TLS connection). */
 export const CERTIFICATE_CHECKS_PER_MINUTE = 10;
+/** Test connection opens a connection to any host and port it is given: the same bound. */
+export const DATABASE_TESTS_PER_MINUTE = 10;
 
 export interface CallHandlerOptions {
   /** The clock of the rate limits, for tests. */
@@ -104,6 +106,7 @@ export function createCallHandlers(
   options: CallHandlerOptions = {},
 ): CallHandlers {
   const certificateChecks = new RateLimit(CERTIFICATE_CHECKS_PER_MINUTE, 60_000, options.now);
+  const databaseTests = new RateLimit(DATABASE_TESTS_PER_MINUTE, 60_000, options.now);
   // A stored secret goes only where it was saved for: a changed target needs it typed again.
   const resolveInput = async (input: SettingsInput) => {
     const stored = (await store.load()).settings;
@@ -169,6 +172,13 @@ export function createCallHandlers(
       const { settings, retype } = await resolveInput(checked.value);
       const missing = retype['database.password'];
       if (missing !== undefined) return { ok: false, message: missing };
+      const waitMs = databaseTests.take();
+      if (waitMs > 0) {
+        return {
+          ok: false,
+          message: `Too many connection tests: wait ${Math.ceil(waitMs / 1000)} s and try again`,
+        };
+      }
       return testDatabaseConnection(settings);
     },
     async checkCertificate(address) {

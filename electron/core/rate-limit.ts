@@ -8,7 +8,8 @@ export class RateLimit {
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
+    // Monotonic: a wall-clock step must neither lock the button for an hour nor reset the count.
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Counts one use and returns 0, or returns how many ms to wait when the limit is reached. */

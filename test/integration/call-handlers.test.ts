@@ -7,6 +7,7 @@ import { BandwidthService } from '../../electron/core/bandwidth-service';
 import {
   CERTIFICATE_CHECKS_PER_MINUTE,
   createCallHandlers,
+  DATABASE_TESTS_PER_MINUTE,
   type ShellActions,
   toServiceSettings,
 } from '../../electron/core/call-handlers';
@@ -434,6 +435,34 @@ describe('call handlers on the real core and MariaDB', () => {
       ok: false,
       message: 'Enter the address without a user name or password in it',
     });
+  });
+
+  it('limits connection tests, so they cannot scan ports either', async () => {
+    let now = 1_000_000;
+    const store = new FileSettingsStore(join(dir, 'settings.json'), reversingBox);
+    const service = new BandwidthService({
+      settings: toServiceSettings(settingsFor()),
+      log: () => {},
+    });
+    const handlers = createCallHandlers(
+      service,
+      store,
+      { openWindow: () => {} },
+      { now: () => now },
+    );
+    const probe = (port: number) =>
+      handlers.testDatabase({ ...settingsFor(), database: { ...db.settings, port, password: '' } });
+    const answers = [];
+    for (let i = 0; i < DATABASE_TESTS_PER_MINUTE + 1; i += 1) answers.push(await probe(1 + i));
+    expect(answers.slice(0, -1).every((a) => a.message.startsWith('Cannot reach MySQL'))).toBe(
+      true,
+    );
+    expect(answers.at(-1)).toEqual({
+      ok: false,
+      message: 'Too many connection tests: wait 60 s and try again',
+    });
+    now += 60_000;
+    expect((await probe(1)).message).toMatch(/^Cannot reach MySQL at 127\.0\.0\.1:1 /);
   });
 
   it('checks only the configured controller when settings come from the command line', async () => {
