@@ -402,7 +402,7 @@ export class Poller {
     const since = this.notRecording.since;
     this.notRecording = null;
     this.log(
-      `${clockStamp(at)} ✅ Recording again (cycles were not being written since ${clockStamp(since)}).`,
+      `${clockStamp(at)} ✅ Recording again (cycles were not being written since ${clockStamp(since).slice(1, -1)}).`,
     );
   }
 

@@ -115,7 +115,11 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       return;
     }
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) {
+    // A browser's Origin is always scheme://host:port; anything else is not one of our pages.
+    if (
+      origin !== undefined &&
+      !(origin.startsWith('http://') && allowedHosts.has(origin.slice('http://'.length)))
+    ) {
       sendJson(res, 403, { ok: false, error: `Origin "${origin}" may not call this server` });
       return;
     }

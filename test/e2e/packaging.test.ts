@@ -207,6 +207,7 @@ describe('the packaged app (electron-builder --dir, offline)', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     });
     expect(BUILDER_CONFIG).toMatch(/^deb:\n(?: {2}.*\n)* {2}maintainer: .+ <.+@.+>$/m);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
