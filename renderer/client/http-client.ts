@@ -10,6 +10,8 @@ import {
   subscriberName,
 } from '../../shared/ipc-contract';
 
+import { watchConnection } from './connection-banner';
+
 export class CallError extends Error {}
 
 /** The per-run token the collector writes into every page it serves (see ui-server.ts). */
@@ -44,6 +46,7 @@ export function createHttpClient(base = '', token = pageToken()): BandwidthApi {
   function subscribe<E extends EventName>(event: E, listener: (payload: Events[E]) => void) {
     if (source === null) {
       source = new EventSource(`${base}/api/events?token=${encodeURIComponent(token)}`);
+      watchConnection(source);
       for (const name of EVENT_NAMES) {
         source.addEventListener(name, (message) => {
           const payload: unknown = JSON.parse((message as MessageEvent<string>).data);
