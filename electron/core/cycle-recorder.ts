@@ -288,6 +288,7 @@ export class CycleRecorder {
             txDiff: delta.txDiff,
             isReset: delta.kind === 'reset',
             isGlitch: delta.kind === 'glitch',
+            isCounterReset: delta.kind === 'delta' && delta.counterReset !== undefined,
             uptime: counters.uptime,
             addRxBytes: first
               ? positive(counters.rxBytes - (stored?.totalRxBytes ?? 0n))
