@@ -403,6 +403,10 @@ export function coveredSeconds(
   previous: PreviousReading | null,
   current: TimedReading,
 ): number {
+  // A reboot counted under "count since the reboot" measured the device's uptime.
+  if (delta.kind === 'reset' && (delta.rxDiff > 0n || delta.txDiff > 0n)) {
+    return current.uptime ?? 0;
+  }
   if (delta.kind !== 'delta' || previous === null) return 0;
   return Math.max(0, elapsedBetween(previous, current).atMost);
 }
