@@ -6,12 +6,10 @@
 // are the controller's accumulators and restart with the controller), or a 32-bit port counter
 // wrapped. Either way the traffic since is known exactly and is counted.
 
+import type { RebootPolicy } from '../../shared/settings';
 import type { CounterDelta, CounterReading } from '../../shared/types';
 
-/** What a true reboot counts: nothing (the design's rule), or the counters since the reboot. */
-export type RebootPolicy = 'new-baseline' | 'count-since-reboot';
-
-export const REBOOT_POLICIES: readonly RebootPolicy[] = ['new-baseline', 'count-since-reboot'];
+export { REBOOT_POLICIES, type RebootPolicy } from '../../shared/settings';
 
 const WRAP = 2n ** 32n;
 

@@ -48,8 +48,10 @@ async function service(ctx: { skip: (note: string) => void }, rebootPolicy?: Reb
       intervalMs: 1_000,
       timeoutMs: 5_000,
       mysql: db.settings as never,
+      // As Settings passes it (toServiceSettings).
+      rebootPolicy,
     },
-    limits: { maxBytesPerSecond: gbpsToBytesPerSecond(10), rebootPolicy },
+    limits: { maxBytesPerSecond: gbpsToBytesPerSecond(10) },
     log: (line) => log.push(line),
     announcedReboots: announcedRebootsFile(
       join(mkdtempSync(join(tmpdir(), 'bt-unifi-')), 'a.json'),
