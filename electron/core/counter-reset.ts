@@ -25,7 +25,9 @@ export function counterResetDelta(
   limitBytes: bigint,
 ): CounterDelta | null {
   if (previous.uptime === null || current.uptime === null) return null;
-  if (current.uptime < previous.uptime) return null;
+  // The uptime must have moved on: equal uptimes (a device rebooted twice within a second,
+  // or polled twice within one) cannot tell a restart from a reboot.
+  if (current.uptime <= previous.uptime) return null;
   const wrapped = (before: bigint, now: bigint): bigint | null => {
     if (current.wraps32 !== true || now >= before || before >= WRAP) return null;
     const diff = now + WRAP - before;

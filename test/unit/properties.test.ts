@@ -156,7 +156,7 @@ function counterRestart(previous: PreviousReading, current: CounterReading): boo
     (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes) &&
     previous.uptime !== null &&
     current.uptime !== null &&
-    current.uptime >= previous.uptime
+    current.uptime > previous.uptime
   );
 }
 
