@@ -38,7 +38,14 @@ export interface Settings {
   database: DatabaseSettings;
   notifications: boolean;
   launchAtLogin: boolean;
+  /** What a true reboot counts; `new-baseline` (the design's rule) when absent. */
+  rebootPolicy?: RebootPolicy;
 }
+
+/** What a true reboot counts: nothing (the design's rule), or the traffic since, where exact. */
+export type RebootPolicy = 'new-baseline' | 'count-since-reboot';
+
+export const REBOOT_POLICIES: readonly RebootPolicy[] = ['new-baseline', 'count-since-reboot'];
 
 type UnifiWithoutSecrets = Omit<UnifiControllerSettings, 'password' | 'apiKey'>;
 
@@ -106,7 +113,8 @@ export type SettingsField =
   | 'database.password'
   | 'database.database'
   | 'notifications'
-  | 'launchAtLogin';
+  | 'launchAtLogin'
+  | 'rebootPolicy';
 
 export type SettingsErrors = Partial<Record<SettingsField, string>>;
 
@@ -169,6 +177,11 @@ export function validateSettings(input: unknown): SettingsValidation {
   }
   if (typeof raw.notifications !== 'boolean') errors.notifications = 'Choose on or off';
   if (typeof raw.launchAtLogin !== 'boolean') errors.launchAtLogin = 'Choose on or off';
+  // Settings saved before the policy existed keep the design's rule.
+  const rebootPolicy = raw.rebootPolicy ?? 'new-baseline';
+  if (!REBOOT_POLICIES.includes(rebootPolicy as RebootPolicy)) {
+    errors.rebootPolicy = 'Choose what a reboot counts';
+  }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
@@ -187,6 +200,7 @@ export function validateSettings(input: unknown): SettingsValidation {
       },
       notifications: raw.notifications as boolean,
       launchAtLogin: raw.launchAtLogin as boolean,
+      rebootPolicy: rebootPolicy as RebootPolicy,
     },
   };
 }

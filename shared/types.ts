@@ -18,6 +18,8 @@ export interface CounterReading {
   txBytes: bigint;
   /** Seconds since the device booted, when the source knows it. */
   uptime: number | null;
+  /** 32-bit counters (some UniFi uplink ports): a decrease with uptime growing may be a wrap. */
+  wraps32?: boolean;
 }
 
 /** The design's legacy throughput log: instantaneous figures, not counters. */
@@ -42,7 +44,18 @@ export type ResetReason = 'counters' | 'uptime' | 'rebooted-in-gap';
 /** The tracker's verdict on one observation. */
 export type CounterDelta =
   | { kind: 'baseline'; rxDiff: 0n; txDiff: 0n }
-  | { kind: 'delta'; rxDiff: bigint; txDiff: bigint }
-  | { kind: 'reset'; rxDiff: 0n; txDiff: 0n; reason: ResetReason }
+  | {
+      kind: 'delta';
+      rxDiff: bigint;
+      txDiff: bigint;
+      /**
+       * The counters went back while the device stayed up (uptime kept growing): `restart`, the
+       * counters restarted from zero after the previous poll (a controller restart for an AP's
+       * accumulators), their values counted; `wrap`, a 32-bit counter wrapped, counted modulo 2^32.
+       */
+      counterReset?: 'restart' | 'wrap';
+    }
+  /** A reboot. Nothing counted, unless the reboot policy counts the traffic since the reboot. */
+  | { kind: 'reset'; rxDiff: bigint; txDiff: bigint; reason: ResetReason }
   /** Counters grew faster than any link can carry: not counted, the new counters are the baseline. */
   | { kind: 'glitch'; rxDiff: 0n; txDiff: 0n; jumpRx: bigint; jumpTx: bigint; seconds: number };

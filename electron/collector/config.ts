@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isUnifiSiteName } from '../../shared/settings';
+import { REBOOT_POLICIES, type RebootPolicy } from '../core/counter-reset';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../core/db/retention';
 import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db/settings';
 
@@ -34,6 +35,8 @@ export interface CollectorConfig {
   journal: { path: string; limit: number };
   /** Faster than this, a counter jump is a glitch, not traffic. */
   maxLinkGbps: number;
+  /** What a true reboot counts: nothing (the design) or, where exact, the traffic since. */
+  rebootPolicy: RebootPolicy;
   /** The most one answer of the device source may hold, in bytes (as sent and decompressed). */
   maxResponseBytes: number;
 }
@@ -75,6 +78,9 @@ export const USAGE = `Usage: npm run collector -- [options]
                      default ${DEFAULT_JOURNAL_LIMIT}: 7 days of one-minute polls of 100 routers)
   --max-link-gbps N  a counter jump faster than this is a glitch, not traffic
                      (env BT_MAX_LINK_GBPS; default ${DEFAULT_MAX_LINK_GBPS})
+  --reboot-policy P  what a reboot counts: new-baseline (nothing, the design's rule; default)
+                     or count-since-reboot (the counters since the reboot, when the device
+                     booted after the last poll) (env BT_REBOOT_POLICY)
   --max-response-mb N  the most one answer of the device source may hold, in MB, as sent
                      and decompressed (env BT_MAX_RESPONSE_MB; default ${DEFAULT_MAX_RESPONSE_MB})
   --quiet            print each cycle's summary and problems only, not a line per device
@@ -110,6 +116,7 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
         journal: { type: 'string' },
         'journal-limit': { type: 'string' },
         'max-link-gbps': { type: 'string' },
+        'reboot-policy': { type: 'string' },
         'max-response-mb': { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -139,6 +146,7 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
   const journalLimit = pick('journal-limit', 'BT_JOURNAL_LIMIT');
   const maxLink = pick('max-link-gbps', 'BT_MAX_LINK_GBPS');
   const maxResponse = pick('max-response-mb', 'BT_MAX_RESPONSE_MB');
+  const rebootPolicy = pick('reboot-policy', 'BT_REBOOT_POLICY');
   const keep = (flag: string, envName: string, fallback: number) => {
     const value = pick(flag, envName);
     return value === undefined ? fallback : readDays(value.value, value.from);
@@ -174,6 +182,7 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
     },
     maxLinkGbps:
       maxLink === undefined ? DEFAULT_MAX_LINK_GBPS : readGbps(maxLink.value, maxLink.from),
+    rebootPolicy: readRebootPolicy(rebootPolicy),
     maxResponseBytes: megabytes(
       maxResponse === undefined
         ? DEFAULT_MAX_RESPONSE_MB
@@ -183,6 +192,17 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
 }
 
 type Pick = (flag: string, envName: string) => { value: string; from: string } | undefined;
+
+function readRebootPolicy(picked: { value: string; from: string } | undefined): RebootPolicy {
+  if (picked === undefined) return 'new-baseline';
+  const policy = REBOOT_POLICIES.find((p) => p === picked.value);
+  if (policy === undefined) {
+    throw new ConfigError(
+      `${picked.from} "${picked.value}" is not a reboot policy; use ${REBOOT_POLICIES.join(' or ')}`,
+    );
+  }
+  return policy;
+}
 
 function readSource(pick: Pick, apiUrl: string): SourceSettings {
   const kind = pick('source', 'BT_SOURCE');

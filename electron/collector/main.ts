@@ -49,7 +49,10 @@ async function main(): Promise<number> {
     log,
     quiet: config.quiet,
     journal: config.journal,
-    limits: { maxBytesPerSecond: gbpsToBytesPerSecond(config.maxLinkGbps) },
+    limits: {
+      maxBytesPerSecond: gbpsToBytesPerSecond(config.maxLinkGbps),
+      rebootPolicy: config.rebootPolicy,
+    },
     mysqlSettingsName: '--mysql-url',
   });
   log(

@@ -12,6 +12,7 @@ import type {
   Unsubscribe,
 } from '../../shared/ipc-contract';
 import { type DetectedReboot, RebootLedger } from '../../shared/reboot-notice';
+import type { RebootPolicy } from '../../shared/settings';
 import { CycleRecorder } from './cycle-recorder';
 import { describeMysqlError } from './db/connection';
 import { openDatabase } from './db/open-database';
@@ -26,7 +27,7 @@ import { LiveState } from './live-state';
 import { abortableSleep, type CycleOutcome, Poller, type RecordingHealth } from './poller';
 import { createSource, type SourceSettings } from './sources/create-source';
 import type { DeviceSource } from './sources/device-source';
-import type { TrackerLimits } from './tracker';
+import { DEFAULT_LIMITS, type TrackerLimits } from './tracker';
 
 export interface ServiceSettings {
   apiUrl: string;
@@ -38,6 +39,8 @@ export interface ServiceSettings {
   retention?: RetentionPolicy;
   /** The most one answer of the device source may hold, as sent and decompressed (default 64 MB). */
   maxResponseBytes?: number;
+  /** What a true reboot counts (Settings); overrides `limits.rebootPolicy` when set. */
+  rebootPolicy?: RebootPolicy;
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -226,15 +229,19 @@ export class BandwidthService {
           this.now,
           settings.maxResponseBytes,
         );
+      const limits: TrackerLimits = {
+        ...(this.options.limits ?? DEFAULT_LIMITS),
+        rebootPolicy: settings.rebootPolicy ?? this.options.limits?.rebootPolicy,
+      };
       const poller = new Poller({
         source,
-        recorder: new CycleRecorder(pool, this.options.limits, {
+        recorder: new CycleRecorder(pool, limits, {
           lockHolder: lock === undefined ? undefined : () => lock.holder(),
         }),
         journal,
         writerLock: lock,
         routerIdOf: (mac) => this.live.routerIdOf(mac),
-        limits: this.options.limits,
+        limits,
         intervalMs: settings.intervalMs,
         describeDatabaseError: (error) =>
           describeMysqlError(error, settings.mysql, this.mysqlSettingsName),

@@ -56,6 +56,7 @@ export function toServiceSettings(settings: Settings, timeoutMs = 10_000): Servi
     intervalMs: Math.round(settings.intervalSeconds * 1000),
     timeoutMs,
     mysql: { ...settings.database },
+    rebootPolicy: settings.rebootPolicy,
   };
 }
 

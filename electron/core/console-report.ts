@@ -46,7 +46,11 @@ export function describeCycle(cycle: RecordedCycle): string[] {
   for (const device of cycle.tracked) {
     const { delta } = device;
     const name = printable(device.identity.name);
-    if (delta.kind === 'delta' && (delta.rxDiff > 0n || delta.txDiff > 0n)) {
+    if (delta.kind === 'delta' && delta.counterReset !== undefined) {
+      lines.push(
+        `${stamp} ${counterResetLine(name, delta.counterReset, delta.rxDiff, delta.txDiff)}`,
+      );
+    } else if (delta.kind === 'delta' && (delta.rxDiff > 0n || delta.txDiff > 0n)) {
       lines.push(
         `${stamp} 📊 ${name} — RX +${formatBytes(delta.rxDiff)}, TX +${formatBytes(delta.txDiff)}`,
       );
@@ -56,11 +60,23 @@ export function describeCycle(cycle: RecordedCycle): string[] {
       );
     } else if (delta.kind === 'reset') {
       const why = RESET_WHY[delta.reason];
+      const counted =
+        delta.rxDiff > 0n || delta.txDiff > 0n
+          ? `RX +${formatBytes(delta.rxDiff)}, TX +${formatBytes(delta.txDiff)} counted since the reboot`
+          : 'nothing counted';
       lines.push(
-        `${stamp} 🔄 ${name} — counter reset (${why}): router rebooted, new baseline set, nothing counted`,
+        `${stamp} 🔄 ${name} — counter reset (${why}): router rebooted, new baseline set, ${counted}`,
       );
     }
   }
   lines.push(cycleSummary(cycle));
   return lines;
+}
+
+/** Counters that went back while the device stayed up: counted, and said so (not a reboot). */
+function counterResetLine(name: string, how: 'restart' | 'wrap', rx: bigint, tx: bigint): string {
+  const counted = `RX +${formatBytes(rx)}, TX +${formatBytes(tx)}`;
+  return how === 'wrap'
+    ? `↪️ ${name} — a 32-bit counter wrapped: ${counted} counted`
+    : `🔁 ${name} — counters restarted while the device stayed up (its uptime kept growing: a controller restart, not a reboot): ${counted} counted since`;
 }

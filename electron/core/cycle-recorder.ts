@@ -288,6 +288,7 @@ export class CycleRecorder {
             txDiff: delta.txDiff,
             isReset: delta.kind === 'reset',
             isGlitch: delta.kind === 'glitch',
+            isCounterReset: delta.kind === 'delta' && delta.counterReset !== undefined,
             uptime: counters.uptime,
             addRxBytes: first
               ? positive(counters.rxBytes - (stored?.totalRxBytes ?? 0n))
@@ -402,6 +403,10 @@ export function coveredSeconds(
   previous: PreviousReading | null,
   current: TimedReading,
 ): number {
+  // A reboot counted under "count since the reboot" measured the device's uptime.
+  if (delta.kind === 'reset' && (delta.rxDiff > 0n || delta.txDiff > 0n)) {
+    return current.uptime ?? 0;
+  }
   if (delta.kind !== 'delta' || previous === null) return 0;
   const { atLeast, atMost } = elapsedBetween(previous, current);
   // No clock bounds the gap (the wall clock went back since another copy's reading): what

@@ -52,6 +52,8 @@ type EncodedDevice = [
   up: number | null,
   latency: number | null,
   model?: string | null,
+  /** 1 when the counters are 32-bit (a wrap is counted modulo 2^32 on replay too). */
+  wraps32?: 1,
 ];
 
 function encode(cycle: PendingCycle): string {
@@ -68,6 +70,7 @@ function encode(cycle: PendingCycle): string {
     t.uploadMbps,
     t.latencyMs,
     i.model ?? null,
+    ...(c?.wraps32 === true ? [1] : []),
   ]);
   const o = cycle.origin;
   const origin = o === undefined ? undefined : [o.copy, o.sequence, o.monotonicMs, o.source];
@@ -96,10 +99,17 @@ function decode(line: string): PendingCycle {
           },
         }),
     devices: raw.devices.map(
-      ([mac, name, ip, brand, location, rx, tx, uptime, down, up, lat, model]) => ({
+      ([mac, name, ip, brand, location, rx, tx, uptime, down, up, lat, model, wraps32]) => ({
         identity: { mac, name, ip, brand, location, model: model ?? null },
         counters:
-          rx === null || tx === null ? null : { rxBytes: BigInt(rx), txBytes: BigInt(tx), uptime },
+          rx === null || tx === null
+            ? null
+            : {
+                rxBytes: BigInt(rx),
+                txBytes: BigInt(tx),
+                uptime,
+                ...(wraps32 === 1 ? { wraps32: true } : {}),
+              },
         throughput: { downloadMbps: down, uploadMbps: up, latencyMs: lat },
       }),
     ),

@@ -150,6 +150,8 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
     let problem: DeviceProblem | undefined;
     if (rx.ok && tx.ok && uptime.ok) {
       counters = { rxBytes: rx.value, txBytes: tx.value, uptime: uptime.value };
+      // A source that knows its counters are 32-bit says so (a UniFi uplink port).
+      if (raw.counter_bits === 32) counters.wraps32 = true;
     } else {
       const reasons = [rx, tx, uptime].flatMap((field) => (field.ok ? [] : [field.reason]));
       problem = { device: label, reason: `${reasons.join(', ')}; not tracked this cycle` };

@@ -1,4 +1,5 @@
 import type { CounterDelta, CounterReading } from '../../shared/types';
+import { counterResetDelta, type RebootPolicy, rebootDelta } from './counter-reset';
 import { CLOCK_SLACK_SECONDS, elapsedBetween, type MonotonicStamp } from './elapsed-time';
 
 /** Where a reading sits in the polls of the copy that took it: a clock step cannot reorder it. */
@@ -28,6 +29,8 @@ export interface ReadingTime {
 export interface TrackerLimits {
   /** A delta above this rate times the elapsed time is a glitch, not traffic (default 10 Gbps). */
   maxBytesPerSecond: number;
+  /** What a true reboot counts (default `new-baseline`: nothing, as in the design). */
+  rebootPolicy?: RebootPolicy;
 }
 
 export const DEFAULT_MAX_LINK_GBPS = 10;
@@ -86,10 +89,12 @@ export class BandwidthTracker<Key = number> {
 }
 
 /**
- * The design's rules, in order: a counter that went down, or an uptime that went down, is a
- * reboot. Beyond the design: an uptime shorter than the time since the last poll means the
- * device rebooted during the gap (its counters may have climbed past the old values again),
- * and a jump faster than the link limit is a glitch. None of these is counted.
+ * The rules, in order: an uptime that went back is a reboot; so is an uptime shorter than the
+ * time since the last poll (the device rebooted during the gap, its counters may have climbed
+ * past the old values again). Counters that went back while the uptime kept growing are a
+ * counter restart (or a 32-bit wrap), counted (counter-reset.ts); without an uptime they are a
+ * reboot, as in the design. A reboot counts nothing unless the reboot policy says otherwise. A
+ * jump faster than the link limit is a glitch, not counted.
  */
 export function deltaBetween(
   previous: PreviousReading,
@@ -98,27 +103,41 @@ export function deltaBetween(
   limits: TrackerLimits = DEFAULT_LIMITS,
 ): CounterDelta {
   const { at, monotonic } = time instanceof Date ? { at: time, monotonic: null } : time;
-  if (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes) {
-    return { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'counters' };
-  }
-  if (previous.uptime !== null && current.uptime !== null && current.uptime < previous.uptime) {
-    return { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'uptime' };
-  }
   // Not fooled by a wall-clock step, and still right after a sleep (see elapsed-time.ts).
   const elapsed = elapsedBetween(previous, { at, uptime: current.uptime, monotonic });
-  if (current.uptime !== null && elapsed.atLeast > current.uptime + CLOCK_SLACK_SECONDS) {
-    return { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'rebooted-in-gap' };
-  }
-  const rxDiff = current.rxBytes - previous.rxBytes;
-  const txDiff = current.txBytes - previous.txBytes;
   // At least one second: two polls stamped the same instant still allow a second's traffic.
   // When no clock bounds the gap, no jump can be judged too fast.
   const seconds = Math.max(elapsed.atMost, 1);
   const limit = Number.isFinite(seconds)
     ? BigInt(Math.ceil(limits.maxBytesPerSecond * seconds))
     : null;
-  if (limit !== null && (rxDiff > limit || txDiff > limit)) {
-    return { kind: 'glitch', rxDiff: 0n, txDiff: 0n, jumpRx: rxDiff, jumpTx: txDiff, seconds };
+  const policy = limits.rebootPolicy ?? 'new-baseline';
+  let delta: CounterDelta;
+  if (previous.uptime !== null && current.uptime !== null && current.uptime < previous.uptime) {
+    delta = rebootDelta('uptime', current, policy, elapsed.atLeast + CLOCK_SLACK_SECONDS);
+  } else if (current.uptime !== null && elapsed.atLeast > current.uptime + CLOCK_SLACK_SECONDS) {
+    delta = rebootDelta('rebooted-in-gap', current, policy, elapsed.atLeast);
+  } else if (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes) {
+    // Unbounded (no clock bounds the gap): any 32-bit wrap fits.
+    delta =
+      counterResetDelta(previous, current, limit ?? 2n ** 64n) ??
+      rebootDelta('counters', current, policy, null);
+  } else {
+    delta = {
+      kind: 'delta',
+      rxDiff: current.rxBytes - previous.rxBytes,
+      txDiff: current.txBytes - previous.txBytes,
+    };
   }
-  return { kind: 'delta', rxDiff, txDiff };
+  if (limit !== null && (delta.rxDiff > limit || delta.txDiff > limit)) {
+    return {
+      kind: 'glitch',
+      rxDiff: 0n,
+      txDiff: 0n,
+      jumpRx: delta.rxDiff,
+      jumpTx: delta.txDiff,
+      seconds,
+    };
+  }
+  return delta;
 }

@@ -4,6 +4,7 @@ import type { TestConnectionResult } from '../../shared/ipc-contract';
 import { databaseTarget, retypeHint } from '../../shared/secret-binding';
 import {
   DATABASE_FIELDS,
+  type RebootPolicy,
   type SettingsErrors,
   type SettingsField,
   type SettingsInput,
@@ -35,6 +36,7 @@ export type Draft = {
   database: string;
   notifications: boolean;
   launchAtLogin: boolean;
+  rebootPolicy: RebootPolicy;
 };
 
 function draftOf(view: SettingsView): Draft {
@@ -55,6 +57,7 @@ function draftOf(view: SettingsView): Draft {
     database: view.database.database,
     notifications: view.notifications,
     launchAtLogin: view.launchAtLogin,
+    rebootPolicy: view.rebootPolicy ?? 'new-baseline',
   };
 }
 
@@ -86,6 +89,7 @@ function inputOf(draft: Draft, view: SettingsView): SettingsInput {
     },
     notifications: draft.notifications,
     launchAtLogin: draft.launchAtLogin,
+    rebootPolicy: draft.rebootPolicy,
   };
 }
 
@@ -363,6 +367,25 @@ export function SettingsApp() {
             />
             Start Bandwidth Tracker when I log in
           </label>
+          <Field
+            id="rebootPolicy"
+            label="When a router reboots"
+            hint="Counting since the reboot is exact only when the router came back up after the last poll; otherwise nothing is counted for that poll."
+            errors={errors}
+          >
+            {(props) => (
+              <select
+                {...props}
+                value={draft.rebootPolicy}
+                onChange={(e) => set({ rebootPolicy: e.target.value as RebootPolicy })}
+              >
+                <option value="new-baseline">
+                  Count nothing for that poll (the original rule)
+                </option>
+                <option value="count-since-reboot">Count its traffic since the reboot</option>
+              </select>
+            )}
+          </Field>
         </fieldset>
         {unverified !== null && (
           <div className="notice notice--bad" role="alert" data-testid="unverified">

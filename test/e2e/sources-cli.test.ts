@@ -62,24 +62,25 @@ describe('collector CLI with other sources', () => {
             mac_address: 'F4:E2:C6:00:00:02',
             brand: 'Ubiquiti',
             model: 'USW-24-PoE',
-            total_rx_bytes: String(40_000_000_000n + 2n * 3_000_000n),
-            total_tx_bytes: String(30_000_000_000n + 2n * 1_000_000n),
+            // Switches and APs: top-level tx is what went to the clients (download).
+            total_rx_bytes: String(30_000_000_000n + 2n * 1_000_000n),
+            total_tx_bytes: String(40_000_000_000n + 2n * 3_000_000n),
           },
           {
             name: 'Office AP',
             mac_address: 'F4:E2:C6:00:00:03',
             brand: 'Ubiquiti',
             model: 'U6-Pro',
-            total_rx_bytes: '2002000000',
-            total_tx_bytes: '1001000000',
+            total_rx_bytes: '1001000000',
+            total_tx_bytes: '2002000000',
           },
           {
             name: 'U6-Lite F4:E2:C6:00:00:04',
             mac_address: 'F4:E2:C6:00:00:04',
             brand: 'Ubiquiti',
             model: 'U6-Lite',
-            total_rx_bytes: '2100',
-            total_tx_bytes: '850',
+            total_rx_bytes: '850',
+            total_tx_bytes: '2100',
           },
         ]);
         const logs = await db.rows<Record<string, number>>(

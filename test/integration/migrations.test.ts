@@ -85,6 +85,7 @@ describe('migrations', () => {
       'uptime',
       'timestamp',
       'is_glitch',
+      'is_counter_reset',
     ]);
     expect(await columns('bandwidth_logs')).toEqual([
       'id',

@@ -94,7 +94,11 @@ describe('UniFi source', () => {
     // The WAN port's own live rates, not the whole device's (which include the LAN).
     expect(gateway?.rates).toEqual({ rxBytesPerSecond: 125_000, txBytesPerSecond: 25_000 });
     expect(byName.get('Office AP')?.rates).toBeNull();
-    expect(byName.get('Core Switch')?.counters?.rxBytes).toBe(40_000_000_000n);
+    // A switch's top-level tx is what it sent its clients: download, stored as rx.
+    expect(byName.get('Core Switch')?.counters).toMatchObject({
+      rxBytes: 30_000_000_000n,
+      txBytes: 40_000_000_000n,
+    });
     expect(byName.get('Core Switch')?.counters?.uptime).toBe(500_000);
 
     // The next poll sends the rotated token (the fake refuses a stale one).

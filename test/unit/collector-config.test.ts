@@ -24,6 +24,7 @@ describe('readCollectorConfig', () => {
       quiet: false,
       journal: { path: defaultJournalPath({}), limit: 1_008_000 },
       maxLinkGbps: 10,
+      rebootPolicy: 'new-baseline',
       maxResponseBytes: 64_000_000,
       source: { kind: 'seed', apiUrl: 'http://127.0.0.1:5001' },
     });
@@ -48,6 +49,17 @@ describe('readCollectorConfig', () => {
     );
     expect(() => readCollectorConfig([], { BT_MAX_RESPONSE_MB: '0' })).toThrow(
       /BT_MAX_RESPONSE_MB "0" is not a size in MB/,
+    );
+  });
+
+  it('reads the reboot policy, the flag winning over BT_REBOOT_POLICY, and refuses others', () => {
+    const env = { BT_REBOOT_POLICY: 'count-since-reboot' };
+    expect(readCollectorConfig([], env)?.rebootPolicy).toBe('count-since-reboot');
+    expect(readCollectorConfig(['--reboot-policy', 'new-baseline'], env)?.rebootPolicy).toBe(
+      'new-baseline',
+    );
+    expect(() => readCollectorConfig(['--reboot-policy', 'count'], {})).toThrow(
+      '--reboot-policy "count" is not a reboot policy; use new-baseline or count-since-reboot',
     );
   });
 

@@ -47,6 +47,20 @@ describe('CycleJournal', () => {
     expect(new CycleJournal({ path, log: () => {} }).first()).toEqual(cycle(3));
   });
 
+  it('keeps that counters are 32-bit, so a wrap replayed from the journal is still a wrap', () => {
+    const path = join(dir, 'journal.jsonl');
+    const wide = cycle(1, 1);
+    const narrow: PendingCycle = {
+      ...wide,
+      devices: wide.devices.map((d) => ({
+        ...d,
+        counters: { rxBytes: 5n, txBytes: 6n, uptime: 7, wraps32: true },
+      })),
+    };
+    new CycleJournal({ path, log: () => {} }).append(narrow);
+    expect(new CycleJournal({ path, log: () => {} }).first()).toEqual(narrow);
+  });
+
   it('drops a line torn by a crash, says so, and appends cleanly after it', () => {
     const path = join(dir, 'journal.jsonl');
     const journal = new CycleJournal({ path, log: () => {} });

@@ -150,29 +150,43 @@ const poll = fc.record({
 });
 
 /** The rules, written out plainly as the oracle. */
+/** Whether the counters went back while the uptime kept growing: a counter restart, counted. */
+function counterRestart(previous: PreviousReading, current: CounterReading): boolean {
+  return (
+    (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes) &&
+    previous.uptime !== null &&
+    current.uptime !== null &&
+    current.uptime > previous.uptime
+  );
+}
+
 function expectedKind(
   previous: PreviousReading,
   current: CounterReading,
   at: Date,
 ): CounterDelta['kind'] {
-  if (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes) return 'reset';
   if (previous.uptime !== null && current.uptime !== null && current.uptime < previous.uptime)
     return 'reset';
   const seconds = (at.getTime() - previous.at.getTime()) / 1000;
   if (current.uptime !== null && seconds > current.uptime + UPTIME_SLACK_SECONDS) return 'reset';
+  const restart = counterRestart(previous, current);
+  if (!restart && (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes))
+    return 'reset';
   // Without monotonic times the wall clock measures the gap, unless the device's uptime says
   // more time passed (it did not reboot: its uptime went on).
   const uptimeAdvance =
     previous.uptime !== null && current.uptime !== null ? current.uptime - previous.uptime : 0;
   const cap = Math.max(seconds, uptimeAdvance, 1);
   const limit = BigInt(Math.ceil(DEFAULT_LIMITS.maxBytesPerSecond * cap));
-  const over =
-    current.rxBytes - previous.rxBytes > limit || current.txBytes - previous.txBytes > limit;
-  return over ? 'glitch' : 'delta';
+  // A restarted pair counts its current values: the traffic since it restarted.
+  const [rx, tx] = restart
+    ? [current.rxBytes, current.txBytes]
+    : [current.rxBytes - previous.rxBytes, current.txBytes - previous.txBytes];
+  return rx > limit || tx > limit ? 'glitch' : 'delta';
 }
 
 describe('tracker, arbitrary sequences', () => {
-  it('never counts a negative delta, flags every reset, and keeps totals = first counters + counted deltas', () => {
+  it('never counts a negative delta, flags every reset, counts a counter restart, and keeps totals = first counters + counted deltas', () => {
     fc.assert(
       fc.property(fc.array(poll, { maxLength: 30 }), (polls) => {
         const tracker = new BandwidthTracker<number>();
@@ -198,7 +212,14 @@ describe('tracker, arbitrary sequences', () => {
               totals.set(router, { rx, tx, first: rx, counted: 0n });
             } else {
               expect(delta.kind).toBe(expectedKind(previous, current, at));
-              if (delta.kind === 'delta') {
+              if (delta.kind === 'delta' && counterRestart(previous, current)) {
+                expect(delta).toEqual({
+                  kind: 'delta',
+                  rxDiff: rx,
+                  txDiff: tx,
+                  counterReset: 'restart',
+                });
+              } else if (delta.kind === 'delta') {
                 expect(delta.rxDiff).toBe(rx - previous.rxBytes);
                 expect(delta.txDiff).toBe(tx - previous.txBytes);
               } else {

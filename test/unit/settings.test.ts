@@ -55,6 +55,15 @@ describe('validateSettings', () => {
     expect(result.errors['database.port']).toBe('Enter a port from 1 to 65535 (MySQL uses 3306)');
   });
 
+  it("reads the reboot policy: the design's rule when absent (older files), refuses others", () => {
+    const absent = validateSettings(valid());
+    expect(absent.ok && absent.value.rebootPolicy).toBe('new-baseline');
+    const counting = validateSettings({ ...valid(), rebootPolicy: 'count-since-reboot' });
+    expect(counting.ok && counting.value.rebootPolicy).toBe('count-since-reboot');
+    const bad = validateSettings({ ...valid(), rebootPolicy: 'count-everything' });
+    expect(bad.ok ? null : bad.errors).toEqual({ rebootPolicy: 'Choose what a reboot counts' });
+  });
+
   it('accepts the defaults', () => {
     expect(validateSettings(DEFAULT_SETTINGS).ok).toBe(true);
   });

@@ -8,11 +8,11 @@ import type { SqlValues } from './sql';
 const STATEMENT_TEXT_BYTES = 512;
 
 /**
- * A staged row is 16 numbers, booleans or NULLs (at most 24 characters each once written, plus
+ * A staged row is 17 numbers, booleans or NULLs (at most 24 characters each once written, plus
  * separators) and the base copy's id (a 36-character UUID, quoted). A bound without looking at
  * the values keeps sizing off the cycle's cost.
  */
-const STAGED_ROW_BYTES = 16 * 26 + 40 + 4;
+const STAGED_ROW_BYTES = 17 * 26 + 40 + 4;
 
 function fixedWidthChunks<T>(rows: T[], maxStatementBytes: number): T[][] {
   const perChunk = Math.max(
@@ -70,7 +70,8 @@ export const BEGIN_CYCLE: Statement = {
           latency_ms DOUBLE NULL,
           base_copy CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
           base_sequence BIGINT UNSIGNED NULL,
-          covered_seconds DECIMAL(15,3) NOT NULL DEFAULT 0
+          covered_seconds DECIMAL(15,3) NOT NULL DEFAULT 0,
+          is_counter_reset BOOLEAN NOT NULL DEFAULT FALSE
         ) ENGINE=MEMORY;
         DELETE FROM bt_cycle_rows;
         START TRANSACTION`,
@@ -151,6 +152,8 @@ export interface CycleRow {
     base: ReadingOrder | null;
     /** Seconds the counted delta covers (since the previous reading); 0 when nothing was counted. */
     coveredSeconds?: number;
+    /** The counters went back while the device stayed up (restart or 32-bit wrap): counted, flagged. */
+    isCounterReset?: boolean;
   } | null;
 }
 
@@ -247,6 +250,7 @@ export function writeCycle(
     t?.base?.sequence ?? null,
     // Milliseconds are enough: the column keeps three decimals.
     Math.round((t?.coveredSeconds ?? 0) * 1000) / 1000,
+    t?.isCounterReset ?? false,
   ]);
   /** Adds the cycle to a longer rollup, only when its hour was already folded (a late cycle). */
   const addIfLate = (table: string, column: string, bucket: string): Statement => ({
@@ -294,7 +298,7 @@ export function writeCycle(
       ? []
       : fixedWidthChunks(staged, maxStatementBytes).map((chunk) => ({
           sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
-              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, base_copy, base_sequence, covered_seconds) VALUES ?`,
+              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, base_copy, base_sequence, covered_seconds, is_counter_reset) VALUES ?`,
           values: [chunk],
           bytes: STATEMENT_TEXT_BYTES + chunk.length * STAGED_ROW_BYTES,
         }))),
@@ -324,8 +328,8 @@ export function writeCycle(
     },
     {
       sql: `INSERT INTO bandwidth_snapshots
-              (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, is_glitch, uptime, timestamp)
-            SELECT router_id, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime, ? FROM bt_cycle_rows WHERE tracked`,
+              (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, is_glitch, is_counter_reset, uptime, timestamp)
+            SELECT router_id, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, is_counter_reset, uptime, ? FROM bt_cycle_rows WHERE tracked`,
       values: [at],
     },
     // After the first cycle of an hour its rows exist: a join update is half the cost of an

@@ -18,6 +18,7 @@ import {
   sendRequest,
 } from './https-client';
 import { rateLimitedError } from './retry-after';
+import { type UnifiSeries, unifiSeries } from './unifi-counters';
 
 /** UniFi OS consoles (UDM, Cloud Key Gen2+, UniFi OS Server) or the classic Network controller. */
 export type UnifiFlavour = 'unifi-os' | 'classic';
@@ -43,8 +44,6 @@ export interface UnifiSource extends DeviceSource {
   readonly flavour: UnifiFlavour | null;
 }
 
-const GATEWAY_TYPES = new Set(['ugw', 'udm', 'uxg']);
-
 function record(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -55,36 +54,51 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
+/** A derived, locally administered MAC for a gateway's WAN port N ≥ 2: `02:NN:` + the device's last four bytes. */
+export function wanSeriesMac(deviceMac: string, wanNumber: number): string {
+  const bytes = deviceMac.split(':').slice(2);
+  return ['02', wanNumber.toString(16).padStart(2, '0').toUpperCase(), ...bytes].join(':');
+}
+
 /**
- * One entry of `stat/device` in the shape the payload parser reads. Gateways count their WAN
- * (or uplink) port, the traffic that leaves the site; switches and access points their own
- * totals. `xput_down`/`xput_up` are the uplink's last speed test, not live traffic.
+ * One entry of `stat/device` as the readings the payload parser reads: one per series the app
+ * tracks (see unifi-counters.ts), download in `rx_bytes`. A gateway's first WAN port keeps the
+ * device's identity; each further WAN port in use is a router of its own (`NAME · WAN2`, on a
+ * derived MAC), so a WAN going down or restarting its counters touches only its own series.
+ * `xput_down`/`xput_up` are the uplink's last speed test, not live traffic.
  */
-export function unifiDeviceToReading(device: Record<string, unknown>): Record<string, unknown> {
+export function unifiDeviceToReadings(device: Record<string, unknown>): Record<string, unknown>[] {
   const uplink = record(device.uplink);
-  const wan = record(device.wan1);
-  const gateway = GATEWAY_TYPES.has(String(device.type ?? '')) || wan !== null;
-  const counters = gateway ? (wan ?? uplink ?? device) : device;
   const speedTest = record(device['speedtest-status']);
   const model = text(device.model) ?? 'UniFi device';
-  return {
-    name:
-      text(device.name) ??
-      `${model} ${normalizeMac(device.mac) ?? String(device.mac ?? '')}`.trim(),
-    mac: device.mac,
+  const mac = normalizeMac(device.mac);
+  const name = text(device.name) ?? `${model} ${mac ?? String(device.mac ?? '')}`.trim();
+  const series = unifiSeries(device);
+  const reading = (counters: UnifiSeries | undefined, index: number): Record<string, unknown> => ({
+    name: index === 0 ? name : `${name} · ${counters?.port.toUpperCase()}`,
+    mac:
+      index === 0 || mac === null ? device.mac : wanSeriesMac(mac, Number(counters?.port.slice(3))),
     ip: device.ip,
     brand: 'Ubiquiti',
     model: text(device.model),
-    rx_bytes: counters.rx_bytes,
-    tx_bytes: counters.tx_bytes,
+    rx_bytes: counters?.download,
+    tx_bytes: counters?.upload,
     // The controller's own live rates for the same port as the counters.
-    'rx_bytes-r': counters['rx_bytes-r'],
-    'tx_bytes-r': counters['tx_bytes-r'],
+    'rx_bytes-r': counters?.downloadRate,
+    'tx_bytes-r': counters?.uploadRate,
     uptime: device.uptime,
-    xput_down: uplink?.xput_down ?? speedTest?.xput_download,
-    xput_up: uplink?.xput_up ?? speedTest?.xput_upload,
-    latency: uplink?.latency ?? speedTest?.latency,
-  };
+    ...(counters?.mayWrap32 ? { counter_bits: 32 } : {}),
+    xput_down: index === 0 ? (uplink?.xput_down ?? speedTest?.xput_download) : undefined,
+    xput_up: index === 0 ? (uplink?.xput_up ?? speedTest?.xput_upload) : undefined,
+    latency: index === 0 ? (uplink?.latency ?? speedTest?.latency) : undefined,
+  });
+  // No counters at all: still one reading, so the parser names what is missing.
+  return series.length === 0 ? [reading(undefined, 0)] : series.map(reading);
+}
+
+/** A device waiting for adoption is not part of the site yet (no name, no counters). */
+export function isPendingAdoption(device: Record<string, unknown>): boolean {
+  return device.adopted === false;
 }
 
 /** The `Set-Cookie` headers of a response as name → value (attributes dropped). */
@@ -266,6 +280,7 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
         // A device nested absurdly deep is skipped alone, named, before its fields are read.
         const tooDeep: DeviceProblem[] = [];
         const usable = data.filter((entry, index) => {
+          if (isPendingAdoption(record(entry) ?? {})) return false;
           if (!exceedsDepth(entry, MAX_DEVICE_DEPTH)) return true;
           const device = record(entry);
           tooDeep.push({
@@ -275,7 +290,7 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
           return false;
         });
         const parsed = parseDevicePayload(
-          usable.map((entry) => unifiDeviceToReading(record(entry) ?? {})),
+          usable.flatMap((entry) => unifiDeviceToReadings(record(entry) ?? {})),
         );
         return { ...parsed, problems: [...tooDeep, ...parsed.problems] };
       } catch (error) {

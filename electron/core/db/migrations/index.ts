@@ -6,6 +6,7 @@ import { addSnapshotGlitches } from './005-snapshot-glitches';
 import { addRouterModels } from './006-router-models';
 import { addReadingOrderAndSource } from './007-reading-order-and-source';
 import { addCoveredSeconds } from './008-covered-seconds';
+import { addCounterResets } from './009-counter-resets';
 import { widenLegacyColumns } from './011-legacy-column-widths';
 import type { Migration } from './registry-types';
 
@@ -21,5 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   addRouterModels,
   addReadingOrderAndSource,
   addCoveredSeconds,
+  addCounterResets,
   widenLegacyColumns,
 ];
