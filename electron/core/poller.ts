@@ -78,6 +78,7 @@ export interface PollerOptions {
   copyId?: string;
   /** What the counters come from, stored with them (default: the source's description). */
   sourceIdentity?: string;
+  /** Receives one entry at a time; a cycle's device lines come as one entry joined by `\n`. */
   log?: (line: string) => void;
   /** Log only each cycle's summary line, not one line per device. */
   quiet?: boolean;
@@ -465,8 +466,8 @@ export class Poller {
         `${clockStamp(cycle.at)} 🔀 ${change.identity.name} (${change.identity.mac}): its counters now come from the ${change.source}, not the ${change.storedSource} that stored the last ones; new baseline, nothing counted for this poll.`,
       );
     }
-    const lines = this.options.quiet === true ? [cycleSummary(cycle)] : describeCycle(cycle);
-    for (const line of lines) this.log(line);
+    // One write per cycle, not one per device: 10,000 console calls cost more than the cycle.
+    this.log(this.options.quiet === true ? cycleSummary(cycle) : describeCycle(cycle).join('\n'));
   }
 
   private reportDatabaseFailure(error: unknown, at: Date): void {
