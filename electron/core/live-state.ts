@@ -31,21 +31,32 @@ interface RouterFigures
 
 const SPARKLINE_SPAN_MS = SPARKLINE_SLOT_MS * SPARKLINE_SLOTS;
 
+const SPARKLINE_SUMS = new Float64Array(SPARKLINE_SLOTS);
+const SPARKLINE_COUNTS = new Uint32Array(SPARKLINE_SLOTS);
+
 /** Averages samples into the sparkline's slots ending at `now`; null where nothing was measured. */
 export function sparklineOf(
   samples: ReadonlyArray<{ at: number; mbps: number }>,
   now: number,
 ): Array<number | null> {
-  const sums = new Array<number>(SPARKLINE_SLOTS).fill(0);
-  const counts = new Array<number>(SPARKLINE_SLOTS).fill(0);
-  for (const { at, mbps } of samples) {
+  // Scratch sums and counts reused by every call: a view per router per cycle allocates only
+  // the array it returns.
+  const sums = SPARKLINE_SUMS.fill(0);
+  const counts = SPARKLINE_COUNTS.fill(0);
+  for (let i = 0; i < samples.length; i += 1) {
+    const { at, mbps } = samples[i] as { at: number; mbps: number };
     const age = now - at;
     if (age < 0 || age >= SPARKLINE_SPAN_MS) continue;
     const slot = SPARKLINE_SLOTS - 1 - Math.floor(age / SPARKLINE_SLOT_MS);
     sums[slot] = (sums[slot] ?? 0) + mbps;
     counts[slot] = (counts[slot] ?? 0) + 1;
   }
-  return sums.map((sum, i) => ((counts[i] ?? 0) === 0 ? null : sum / (counts[i] ?? 1)));
+  const line = new Array<number | null>(SPARKLINE_SLOTS);
+  for (let i = 0; i < SPARKLINE_SLOTS; i += 1) {
+    const count = counts[i] ?? 0;
+    line[i] = count === 0 ? null : (sums[i] ?? 0) / count;
+  }
+  return line;
 }
 
 /**
