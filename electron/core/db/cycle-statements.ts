@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { LegacyThroughput, RouterIdentity } from '../../../shared/types';
+import { PoisonedCycleError } from '../dead-letter';
 import type { PreviousReading, ReadingOrder } from '../tracker';
 import { chunkByBytes, rowBytes } from './packet-size';
 import type { SqlValues } from './sql';
@@ -215,18 +216,20 @@ export function updateIdentities(
   ];
 }
 
-/** A validated integer as SQL text; anything else is refused, never written. */
+/**
+ * A number as SQL text, the way mysql2 would write it: a value out of a column's range (an
+ * uptime of 1e30 past the parser) is still refused by the server, and that cycle set aside.
+ * Anything but a finite number or a bigint is refused here: it never becomes SQL text.
+ */
 function sqlInteger(value: number | bigint): string {
   if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  throw new TypeError(`not an exact integer for the staging table: ${String(value)}`);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new PoisonedCycleError(`a staged value is not a number (${String(value).slice(0, 40)})`);
 }
 
 /** A finite number (or NULL) as SQL text; anything else is refused, never written. */
 function sqlNumber(value: number | null): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new TypeError(`not a finite number for the staging table: ${String(value)}`);
+  return value === null ? 'NULL' : sqlInteger(value);
 }
 
 /**
