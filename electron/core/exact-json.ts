@@ -30,7 +30,13 @@ function isInexact(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
 }
 
+/** Every integer at or past 2^53 (9007199254740992) is written with at least 16 digits. */
+const SIXTEEN_DIGITS = /\d{16}/;
+
 export function parseJsonExact(text: string): unknown {
+  // No run of 16 digits in the text: no integer JSON.parse could round, and the guarded parse
+  // would change nothing, so the result needs no walk (the payload is walked once, not twice).
+  if (!SIXTEEN_DIGITS.test(text)) return JSON.parse(text);
   const fast: unknown = JSON.parse(text);
   if (!hasInexactInteger(fast)) return fast;
   const guarded = text.replace(STRING_OR_NUMBER, (token) =>

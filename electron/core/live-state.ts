@@ -25,27 +25,42 @@ interface RouterFigures
   monthTx: bigint;
   /** A rate was measured (two readings, or the source's own): until then the popover says "measuring…". */
   rateKnown: boolean;
-  /** Rates of the last hour's polls (RX + TX Mbps), oldest first. */
-  samples: Array<{ at: number; mbps: number }>;
+  /** Rates of the last hour's polls (RX + TX Mbps), oldest first, at most one per slot. */
+  samples: RateSample[];
 }
 
 const SPARKLINE_SPAN_MS = SPARKLINE_SLOT_MS * SPARKLINE_SLOTS;
 
+/** A poll's rate, or the average of `weight` polls merged because they fell in one slot. */
+interface RateSample {
+  at: number;
+  mbps: number;
+  weight?: number;
+}
+
+const SPARKLINE_SUMS = new Float64Array(SPARKLINE_SLOTS);
+const SPARKLINE_COUNTS = new Uint32Array(SPARKLINE_SLOTS);
+
 /** Averages samples into the sparkline's slots ending at `now`; null where nothing was measured. */
-export function sparklineOf(
-  samples: ReadonlyArray<{ at: number; mbps: number }>,
-  now: number,
-): Array<number | null> {
-  const sums = new Array<number>(SPARKLINE_SLOTS).fill(0);
-  const counts = new Array<number>(SPARKLINE_SLOTS).fill(0);
-  for (const { at, mbps } of samples) {
+export function sparklineOf(samples: ReadonlyArray<RateSample>, now: number): Array<number | null> {
+  // Scratch sums and counts reused by every call: a view per router per cycle allocates only
+  // the array it returns.
+  const sums = SPARKLINE_SUMS.fill(0);
+  const counts = SPARKLINE_COUNTS.fill(0);
+  for (let i = 0; i < samples.length; i += 1) {
+    const { at, mbps, weight = 1 } = samples[i] as RateSample;
     const age = now - at;
     if (age < 0 || age >= SPARKLINE_SPAN_MS) continue;
     const slot = SPARKLINE_SLOTS - 1 - Math.floor(age / SPARKLINE_SLOT_MS);
-    sums[slot] = (sums[slot] ?? 0) + mbps;
-    counts[slot] = (counts[slot] ?? 0) + 1;
+    sums[slot] = (sums[slot] ?? 0) + mbps * weight;
+    counts[slot] = (counts[slot] ?? 0) + weight;
   }
-  return sums.map((sum, i) => ((counts[i] ?? 0) === 0 ? null : sum / (counts[i] ?? 1)));
+  const line = new Array<number | null>(SPARKLINE_SLOTS);
+  for (let i = 0; i < SPARKLINE_SLOTS; i += 1) {
+    const count = counts[i] ?? 0;
+    line[i] = count === 0 ? null : (sums[i] ?? 0) / count;
+  }
+  return line;
 }
 
 /**
@@ -61,7 +76,7 @@ export class LiveState {
   private monthKey = '';
   private lastCycleAt: Date | null = null;
   /** Total rate of each cycle in the last hour, for the header's sparkline. */
-  private totalSamples: Array<{ at: number; mbps: number }> = [];
+  private totalSamples: RateSample[] = [];
 
   constructor(
     private readonly timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -340,11 +355,20 @@ export class LiveState {
 }
 
 /** Appends a sample and drops those older than the sparkline's hour. */
-function keepLastHour(
-  samples: Array<{ at: number; mbps: number }>,
-  at: number,
-  mbps: number,
-): void {
+function keepLastHour(samples: RateSample[], at: number, mbps: number): void {
+  // Polls in the same sparkline slot are averaged into one sample: memory per router stays
+  // bounded (at most one sample per slot) however fast the polls come, and nothing is allocated.
+  const last = samples.at(-1);
+  if (
+    last !== undefined &&
+    Math.floor(last.at / SPARKLINE_SLOT_MS) === Math.floor(at / SPARKLINE_SLOT_MS)
+  ) {
+    const weight = last.weight ?? 1;
+    last.mbps = (last.mbps * weight + mbps) / (weight + 1);
+    last.weight = weight + 1;
+    last.at = at;
+    return;
+  }
   samples.push({ at, mbps });
   while ((samples[0]?.at ?? at) <= at - SPARKLINE_SPAN_MS) samples.shift();
 }

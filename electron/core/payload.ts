@@ -230,10 +230,16 @@ export function tooDeepReason(): string {
 /** Whether a JSON value nests deeper than `max` (walked without recursion: no stack to overflow). */
 export function exceedsDepth(value: unknown, max: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  // Most devices are flat: no walk, no stacks.
-  if (!Object.values(value).some((child) => typeof child === 'object' && child !== null)) {
-    return false;
+  // Most devices are flat: no walk, no stacks, and no array of values per device.
+  let nested = false;
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null) {
+      nested = true;
+      break;
+    }
   }
+  if (!nested) return false;
   // Parallel stacks (no tuple per node); only nested objects are pushed, so a flat device
   // costs one pass over its keys.
   const nodes: object[] = [value];

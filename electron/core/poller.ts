@@ -78,6 +78,7 @@ export interface PollerOptions {
   copyId?: string;
   /** What the counters come from, stored with them (default: the source's description). */
   sourceIdentity?: string;
+  /** Receives one entry at a time; a cycle's device lines come as one entry joined by `\n`. */
   log?: (line: string) => void;
   /** Log only each cycle's summary line, not one line per device. */
   quiet?: boolean;
@@ -468,18 +469,22 @@ export class Poller {
 
   private logCycle(cycle: RecordedCycle): void {
     this.logLeftOut(cycle);
-    // Quiet keeps the summary and what went wrong (resets, glitches), not the 📊 lines.
+    // Quiet keeps the summary and what went wrong (reboots, counter restarts, glitches), not
+    // the 📊 lines.
     const lines =
       this.options.quiet === true
         ? [
             ...describeCycle({
               ...cycle,
-              tracked: cycle.tracked.filter((t) => t.delta.kind !== 'delta'),
+              tracked: cycle.tracked.filter(
+                (t) => t.delta.kind !== 'delta' || t.delta.counterReset !== undefined,
+              ),
             }).slice(0, -1),
             cycleSummary(cycle),
           ]
         : describeCycle(cycle);
-    for (const line of lines) this.log(line);
+    // One write per cycle, not one per device: 10,000 console calls cost more than the cycle.
+    this.log(lines.join('\n'));
   }
 
   /** Readings not counted as deltas for a reason of their own: said also for replayed cycles. */

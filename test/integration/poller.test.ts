@@ -31,7 +31,7 @@ beforeEach(async () => {
     recorder: new CycleRecorder(db.pool),
     intervalMs: 1000,
     describeDatabaseError: (error) => describeMysqlError(error, db.settings),
-    log: (line) => lines.push(line),
+    log: (entry) => lines.push(...entry.split('\n')),
   });
 });
 afterEach(async () => {
@@ -85,6 +85,25 @@ describe('Poller against a real HTTP device API and MariaDB', () => {
       ).toHaveLength(1);
     },
   );
+
+  it("writes a cycle's device lines and summary to the log in one write", async () => {
+    const entries: string[] = [];
+    const single = new Poller({
+      source: createSeedApiSource({ apiUrl: server.url, timeoutMs: 300 }),
+      recorder: new CycleRecorder(db.pool),
+      intervalMs: 1000,
+      describeDatabaseError: (error) => describeMysqlError(error, db.settings),
+      log: (entry) => entries.push(entry),
+    });
+    await single.pollOnce();
+    server.respondWith(() => ({ devices: designPayload(1) }));
+    await single.pollOnce();
+    const last = entries.at(-1) ?? '';
+    expect(last.split('\n')).toEqual([
+      expect.stringMatching(/📊 Living Room AP — RX \+1\.00 MB, TX \+500\.00 KB$/),
+      '📈 Updated bandwidth tracking for 2 device(s)',
+    ]);
+  });
 
   it('says clearly when nothing listens at the API URL', async () => {
     await server.close();
@@ -183,7 +202,7 @@ describe('Poller against a real HTTP device API and MariaDB', () => {
       journal,
       intervalMs: 1000,
       describeDatabaseError: (error) => describeMysqlError(error, db.settings),
-      log: (line) => lines.push(line),
+      log: (entry) => lines.push(...entry.split('\n')),
     });
     try {
       expect((await journaling.pollOnce()).kind).toBe('recorded');

@@ -76,3 +76,29 @@ describe('LiveState for the popover', () => {
     expect(april?.todayRxBytes).toBe('7500000');
   });
 });
+
+describe('LiveState memory', () => {
+  it('averages fast polls within one sparkline slot and keeps at most one sample per slot', () => {
+    const live = new LiveState('UTC');
+    const start = Date.parse('2026-03-02T10:00:00Z');
+    let last: ReturnType<LiveState['applyCycle']>[number] | undefined;
+    // A poll every second for ten minutes, alternating 1 and 3 Mbps (the source's own rate).
+    for (let i = 0; i < 600; i += 1) {
+      const bytesPerSecond = i % 2 === 0 ? 125_000 : 375_000;
+      [last] = live.applyCycle({
+        at: new Date(start + i * 1000),
+        tracked: [device({ rxBytesPerSecond: bytesPerSecond, txBytesPerSecond: 0 })],
+        untracked: [],
+        stale: [],
+        roundTrips: 1,
+      });
+    }
+    const measured = (last?.sparkline ?? []).filter((v): v is number => v !== null);
+    expect(measured.length).toBeGreaterThanOrEqual(5);
+    for (const value of measured) expect(value).toBeCloseTo(2, 6);
+    const samples = (
+      live as unknown as { routers: Map<number, { samples: unknown[] }> }
+    ).routers.get(1)?.samples;
+    expect(samples?.length).toBeLessThanOrEqual(6);
+  });
+});

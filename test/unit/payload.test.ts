@@ -197,6 +197,16 @@ describe('parseJsonExact', () => {
     });
   });
 
+  it('finds a 16-digit integer wherever it sits, and takes the one-walk path only without one', () => {
+    // The largest exact integer and the first rounded one: 2^53 - 1 has 16 digits too.
+    const text = (value: string) => `[{"mac":"AA:BB:CC:DD:EE:01","n":[1,{"deep":${value}}]}]`;
+    expect(parseJsonExact(text('9007199254740993'))).toEqual([
+      { mac: 'AA:BB:CC:DD:EE:01', n: [1, { deep: '9007199254740993' }] },
+    ]);
+    expect(parseJsonExact(text('9007199254740991'))).toEqual(JSON.parse(text('9007199254740991')));
+    expect(parseJsonExact(text('999999999999999'))).toEqual(JSON.parse(text('999999999999999')));
+  });
+
   it('still rejects text that is not JSON', () => {
     expect(() => parseJsonExact('<html>')).toThrow();
     expect(() => parseJsonExact('[{"a": 1')).toThrow();

@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { LegacyThroughput, RouterIdentity } from '../../../shared/types';
+import { PoisonedCycleError } from '../dead-letter';
 import type { PreviousReading, ReadingOrder } from '../tracker';
 import { chunkByBytes, rowBytes } from './packet-size';
 import type { SqlValues } from './sql';
@@ -14,13 +15,13 @@ const STATEMENT_TEXT_BYTES = 512;
  */
 const STAGED_ROW_BYTES = 17 * 26 + 40 + 4;
 
-function fixedWidthChunks<T>(rows: T[], maxStatementBytes: number): T[][] {
+function fixedWidthChunks<T>(rows: readonly T[], maxStatementBytes: number): Array<readonly T[]> {
   const perChunk = Math.max(
     1,
     Math.floor((maxStatementBytes - STATEMENT_TEXT_BYTES) / STAGED_ROW_BYTES),
   );
   if (rows.length <= perChunk) return [rows];
-  const chunks: T[][] = [];
+  const chunks: Array<readonly T[]> = [];
   for (let start = 0; start < rows.length; start += perChunk) {
     chunks.push(rows.slice(start, start + perChunk));
   }
@@ -218,6 +219,56 @@ export function updateIdentities(
   ];
 }
 
+/**
+ * A number as SQL text, the way mysql2 would write it: a value out of a column's range (an
+ * uptime of 1e30 past the parser) is still refused by the server, and that cycle set aside.
+ * Anything but a finite number or a bigint is refused here: it never becomes SQL text.
+ */
+function sqlInteger(value: number | bigint): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new PoisonedCycleError(`a staged value is not a number (${String(value).slice(0, 40)})`);
+}
+
+/** A finite number (or NULL) as SQL text; anything else is refused, never written. */
+function sqlNumber(value: number | null): string {
+  return value === null ? 'NULL' : sqlInteger(value);
+}
+
+/**
+ * One multi-row insert of staged rows. Their numbers are type-checked and written by the
+ * numeric-only formatters above (mysql2's generic escaping walked an array per row and was a
+ * fifth of the cycle's garbage); the one text value, the base copy's id, stays a `?` that
+ * mysql2 escapes.
+ */
+function stageRows(chunk: readonly CycleRow[]): Statement {
+  const values: string[] = [];
+  let sql = `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
+              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, base_copy, base_sequence, covered_seconds, is_counter_reset) VALUES `;
+  for (let i = 0; i < chunk.length; i += 1) {
+    const { routerId, throughput: l, tracked: t } = chunk[i] as CycleRow;
+    const throughput = `${sqlNumber(l.downloadMbps)},${sqlNumber(l.uploadMbps)},${sqlNumber(l.latencyMs)}`;
+    sql += i === 0 ? '(' : ',(';
+    if (t === null) {
+      sql += `${sqlInteger(routerId)},0,NULL,NULL,0,0,0,0,NULL,0,0,${throughput},NULL,NULL,0,0)`;
+      continue;
+    }
+    let base = 'NULL,NULL';
+    if (t.base !== null) {
+      values.push(t.base.copy);
+      base = `?,${sqlInteger(t.base.sequence)}`;
+    }
+    // Milliseconds are enough: the column keeps three decimals.
+    const covered = sqlNumber(Math.round((t.coveredSeconds ?? 0) * 1000) / 1000);
+    sql +=
+      `${sqlInteger(routerId)},1,${sqlInteger(t.rxBytes)},${sqlInteger(t.txBytes)},` +
+      `${sqlInteger(t.rxDiff)},${sqlInteger(t.txDiff)},${t.isReset ? 1 : 0},${t.isGlitch ? 1 : 0},` +
+      `${t.uptime === null ? 'NULL' : sqlInteger(t.uptime)},${sqlInteger(t.addRxBytes)},` +
+      `${sqlInteger(t.addTxBytes)},${throughput},${base},${covered},${t.isCounterReset ? 1 : 0})`;
+  }
+  return { sql, values, bytes: STATEMENT_TEXT_BYTES + chunk.length * STAGED_ROW_BYTES };
+}
+
 /** Every write of a cycle, from one upload of its rows, ending with COMMIT. */
 export function writeCycle(
   cycleId: string,
@@ -231,27 +282,6 @@ export function writeCycle(
   const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
   const day = at.toISOString().slice(0, 10);
   const month = `${at.toISOString().slice(0, 7)}-01`;
-  const staged = rows.map(({ routerId, throughput: l, tracked: t }) => [
-    routerId,
-    t !== null,
-    t?.rxBytes ?? null,
-    t?.txBytes ?? null,
-    t?.rxDiff ?? 0n,
-    t?.txDiff ?? 0n,
-    t?.isReset ?? false,
-    t?.isGlitch ?? false,
-    t?.uptime ?? null,
-    t?.addRxBytes ?? 0n,
-    t?.addTxBytes ?? 0n,
-    l.downloadMbps,
-    l.uploadMbps,
-    l.latencyMs,
-    t?.base?.copy ?? null,
-    t?.base?.sequence ?? null,
-    // Milliseconds are enough: the column keeps three decimals.
-    Math.round((t?.coveredSeconds ?? 0) * 1000) / 1000,
-    t?.isCounterReset ?? false,
-  ]);
   /** Adds the cycle to a longer rollup, only when its hour was already folded (a late cycle). */
   const addIfLate = (table: string, column: string, bucket: string): Statement => ({
     sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples, covered_seconds)
@@ -294,14 +324,7 @@ export function writeCycle(
   ];
   return [
     // Every reading of a replayed cycle may be older than the database's (nothing to stage).
-    ...(staged.length === 0
-      ? []
-      : fixedWidthChunks(staged, maxStatementBytes).map((chunk) => ({
-          sql: `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
-              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, base_copy, base_sequence, covered_seconds, is_counter_reset) VALUES ?`,
-          values: [chunk],
-          bytes: STATEMENT_TEXT_BYTES + chunk.length * STAGED_ROW_BYTES,
-        }))),
+    ...(rows.length === 0 ? [] : fixedWidthChunks(rows, maxStatementBytes).map(stageRows)),
     // Another copy wrote one of these routers since this copy measured from it? A locking read
     // (it sees the latest commit, and holds the rows until ours): the deltas are then measured
     // again from what is stored, see the guard at the end.
