@@ -155,7 +155,7 @@ describe('Poller against a real HTTP device API and MariaDB', () => {
       recorder: new CycleRecorder(db.pool),
       intervalMs: 1000,
       describeDatabaseError: (error) => describeMysqlError(error, db.settings),
-      log: (line) => lines.push(line),
+      log: (entry) => lines.push(...entry.split('\n')),
       quiet: true,
     });
     server.respondWith(() => ({ devices: designPayload(0) }));

@@ -38,9 +38,9 @@ describe('staged rows of a cycle', () => {
   it('writes numbers digit for digit and escapes the one text value through mysql2', () => {
     const sql = stagedSql([tracked(), { routerId: 8, throughput, tracked: null }]);
     expect(sql).toContain(
-      "VALUES (7,1,9007199254740993,5,1000000,0,0,1,3600,1000000,0,12.5,NULL,3,'x\\',(1,1)-- ?',41,60)",
+      "VALUES (7,1,9007199254740993,5,1000000,0,0,1,3600,1000000,0,12.5,NULL,3,'x\\',(1,1)-- ?',41,60,0)",
     );
-    expect(sql).toContain(',(8,0,NULL,NULL,0,0,0,0,NULL,0,0,12.5,NULL,3,NULL,NULL,0)');
+    expect(sql).toContain(',(8,0,NULL,NULL,0,0,0,0,NULL,0,0,12.5,NULL,3,NULL,NULL,0,0)');
   });
 
   it('refuses a value that is not a number instead of writing it as SQL', () => {
