@@ -10,7 +10,17 @@ export interface RouterIdentity {
   location: string | null;
   /** The hardware model, when the source knows it (`U6-Pro`). */
   model?: string | null;
+  /** What the source says the router is: the internet edge (a gateway's WAN) or inside; null when it cannot tell. */
+  role?: RouterRole | null;
+  /** The controller site the router belongs to (`default`); null for sources without sites. */
+  site?: string | null;
 }
+
+/**
+ * `edge`: its counters are the network's internet traffic (a gateway's WAN). `inside`: a
+ * switch, an AP or any hop behind the edge, whose bytes the edge has already counted.
+ */
+export type RouterRole = 'edge' | 'inside';
 
 /** Cumulative byte counters as read from a device; they restart from zero when it reboots. */
 export interface CounterReading {

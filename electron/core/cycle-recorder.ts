@@ -375,7 +375,9 @@ function sameIdentity(a: RouterIdentity | undefined, b: RouterIdentity): boolean
     a.ip === b.ip &&
     a.brand === b.brand &&
     a.location === b.location &&
-    (a.model ?? null) === (b.model ?? null)
+    (a.model ?? null) === (b.model ?? null) &&
+    (a.role ?? null) === (b.role ?? null) &&
+    (a.site ?? null) === (b.site ?? null)
   );
 }
 

@@ -129,8 +129,19 @@ export function storedRouterOf(row: RowDataPacket): StoredRouter {
  */
 export function insertRouterIdentities(routers: readonly RouterIdentity[]): Statement {
   return {
-    sql: 'INSERT INTO routers (mac_address, name, ip_address, brand, location, model) VALUES ?',
-    values: [routers.map((r) => [r.mac, r.name, r.ip, r.brand, r.location, r.model ?? null])],
+    sql: 'INSERT INTO routers (mac_address, name, ip_address, brand, location, model, source_role, site) VALUES ?',
+    values: [
+      routers.map((r) => [
+        r.mac,
+        r.name,
+        r.ip,
+        r.brand,
+        r.location,
+        r.model ?? null,
+        r.role ?? null,
+        r.site ?? null,
+      ]),
+    ],
   };
 }
 
@@ -198,12 +209,15 @@ export function updateIdentities(
   }
   return [
     {
-      sql: `INSERT INTO routers (id, mac_address, name, ip_address, brand, location, model) VALUES ?
+      sql: `INSERT INTO routers (id, mac_address, name, ip_address, brand, location, model, source_role, site)
+            VALUES ?
             ON DUPLICATE KEY UPDATE name = VALUES(name),
               ip_address = COALESCE(VALUES(ip_address), ip_address),
               brand = COALESCE(VALUES(brand), brand),
               location = COALESCE(VALUES(location), location),
-              model = COALESCE(VALUES(model), model)`,
+              model = COALESCE(VALUES(model), model),
+              source_role = COALESCE(VALUES(source_role), source_role),
+              site = COALESCE(VALUES(site), site)`,
       values: [
         changed.map(({ routerId, identity: r }) => [
           routerId,
@@ -213,6 +227,8 @@ export function updateIdentities(
           r.brand,
           r.location,
           r.model ?? null,
+          r.role ?? null,
+          r.site ?? null,
         ]),
       ],
     },

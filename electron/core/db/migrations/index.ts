@@ -8,6 +8,7 @@ import { addReadingOrderAndSource } from './007-reading-order-and-source';
 import { addCoveredSeconds } from './008-covered-seconds';
 import { addCounterResets } from './009-counter-resets';
 import { widenLegacyColumns } from './011-legacy-column-widths';
+import { addRouterRolesAndSites } from './012-router-roles-and-sites';
 import type { Migration } from './registry-types';
 
 export type { Migration } from './registry-types';
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   addCoveredSeconds,
   addCounterResets,
   widenLegacyColumns,
+  addRouterRolesAndSites,
 ];
