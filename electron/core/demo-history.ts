@@ -126,6 +126,9 @@ async function fillIfEmpty(
   const recorder = new CycleRecorder(pool, options.limits);
   const first = parseDevicePayload(demoPayloadAt(times[0] ?? 0));
   const firstCycle = await recorder.record(first.devices, new Date(times[0] ?? 0));
+  // First seen when the filled history starts, not now: "tracked since" reads from it. Only
+  // the routers of this first poll get a history, and the table was empty before it.
+  await pool.query('UPDATE routers SET created_at = ?', [firstCycle.at]);
   const tracker = new BandwidthTracker<number>(options.limits ?? DEFAULT_LIMITS);
   for (const t of firstCycle.tracked)
     tracker.accept(t.routerId, { ...t.counters, at: firstCycle.at });

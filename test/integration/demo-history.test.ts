@@ -58,6 +58,12 @@ describe('demo history filled on first start', () => {
     }
     const truth = ledger.truth();
     expect(truth).toHaveLength(12);
+    // Each router was first seen when the filled history starts, not when the fill ran.
+    const created = await db.rows<{ at: Date }>('SELECT created_at AS at FROM routers');
+    expect(created).toHaveLength(12);
+    expect(new Set(created.map((r) => r.at.toISOString()))).toEqual(
+      new Set([new Date(times[0] ?? 0).toISOString()]),
+    );
 
     const perRouter = async (table: string) =>
       new Map(
