@@ -73,6 +73,9 @@ export class CycleAlreadyRecorded extends Error {}
 /** This copy no longer held the writer lock at commit time: the cycle was rolled back. */
 export class WriterLockLost extends Error {}
 
+/** The connection holding this copy's writer lock broke before the cycle began: nothing was written. */
+export class WriterLockBroken extends Error {}
+
 /** How a cycle was polled, for ordering and measuring it. */
 export interface CycleContext {
   /** Where the poll came from: which copy, its sequence and monotonic time, which source. */
@@ -174,7 +177,7 @@ export class CycleRecorder {
     // The lock's connection broke (the server restarted, or went away): like any failed write,
     // the cycle waits in the journal, and the copy claims the lock again when it can.
     if (this.options.lockHolder !== undefined && lock === null)
-      throw new Error(
+      throw new WriterLockBroken(
         'the connection holding this copy’s writer lock broke: cycles are written again once this copy holds the lock',
       );
     const connection = await this.pool.getConnection();

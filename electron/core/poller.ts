@@ -6,6 +6,7 @@ import {
   CycleAlreadyRecorded,
   type CycleRecorder,
   type RecordedCycle,
+  WriterLockBroken,
   WriterLockLost,
 } from './cycle-recorder';
 import type { WriterRole } from './db/writer-lock';
@@ -46,7 +47,7 @@ export interface RecordingHealth {
 
 /** The part of the writer lock the poller needs. */
 export interface WriterCheck {
-  check(): Promise<{ role: WriterRole; gained: boolean; error: unknown }>;
+  check(): Promise<{ role: WriterRole; gained: boolean; error: unknown; reconnected?: boolean }>;
   /** A commit found the lock gone: this copy reads until it can claim it again. */
   demote?(): void;
 }
@@ -123,7 +124,7 @@ function sleepOnce(ms: number, signal: AbortSignal): Promise<void> {
 /** Fetch → validate → track → write (or journal) → report, every interval. */
 export class Poller {
   private readonly sourceOutage: OutageLog;
-  private readonly databaseOutage = new OutageLog('MySQL');
+  private readonly databaseOutage: OutageLog;
   private readonly now: () => Date;
   private readonly monotonic: () => number;
   private readonly copyId: string;
@@ -141,9 +142,10 @@ export class Poller {
   private collisions: string[] = [];
 
   constructor(private readonly options: PollerOptions) {
-    this.sourceOutage = new OutageLog(`The ${options.source.description}`);
     this.now = options.now ?? (() => new Date());
     this.monotonic = options.monotonic ?? (() => performance.now());
+    this.sourceOutage = new OutageLog(`The ${options.source.description}`, this.monotonic);
+    this.databaseOutage = new OutageLog('MySQL', this.monotonic);
     this.copyId = options.copyId ?? randomUUID();
     this.log = options.log ?? ((line) => console.log(line));
     this.display = new BandwidthTracker<string>(options.limits ?? DEFAULT_LIMITS);
@@ -167,7 +169,7 @@ export class Poller {
       const sourceError =
         error instanceof SourceError ? error : new SourceError(String(error), 'unreachable');
       const at = this.now();
-      const line = this.sourceOutage.failure(sourceError.message, at);
+      const line = this.sourceOutage.failure(sourceError.message);
       if (line !== null) {
         this.log(
           `${clockStamp(at)} ❌ ${line}. Retrying with backoff, at most every ${this.intervalText()}.`,
@@ -180,7 +182,7 @@ export class Poller {
     }
     const at = this.now();
     const origin = this.stamp(at);
-    this.report(this.sourceOutage.success(at), at, '✅');
+    this.report(this.sourceOutage.success(), at, '✅');
     // Named one by one up to a point: an answer of a million bad entries must not become a
     // million log lines every poll.
     for (const problem of payload.problems.slice(0, MAX_PROBLEM_LINES)) {
@@ -204,7 +206,7 @@ export class Poller {
           origin,
           live: true,
         });
-        this.report(this.databaseOutage.success(this.now()), at, '✅');
+        this.report(this.databaseOutage.success(), at, '✅');
         this.recordingResumed(at);
         this.followDisplay(cycle, origin);
         this.logCycle(cycle);
@@ -319,7 +321,7 @@ export class Poller {
     if (written + already + movedAside > 0) {
       journal.flush();
       const at = this.now();
-      if (written + already > 0) this.report(this.databaseOutage.success(at), at, '✅');
+      if (written + already > 0) this.report(this.databaseOutage.success(), at, '✅');
       this.log(
         `${clockStamp(at)} ↩️ Replayed ${written} waiting cycle(s) from the journal${already > 0 ? ` (${already} already written, skipped)` : ''}${movedAside > 0 ? ` (${movedAside} refused by the database, moved aside)` : ''}; ${journal.length} still waiting.`,
       );
@@ -416,7 +418,7 @@ export class Poller {
   private async checkRole(): Promise<WriterRole> {
     const lock = this.options.writerLock;
     if (lock === undefined) return 'writer';
-    const { role, gained, error } = await lock.check();
+    const { role, gained, error, reconnected } = await lock.check();
     if (role === 'writer-offline' && error !== null) {
       this.offlineError = error;
       this.reportDatabaseFailure(error, this.now());
@@ -424,7 +426,11 @@ export class Poller {
     if (gained) {
       // Another copy may have written meanwhile: measure from what the database has.
       this.options.recorder.forget();
-      this.log(`${clockStamp(this.now())} ✍️ This copy is now the writer for this database.`);
+      this.log(
+        reconnected === true
+          ? `${clockStamp(this.now())} 🔌 The connection holding this copy’s writer lock had been closed (killed or timed out) while MySQL kept answering: this copy holds the lock again on a new connection.`
+          : `${clockStamp(this.now())} ✍️ This copy is now the writer for this database.`,
+      );
     } else if (role === 'reader' && this.role !== 'reader') {
       this.log(
         `${clockStamp(this.now())} 👀 Another copy is writing to this database: this one shows its figures and takes over if it stops.`,
@@ -502,7 +508,13 @@ export class Poller {
   }
 
   private reportDatabaseFailure(error: unknown, at: Date): void {
-    const line = this.databaseOutage.failure(this.options.describeDatabaseError(error), at);
+    const line = this.databaseOutage.failure(
+      this.options.describeDatabaseError(error),
+      // MySQL did not go away: only the connection that held this copy's lock did.
+      error instanceof WriterLockBroken
+        ? 'This copy holds the writer lock again (its lock connection had been closed, while MySQL answered) and saves cycles again'
+        : undefined,
+    );
     if (line === null) return;
     this.log(
       this.options.journal === undefined

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CycleRecorder } from '../../electron/core/cycle-recorder';
 import { describeMysqlError } from '../../electron/core/db/connection';
 import { migrate } from '../../electron/core/db/migrate';
+import { WriterLock } from '../../electron/core/db/writer-lock';
 import { CycleJournal } from '../../electron/core/journal';
 import { MAX_PROBLEM_LINES, Poller } from '../../electron/core/poller';
 import { createSeedApiSource } from '../../electron/core/sources/seed-api-source';
@@ -14,7 +15,8 @@ import {
   type DeviceServer,
   startDeviceServer,
 } from '../support/device-server';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { adminConnection, createTestDatabase, type TestDatabase } from '../support/test-database';
+import { until } from '../support/until';
 
 let db: TestDatabase;
 let server: DeviceServer;
@@ -191,6 +193,87 @@ describe('Poller against a real HTTP device API and MariaDB', () => {
       rxDiff: 3_000_000n,
       txDiff: 1_500_000n,
     });
+  });
+
+  it('measures an outage on the monotonic clock: a wall clock set back meanwhile does not make it negative', async () => {
+    let wall = Date.parse('2026-11-27T15:00:00Z');
+    let steady = 5_000;
+    const stepped = new Poller({
+      source: createSeedApiSource({ apiUrl: server.url, timeoutMs: 300 }),
+      recorder: new CycleRecorder(db.pool),
+      intervalMs: 1000,
+      describeDatabaseError: (error) => describeMysqlError(error, db.settings),
+      log: (entry) => lines.push(...entry.split('\n')),
+      now: () => new Date(wall),
+      monotonic: () => steady,
+    });
+    expect((await stepped.pollOnce()).kind).toBe('recorded');
+    await db.pool.query('RENAME TABLE bandwidth_snapshots TO snapshots_away');
+    wall += 60_000;
+    steady += 60_000;
+    expect((await stepped.pollOnce()).kind).toBe('database-failed');
+    // The wall clock is set back three hours (NTP, a user); 2 minutes really pass.
+    wall -= 3 * 3_600_000;
+    steady += 120_000;
+    await db.pool.query('RENAME TABLE snapshots_away TO bandwidth_snapshots');
+    expect((await stepped.pollOnce()).kind).toBe('recorded');
+    expect(lines.filter((line) => line.includes('MySQL is back'))).toEqual([
+      expect.stringMatching(/MySQL is back after 1 failed attempt\(s\) over 120 s$/),
+    ]);
+  });
+
+  it('says what happened when only the writer lock connection is killed, never that MySQL is back', async () => {
+    const lock = new WriterLock(db.settings, { hasPendingCycles: () => false });
+    const seed = createSeedApiSource({ apiUrl: server.url, timeoutMs: 300 });
+    let afterFetch: (() => Promise<void>) | null = null;
+    const locked = new Poller({
+      // The lock is checked before the fetch: a hook here runs between the check and the write.
+      source: {
+        description: seed.description,
+        fetchDevices: async () => {
+          const payload = await seed.fetchDevices();
+          await afterFetch?.();
+          return payload;
+        },
+      },
+      recorder: new CycleRecorder(db.pool, undefined, { lockHolder: () => lock.holder() }),
+      writerLock: lock,
+      intervalMs: 1000,
+      describeDatabaseError: (error) => describeMysqlError(error, db.settings),
+      log: (entry) => lines.push(...entry.split('\n')),
+    });
+    const killer = await adminConnection();
+    const kill = async () => {
+      await killer.query(`KILL ${Number(lock.holder()?.connectionId)}`);
+      await until('the lock connection to break', () => lock.holder() === null);
+    };
+    try {
+      expect((await locked.pollOnce()).kind).toBe('recorded');
+      // Between two cycles an admin (or wait_timeout) closes the lock's connection; MySQL stays
+      // up. The next check takes the lock again on a new connection: nothing fails.
+      await kill();
+      expect((await locked.pollOnce()).kind).toBe('recorded');
+      expect(lines.join('\n')).toMatch(
+        /🔌 The connection holding this copy’s writer lock had been closed .* holds the lock again on a new connection/,
+      );
+      expect(lines.join('\n')).not.toMatch(/Another copy is writing/);
+
+      // Closed between the check and the write: that cycle is not saved, and the end of it is
+      // the lock held again, not MySQL back.
+      afterFetch = kill;
+      expect((await locked.pollOnce()).kind).toBe('database-failed');
+      afterFetch = null;
+      expect((await locked.pollOnce()).kind).toBe('recorded');
+      const text = lines.join('\n');
+      expect(text).toMatch(/Could not save this cycle: .*writer lock broke/);
+      expect(text).not.toMatch(/MySQL is back/);
+      expect(text).toMatch(
+        /✅ This copy holds the writer lock again \(its lock connection had been closed, while MySQL answered\) and saves cycles again after 1 failed attempt\(s\) over \d+ s/,
+      );
+    } finally {
+      await killer.end();
+      await lock.release();
+    }
   });
 
   it('keeps cycles in the journal while the database fails, shows them live, and writes them in order', async () => {

@@ -86,18 +86,31 @@ describe('printable (device names on the console)', () => {
 });
 
 describe('OutageLog', () => {
-  it('reports the start of an outage once and its end once', () => {
-    const outage = new OutageLog('The device API');
-    const t0 = new Date(0);
-    expect(outage.success(t0)).toBeNull();
-    expect(outage.failure('down', t0)).toBe('down');
-    expect(outage.failure('down', new Date(60_000))).toBeNull();
-    expect(outage.failure('still down', new Date(120_000))).toBeNull();
+  it('reports the start of an outage once and its end once, timed on the monotonic clock', () => {
+    let steady = 0;
+    const outage = new OutageLog('The device API', () => steady);
+    expect(outage.success()).toBeNull();
+    expect(outage.failure('down')).toBe('down');
+    steady = 60_000;
+    expect(outage.failure('down')).toBeNull();
+    steady = 120_000;
+    expect(outage.failure('still down')).toBeNull();
     expect(outage.isDown).toBe(true);
-    expect(outage.success(new Date(180_000))).toBe(
-      'The device API is back after 3 failed attempt(s) over 180 s',
-    );
-    expect(outage.success(new Date(240_000))).toBeNull();
-    expect(outage.failure('again', new Date(300_000))).toBe('again');
+    steady = 180_000;
+    expect(outage.success()).toBe('The device API is back after 3 failed attempt(s) over 180 s');
+    expect(outage.success()).toBeNull();
+    expect(outage.failure('again')).toBe('again');
+  });
+
+  it('names what ended when the failures were not the service going away', () => {
+    let steady = 0;
+    const outage = new OutageLog('MySQL', () => steady);
+    expect(outage.failure('the lock connection broke', 'The lock is held again')).not.toBeNull();
+    steady = 2_000;
+    expect(outage.success()).toBe('The lock is held again after 1 failed attempt(s) over 2 s');
+    // One plain failure in the outage, and its end is MySQL being back.
+    outage.failure('the lock connection broke', 'The lock is held again');
+    outage.failure('ECONNREFUSED');
+    expect(outage.success()).toBe('MySQL is back after 2 failed attempt(s) over 0 s');
   });
 });

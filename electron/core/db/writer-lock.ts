@@ -34,6 +34,8 @@ export class WriterLock {
   private role: WriterRole = 'reader';
   private firstCheck = true;
   private freeChecks = 0;
+  /** This check replaced the connection of a copy that held the lock. */
+  private reconnectedWriter = false;
   private readonly name: string;
   private readonly connect: () => Promise<Connection>;
 
@@ -61,19 +63,49 @@ export class WriterLock {
     this.freeChecks = 0;
   }
 
-  /** Checks (and claims, when free) the lock; one or two round trips on the lock's connection. */
-  async check(): Promise<{ role: WriterRole; gained: boolean; error: unknown }> {
+  /**
+   * Checks (and claims, when free) the lock; one or two round trips on the lock's connection.
+   * `reconnected`: the writer's lock connection had been closed (killed, timed out) while MySQL
+   * answered a new one, on which this copy holds the lock again.
+   */
+  async check(): Promise<{
+    role: WriterRole;
+    gained: boolean;
+    error: unknown;
+    reconnected?: boolean;
+  }> {
     const before = this.role;
+    const hadConnection = this.connection !== null;
     let error: unknown = null;
     try {
       this.role = await this.decide();
     } catch (caught) {
-      error = caught;
       this.drop();
-      this.role = before === 'reader' ? 'reader' : 'writer-offline';
+      // Only that connection went (KILL, wait_timeout): a new one tells whether MySQL did too.
+      if (hadConnection && before !== 'reader' && isClosedConnection(caught)) {
+        try {
+          this.role = await this.decide();
+        } catch (again) {
+          error = again;
+        }
+      } else {
+        error = caught;
+      }
+      if (error !== null) {
+        this.drop();
+        this.role = before === 'reader' ? 'reader' : 'writer-offline';
+      }
     }
     this.firstCheck = false;
-    return { role: this.role, gained: this.role === 'writer' && before !== 'writer', error };
+    const reconnected = this.reconnectedWriter && this.role === 'writer';
+    this.reconnectedWriter = false;
+    return {
+      role: this.role,
+      // Held again on a new connection counts as gained: another copy may have written meanwhile.
+      gained: this.role === 'writer' && (before !== 'writer' || reconnected),
+      error,
+      reconnected,
+    };
   }
 
   private async decide(): Promise<WriterRole> {
@@ -84,6 +116,11 @@ export class WriterLock {
       this.connection = connection;
       const [[row]] = await connection.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
       this.connectionId = Number(row?.id);
+      // The lock went with the old connection: claimed again at once below, if still free.
+      if (this.role === 'writer') {
+        this.role = 'writer-offline';
+        this.reconnectedWriter = true;
+      }
     }
     if (this.role === 'writer') {
       const [[row]] = await this.connection.query<RowDataPacket[]>(
@@ -115,6 +152,7 @@ export class WriterLock {
     return Number(got?.got) === 1 ? 'writer' : 'reader';
   }
 
+  /** The lock's connection dropped (its lock went with it); the connection stays null until the next check. */
   private drop(): void {
     const connection = this.connection;
     this.connection = null;
@@ -130,4 +168,16 @@ export class WriterLock {
     this.role = 'reader';
     await connection?.end().catch(() => connection.destroy());
   }
+}
+
+/** The server closed this connection (it was killed, or timed out), as opposed to not answering. */
+function isClosedConnection(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === 'PROTOCOL_CONNECTION_LOST' ||
+    code === 'ER_CONNECTION_KILLED' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'ER_CLIENT_INTERACTION_TIMEOUT'
+  );
 }
