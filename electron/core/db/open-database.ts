@@ -40,7 +40,7 @@ export async function openDatabase(
       await ensureDatabase(settings);
       pool = createPool(settings);
       await migrate(pool, options.log);
-      const back = outage.success(new Date());
+      const back = outage.success();
       if (back !== null) options.log(`${clockStamp(new Date())} ✅ ${back}`);
       return pool;
     } catch (error) {
@@ -48,7 +48,7 @@ export async function openDatabase(
       if (error instanceof MigrationError || !worthRetrying(error)) throw error;
       const message = describeMysqlError(error, settings, options.settingsName);
       options.onFailure?.(message);
-      const line = outage.failure(message, new Date());
+      const line = outage.failure(message);
       if (line !== null) {
         options.log(
           `${clockStamp(new Date())} ❌ ${line}. Retrying every ${options.retryMs / 1000} s until it answers.`,
