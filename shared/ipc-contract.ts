@@ -71,6 +71,8 @@ export interface AppState {
   waitingCycles: number;
   /** Whether polls reach the database: shown so the status never hides cycles that do not. */
   recording?: RecordingStatus;
+  /** IANA zone of the copy that counts "today" and "this month" (its local midnight starts them). */
+  timeZone?: string;
 }
 
 export interface RecordingStatus {

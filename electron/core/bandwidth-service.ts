@@ -12,7 +12,7 @@ import type {
   Unsubscribe,
 } from '../../shared/ipc-contract';
 import { type DetectedReboot, RebootLedger } from '../../shared/reboot-notice';
-import type { RebootPolicy } from '../../shared/settings';
+import { RESPONSE_LIMIT_IN_SETTINGS, type RebootPolicy } from '../../shared/settings';
 import { CycleRecorder } from './cycle-recorder';
 import { describeMysqlError } from './db/connection';
 import { openDatabase } from './db/open-database';

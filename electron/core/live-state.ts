@@ -79,7 +79,8 @@ export class LiveState {
   private totalSamples: RateSample[] = [];
 
   constructor(
-    private readonly timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone,
+    /** The zone whose local midnight starts "today" and whose first of the month starts "this month". */
+    readonly timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone,
   ) {}
 
   get lastPollAt(): Date | null {

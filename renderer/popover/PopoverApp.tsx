@@ -3,6 +3,7 @@ import { notRecordingText, recordingNotices } from '../../shared/recording-statu
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes, formatMbps, formatTime, sumBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
+import { countingZone } from './counting-zone';
 import { RouterRow } from './RouterRow';
 import { byCurrentRate, inOrder } from './router-order';
 import { Sparkline } from './Sparkline';
@@ -51,6 +52,7 @@ export function PopoverApp() {
       ? null
       : sumBytes(state.totals.monthRxBytes, state.totals.monthTxBytes ?? '0');
   const measuring = state.routers.length > 0 && state.routers.every((r) => r.measuring === true);
+  const { zone, named: zoneNamed } = countingZone(state);
   const openHistory = (routerId: number) => client.openWindow('history', { routerId });
   const problems = [
     state.paused ? 'Polling is paused.' : null,
@@ -89,6 +91,7 @@ export function PopoverApp() {
           {month !== null && (
             <span data-testid="month-total"> · this month {formatBytes(month)}</span>
           )}
+          {zoneNamed && <span data-testid="popover-zone"> · days and times in {zone}</span>}
         </p>
       </header>
 
@@ -111,7 +114,7 @@ export function PopoverApp() {
       <footer className="popover__footer">
         <p className="popover__status" role="status" aria-live="polite">
           Last poll:{' '}
-          <time dateTime={state.lastPollAt ?? undefined}>{formatTime(state.lastPollAt)}</time>
+          <time dateTime={state.lastPollAt ?? undefined}>{formatTime(state.lastPollAt, zone)}</time>
           {state.role === 'reader' && (
             <span className="popover__role" data-testid="copy-role">
               Read-only: another copy on this database records; this one takes over if it stops.
