@@ -33,26 +33,44 @@ function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
 
-/** Volume per bucket as stacked bars, average rate as a line, reboots as markers. */
+/** What each dataset draws for a series: the bars, the rate line and the reboot markers. */
+function datasetValues(series: HistorySeries): Array<Array<number | null>> {
+  return [
+    // Unmonitored buckets are gaps (null), not zero.
+    series.rxBytes.map((b, i) => (series.monitored[i] ? Number(b) : null)),
+    series.txBytes.map((b, i) => (series.monitored[i] ? Number(b) : null)),
+    series.averageMbps,
+    series.reboots.map((count, i) =>
+      count > 0 ? Number((series.rxBytes[i] ?? 0n) + (series.txBytes[i] ?? 0n)) : null,
+    ),
+  ];
+}
+
+/**
+ * Volume per bucket as stacked bars, average rate as a line, reboots as markers. The chart is
+ * made once and its data replaced on each refresh, so a cycle's update neither redraws it from
+ * scratch nor forgets the series the user hid in the legend or the tooltip being read.
+ */
 export function HistoryChart({ series, description }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const chart = useRef<Chart | null>(null);
+  // The tooltip and point callbacks read the series being shown, not the one at creation.
+  const shown = useRef(series);
+  shown.current = series;
 
   useEffect(() => {
     if (canvas.current === null) return;
     const text = cssVar('--text-muted');
     const grid = cssVar('--border');
-    const rebootMarkers = series.reboots.map((count, i) =>
-      count > 0 ? Number((series.rxBytes[i] ?? 0n) + (series.txBytes[i] ?? 0n)) : null,
-    );
-    const chart = new Chart(canvas.current, {
+    const [rx, tx, rate, reboots] = datasetValues(shown.current);
+    const created = new Chart(canvas.current, {
       data: {
-        labels: series.labels,
+        labels: shown.current.labels,
         datasets: [
           {
             type: 'bar',
             label: 'Download (RX)',
-            // Unmonitored buckets are gaps (null), not zero.
-            data: series.rxBytes.map((b, i) => (series.monitored[i] ? Number(b) : null)),
+            data: rx ?? [],
             backgroundColor: cssVar('--rx'),
             stack: 'volume',
             yAxisID: 'bytes',
@@ -60,7 +78,7 @@ export function HistoryChart({ series, description }: Props) {
           {
             type: 'bar',
             label: 'Upload (TX)',
-            data: series.txBytes.map((b, i) => (series.monitored[i] ? Number(b) : null)),
+            data: tx ?? [],
             backgroundColor: cssVar('--tx'),
             stack: 'volume',
             yAxisID: 'bytes',
@@ -68,12 +86,12 @@ export function HistoryChart({ series, description }: Props) {
           {
             type: 'line',
             label: 'Average rate',
-            data: series.averageMbps,
+            data: rate ?? [],
             borderColor: cssVar('--text'),
             backgroundColor: cssVar('--text'),
             // A bucket between two gaps has no line to draw: it gets a dot instead.
             pointRadius: (context: { dataIndex: number }) =>
-              isolated(series.averageMbps, context.dataIndex) ? 3 : 0,
+              isolated(shown.current.averageMbps, context.dataIndex) ? 3 : 0,
             borderWidth: 1.5,
             spanGaps: false,
             yAxisID: 'rate',
@@ -81,7 +99,7 @@ export function HistoryChart({ series, description }: Props) {
           {
             type: 'line',
             label: 'Reboot',
-            data: rebootMarkers,
+            data: reboots ?? [],
             showLine: false,
             pointStyle: 'triangle',
             pointRadius: 7,
@@ -128,6 +146,7 @@ export function HistoryChart({ series, description }: Props) {
             callbacks: {
               label: (item) => {
                 const i = item.dataIndex;
+                const series = shown.current;
                 switch (item.datasetIndex) {
                   case 0:
                     return `Download: ${formatBytes(series.rxBytes[i] ?? 0n)} (${(series.rxBytes[i] ?? 0n).toLocaleString()} bytes)`;
@@ -149,7 +168,22 @@ export function HistoryChart({ series, description }: Props) {
         },
       },
     });
-    return () => chart.destroy();
+    chart.current = created;
+    return () => {
+      created.destroy();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const current = chart.current;
+    if (current === null) return;
+    current.data.labels = series.labels;
+    datasetValues(series).forEach((values, i) => {
+      const dataset = current.data.datasets[i];
+      if (dataset !== undefined) dataset.data = values;
+    });
+    current.update('none');
   }, [series]);
 
   return (

@@ -8,14 +8,18 @@ export type HistoryView =
   /** `result` is the last good one, kept on screen while the error is shown. */
   | { status: 'error'; message: string; result: HistoryResult | null };
 
-/** Loads the history for a request; reloads when it changes or after each cycle of the day view. */
+/**
+ * Loads the history for a request; reloads when it changes, and after each cycle for the ranges
+ * that end now (a custom range is reloaded only when applied). The last result stays shown
+ * while the next loads.
+ */
 export function useHistory(request: HistoryRequest): HistoryView {
   const [view, setView] = useState<HistoryView>({ status: 'loading', result: null });
   const key = JSON.stringify(request);
   const [refresh, setRefresh] = useState(0);
 
   useEffect(() => {
-    if (request.range !== 'day') return;
+    if (request.range === 'custom') return;
     return bandwidthClient().onCycleCompleted(() => setRefresh((n) => n + 1));
   }, [request.range]);
 
