@@ -1,4 +1,4 @@
-import type { HistoryResult } from './ipc-contract';
+import type { HistoryRequest, HistoryResult } from './ipc-contract';
 import { zonedIso } from './zoned-time';
 
 /** The bucket's start is in the zone the page shows, named in its column's header. */
@@ -46,4 +46,18 @@ export function historyCsv(result: HistoryResult, timeZone = 'UTC'): string {
     }
   }
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * The export's file name says what it holds: a custom range by its first and last day
+ * (`bandwidth-2026-11-01-to-2026-11-07.csv`), the others by their length and the day exported.
+ */
+export function historyCsvName(
+  range: HistoryRequest['range'],
+  today: string,
+  custom?: { from: string; to: string },
+): string {
+  if (range === 'custom' && custom !== undefined)
+    return `bandwidth-${custom.from}-to-${custom.to}.csv`;
+  return `bandwidth-${range}-${today}.csv`;
 }

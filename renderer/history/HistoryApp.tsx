@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { historyCsv } from '../../shared/csv';
+import { historyCsv, historyCsvName } from '../../shared/csv';
 import {
   type CustomRangeErrors,
   customBucketName,
@@ -225,7 +225,7 @@ export function HistoryApp() {
             result !== null &&
             downloadCsv(
               historyCsv(result, TIME_ZONE),
-              `bandwidth-${range}-${isoDate(new Date())}.csv`,
+              historyCsvName(range, isoDate(new Date()), applied),
             )
           }
         >
