@@ -40,7 +40,16 @@ export interface Settings {
   launchAtLogin: boolean;
   /** What a true reboot counts; `new-baseline` (the design's rule) when absent. */
   rebootPolicy?: RebootPolicy;
+  /** The most one answer of the device source may hold, in MB (decimal); 64 when absent. */
+  maxResponseMb?: number;
 }
+
+/** 64 MB: about 2,500 UniFi devices in one answer, or 250,000 of the seed API. */
+export const DEFAULT_MAX_RESPONSE_MB = 64;
+/** Past ~500 MB an answer could not become one JavaScript string (V8's limit is ~536 MB). */
+export const MAX_RESPONSE_MB = 500;
+/** How a message names the field that raises the limit, for desktop users. */
+export const RESPONSE_LIMIT_IN_SETTINGS = '“Largest answer” in Settings (Device source)';
 
 /** What a true reboot counts: nothing (the design's rule), or the traffic since, where exact. */
 export type RebootPolicy = 'new-baseline' | 'count-since-reboot';
@@ -114,7 +123,8 @@ export type SettingsField =
   | 'database.database'
   | 'notifications'
   | 'launchAtLogin'
-  | 'rebootPolicy';
+  | 'rebootPolicy'
+  | 'maxResponseMb';
 
 export type SettingsErrors = Partial<Record<SettingsField, string>>;
 
@@ -182,6 +192,17 @@ export function validateSettings(input: unknown): SettingsValidation {
   if (!REBOOT_POLICIES.includes(rebootPolicy as RebootPolicy)) {
     errors.rebootPolicy = 'Choose what a reboot counts';
   }
+  // Settings saved before the field existed keep the default.
+  const maxResponseMb =
+    raw.maxResponseMb === undefined ? DEFAULT_MAX_RESPONSE_MB : Number(raw.maxResponseMb);
+  if (
+    typeof (raw.maxResponseMb ?? 0) !== 'number' ||
+    !Number.isFinite(maxResponseMb) ||
+    maxResponseMb < 0.001 ||
+    maxResponseMb > MAX_RESPONSE_MB
+  ) {
+    errors.maxResponseMb = `Enter a size in MB from 0.001 to ${MAX_RESPONSE_MB}; ${DEFAULT_MAX_RESPONSE_MB} suits about 2,500 UniFi devices`;
+  }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
@@ -201,6 +222,7 @@ export function validateSettings(input: unknown): SettingsValidation {
       notifications: raw.notifications as boolean,
       launchAtLogin: raw.launchAtLogin as boolean,
       rebootPolicy: rebootPolicy as RebootPolicy,
+      maxResponseMb,
     },
   };
 }

@@ -6,6 +6,7 @@ import { createCallHandlers } from '../core/call-handlers';
 import { describeMysqlError } from '../core/db/connection';
 import { MigrationError } from '../core/db/migration-error';
 import { FixedSettingsStore } from '../core/settings-store';
+import { RESPONSE_LIMIT_SETTING } from '../core/sources/bounded-body';
 import { describeSource, type SourceSettings } from '../core/sources/create-source';
 import { gbpsToBytesPerSecond } from '../core/tracker';
 import { startUiServer, type UiServer } from '../core/ui-server';
@@ -54,6 +55,7 @@ async function main(): Promise<number> {
       rebootPolicy: config.rebootPolicy,
     },
     mysqlSettingsName: '--mysql-url',
+    responseLimitSettingName: RESPONSE_LIMIT_SETTING,
   });
   log(
     `Bandwidth Tracker collector: polling ${describeSource(config.source)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,
@@ -70,6 +72,7 @@ async function main(): Promise<number> {
       database: config.mysql,
       notifications: false,
       launchAtLogin: false,
+      maxResponseMb: config.maxResponseBytes / 1_000_000,
     });
     const handlers = createCallHandlers(service, store, {
       openWindow: () => {

@@ -76,6 +76,8 @@ export interface ServiceOptions {
    * default, the tray app) or the collector's `--mysql-url`.
    */
   mysqlSettingsName?: string;
+  /** Where the user raises the response limit, for messages (default: its field in Settings). */
+  responseLimitSettingName?: string;
 }
 
 const STARTING: ServiceStatus = { state: 'starting', message: null };
@@ -146,6 +148,7 @@ export class BandwidthService {
       role: this.role,
       waitingCycles: this.waitingCycles,
       recording: this.recording,
+      timeZone: this.live.timeZone,
     };
   }
 
@@ -228,6 +231,7 @@ export class BandwidthService {
           settings.timeoutMs,
           this.now,
           settings.maxResponseBytes,
+          this.options.responseLimitSettingName ?? RESPONSE_LIMIT_IN_SETTINGS,
         );
       const limits: TrackerLimits = {
         ...(this.options.limits ?? DEFAULT_LIMITS),

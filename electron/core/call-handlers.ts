@@ -4,6 +4,7 @@ import { controllerOrigin, secretsToRetype } from '../../shared/secret-binding';
 import {
   applySettingsInput,
   DATABASE_FIELDS,
+  DEFAULT_MAX_RESPONSE_MB,
   DEFAULT_SETTINGS,
   type Settings,
   type SettingsInput,
@@ -14,6 +15,7 @@ import type { BandwidthService, ServiceSettings } from './bandwidth-service';
 import { describeMysqlError } from './db/connection';
 import { RateLimit } from './rate-limit';
 import type { SettingsStore } from './settings-store';
+import { megabytes } from './sources/bounded-body';
 import type { SourceSettings } from './sources/create-source';
 import { formatFingerprint, inspectCertificate } from './sources/https-client';
 
@@ -57,6 +59,7 @@ export function toServiceSettings(settings: Settings, timeoutMs = 10_000): Servi
     timeoutMs,
     mysql: { ...settings.database },
     rebootPolicy: settings.rebootPolicy,
+    maxResponseBytes: megabytes(settings.maxResponseMb ?? DEFAULT_MAX_RESPONSE_MB),
   };
 }
 

@@ -4,6 +4,7 @@ import type { TestConnectionResult } from '../../shared/ipc-contract';
 import { databaseTarget, retypeHint } from '../../shared/secret-binding';
 import {
   DATABASE_FIELDS,
+  DEFAULT_MAX_RESPONSE_MB,
   type RebootPolicy,
   type SettingsErrors,
   type SettingsField,
@@ -29,6 +30,7 @@ export type Draft = {
   site: string;
   fingerprint: string;
   intervalSeconds: string;
+  maxResponseMb: string;
   host: string;
   port: string;
   user: string;
@@ -50,6 +52,7 @@ function draftOf(view: SettingsView): Draft {
     site: view.unifi.site,
     fingerprint: view.unifi.fingerprint === '' ? '' : formatFingerprint(view.unifi.fingerprint),
     intervalSeconds: String(view.intervalSeconds),
+    maxResponseMb: String(view.maxResponseMb ?? DEFAULT_MAX_RESPONSE_MB),
     host: view.database.host,
     port: String(view.database.port),
     user: view.database.user,
@@ -78,6 +81,10 @@ function inputOf(draft: Draft, view: SettingsView): SettingsInput {
       fingerprint: draft.fingerprint,
     },
     intervalSeconds: Number(draft.intervalSeconds),
+    // A plain decimal: Number() would take "1e3" or "0x40" as a size.
+    maxResponseMb: /^\d+(\.\d+)?$/.test(draft.maxResponseMb.trim())
+      ? Number(draft.maxResponseMb.trim())
+      : Number.NaN,
     database: {
       host: draft.host,
       // Digits only: Number() would take "1e3" or "0x50" as a port.
@@ -101,6 +108,7 @@ const FIELD_LABELS: Partial<Record<SettingsField, string>> = {
   'unifi.username': 'User name',
   'unifi.fingerprint': 'Trusted certificate',
   intervalSeconds: 'Poll every',
+  maxResponseMb: 'Largest answer',
   'database.host': 'Host',
   'database.port': 'Port',
   'database.user': 'User',
@@ -272,6 +280,21 @@ export function SettingsApp() {
                 min={1}
                 value={draft.intervalSeconds}
                 onChange={(e) => set({ intervalSeconds: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field
+            id="maxResponseMb"
+            label="Largest answer (MB)"
+            hint={`The most one answer of the source may hold. ${DEFAULT_MAX_RESPONSE_MB} MB suits about 2,500 UniFi devices; raise it only if the popover says an answer was too large.`}
+            errors={errors}
+          >
+            {(props) => (
+              <input
+                {...props}
+                inputMode="decimal"
+                value={draft.maxResponseMb}
+                onChange={(e) => set({ maxResponseMb: e.target.value })}
               />
             )}
           </Field>

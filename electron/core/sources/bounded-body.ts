@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createInflateRaw, createUnzip } from 'node:zlib';
+import { DEFAULT_MAX_RESPONSE_MB as DEFAULT_SETTINGS_MAX_RESPONSE_MB } from '../../../shared/settings';
 
 /**
  * The most a device source may send in one answer, counted both as received and once
@@ -8,13 +9,13 @@ import { createBrotliDecompress, createInflateRaw, createUnzip } from 'node:zlib
  * 25 KB each in `stat/device` (a 48-port switch is ~45 KB, an access point ~15 KB), or some
  * 250,000 devices of the seed API. Past it the answer is an outage, not a crash.
  */
-export const DEFAULT_MAX_RESPONSE_MB = 64;
+export const DEFAULT_MAX_RESPONSE_MB = DEFAULT_SETTINGS_MAX_RESPONSE_MB;
 
 export function megabytes(mb: number): number {
   return Math.round(mb * 1_000_000);
 }
 
-/** The setting that raises the limit, for messages. */
+/** The collector's setting that raises the limit, for its messages (the app names its Settings field). */
 export const RESPONSE_LIMIT_SETTING = '--max-response-mb (BT_MAX_RESPONSE_MB)';
 
 /** An answer larger than the limit (as sent, or once decompressed): it was cut off unread. */
@@ -22,10 +23,12 @@ export class BodyTooLargeError extends Error {
   constructor(
     readonly limitBytes: number,
     readonly stage: 'as sent' | 'decompressed',
+    /** Where the user raises the limit. */
+    setting: string = RESPONSE_LIMIT_SETTING,
   ) {
     super(
       `its answer is larger than the limit of ${formatLimit(limitBytes)} (${stage}). ` +
-        `If your site really is that large, raise the limit with ${RESPONSE_LIMIT_SETTING}`,
+        `If your site really is that large, raise the limit with ${setting}`,
     );
   }
 }
@@ -66,7 +69,11 @@ function decoderFor(encoding: string | undefined): Transform | null {
  * inflate past the limit). Past the limit the connection is dropped and a BodyTooLargeError
  * rejects: memory stays bounded even when a server streams without end.
  */
-export function readBoundedBody(response: IncomingMessage, limitBytes: number): Promise<Buffer> {
+export function readBoundedBody(
+  response: IncomingMessage,
+  limitBytes: number,
+  limitSetting: string = RESPONSE_LIMIT_SETTING,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let decoder: Transform | null = null;
@@ -79,7 +86,7 @@ export function readBoundedBody(response: IncomingMessage, limitBytes: number): 
     };
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > limitBytes) {
-      fail(new BodyTooLargeError(limitBytes, 'as sent'));
+      fail(new BodyTooLargeError(limitBytes, 'as sent', limitSetting));
       return;
     }
     try {
@@ -94,14 +101,14 @@ export function readBoundedBody(response: IncomingMessage, limitBytes: number): 
     const output = decoder ?? response;
     response.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (received > limitBytes) fail(new BodyTooLargeError(limitBytes, 'as sent'));
+      if (received > limitBytes) fail(new BodyTooLargeError(limitBytes, 'as sent', limitSetting));
     });
     output.on('data', (chunk: Buffer) => {
       if (settled) return;
       decoded += chunk.length;
       if (decoded > limitBytes) {
         chunks.length = 0;
-        fail(new BodyTooLargeError(limitBytes, decoder === null ? 'as sent' : 'decompressed'));
+        fail(new BodyTooLargeError(limitBytes, decoder === null ? 'as sent' : 'decompressed', limitSetting));
         return;
       }
       chunks.push(chunk);

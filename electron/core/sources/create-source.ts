@@ -23,12 +23,19 @@ export function createSource(
   now: () => Date,
   /** The most one answer may hold (as sent and decompressed); the sources' default otherwise. */
   maxResponseBytes?: number,
+  /** Where the user raises that limit, for the message past it. */
+  responseLimitSetting?: string,
 ): DeviceSource {
   switch (source.kind) {
     case 'seed':
-      return createSeedApiSource({ apiUrl: source.apiUrl, timeoutMs, maxResponseBytes });
+      return createSeedApiSource({
+        apiUrl: source.apiUrl,
+        timeoutMs,
+        maxResponseBytes,
+        responseLimitSetting,
+      });
     case 'unifi':
-      return createUnifiSource({ ...source, timeoutMs, maxResponseBytes });
+      return createUnifiSource({ ...source, timeoutMs, maxResponseBytes, responseLimitSetting });
     case 'demo':
       return createDemoSource({ now });
   }

@@ -20,6 +20,8 @@ export interface RequestOptions {
   timeoutMs: number;
   /** The most the answer may hold, as sent and once decompressed (see bounded-body.ts). */
   maxBodyBytes?: number;
+  /** Where the user raises that limit, for the message past it. */
+  limitSetting?: string;
   /**
    * SHA-256 fingerprint of the one certificate to accept (a pinned self-signed controller):
    * checked before a byte of the request is sent. Null: normal verification against the CAs.
@@ -154,7 +156,11 @@ export async function sendRequest(url: URL, options: RequestOptions): Promise<Ht
       ? httpsRequest({ ...common, createConnection: () => socket as TLSSocket })
       : httpRequest(common);
     request.once('response', (response) => {
-      readBoundedBody(response, options.maxBodyBytes ?? megabytes(DEFAULT_MAX_RESPONSE_MB)).then(
+      readBoundedBody(
+        response,
+        options.maxBodyBytes ?? megabytes(DEFAULT_MAX_RESPONSE_MB),
+        options.limitSetting,
+      ).then(
         (body) =>
           resolve({
             status: response.statusCode ?? 0,

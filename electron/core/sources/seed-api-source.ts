@@ -23,6 +23,8 @@ export interface SeedApiOptions {
   timeoutMs: number;
   /** The most one answer may hold, as sent and decompressed; default 64 MB. */
   maxResponseBytes?: number;
+  /** Where the user raises that limit (default: the collector's flag). */
+  responseLimitSetting?: string;
 }
 
 /** A redirect the source refuses to follow: the message says where it pointed. */
@@ -44,6 +46,7 @@ export function createSeedApiSource(options: SeedApiOptions): DeviceSource {
         timeoutMs: options.timeoutMs,
         fingerprint: null,
         maxBodyBytes,
+        limitSetting: options.responseLimitSetting,
       });
       const location = response.headers.location;
       if (response.status < 300 || response.status > 399 || location === undefined) {

@@ -37,6 +37,8 @@ export interface UnifiOptions {
   timeoutMs: number;
   /** The most one answer may hold, as sent and decompressed; default 64 MB. */
   maxResponseBytes?: number;
+  /** Where the user raises that limit (default: the collector's flag). */
+  responseLimitSetting?: string;
 }
 
 export interface UnifiSource extends DeviceSource {
@@ -163,6 +165,7 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
       timeoutMs: options.timeoutMs,
       fingerprint,
       maxBodyBytes: options.maxResponseBytes,
+      limitSetting: options.responseLimitSetting,
     });
     for (const [name, value] of cookiesOf(response)) cookies.set(name, value);
     csrf = header(response, 'x-updated-csrf-token') ?? header(response, 'x-csrf-token') ?? csrf;
