@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { formatBytes } from '../../shared/units';
 import { chromiumMissing, launchChromium } from '../support/browser';
 import { type CollectorRun, startCollector } from '../support/collector-process';
+import { contrastFailures } from '../support/contrast';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { startFakeMysqlServer } from '../support/fake-mysql-server';
 import { buildRenderer } from '../support/renderer-build';
@@ -97,7 +98,18 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     db = await createTestDatabase();
     server = await startDeviceServer(() => ({ devices: payload() }));
     collector = startCollector(
-      ['--api-url', server.url, '--mysql-url', db.url, '--interval', '0.3', '--ui-port', '0'],
+      [
+        '--api-url',
+        server.url,
+        '--mysql-url',
+        db.url,
+        '--interval',
+        '0.3',
+        '--ui-port',
+        '0',
+        '--max-response-mb',
+        '32',
+      ],
       { BT_RENDERER_DIR: rendererDir },
     );
     await collector.waitFor(/^Browser view: http:\/\/127\.0\.0\.1:\d+\//);
@@ -370,6 +382,14 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     expect(asked.length).toBe(1);
     await apply.click();
     await expect.poll(() => asked.length).toBe(2);
+    // The export of a custom range is named by its dates.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(
+      `bandwidth-${iso(new Date(today.getTime() - 86_400_000))}-to-${iso(today)}.csv`,
+    );
     await page.getByText('Figures per hour').click();
     await expect.poll(() => page.getByTestId('bucket-table').locator('tbody tr').count()).toBe(48);
     // Typing a new date alone asks nothing until Apply.
@@ -396,56 +416,7 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
         // The pages keep an event stream open (never "network idle"): wait for content.
         await expect.poll(() => page.locator('#root *').count()).toBeGreaterThan(5);
         await page.waitForTimeout(500);
-        const failures = await page.evaluate(() => {
-          const parse = (color: string): [number, number, number, number] => {
-            const m = color.match(/[\d.]+/g)?.map(Number) ?? [0, 0, 0];
-            return [m[0] ?? 0, m[1] ?? 0, m[2] ?? 0, m[3] ?? 1];
-          };
-          const luminance = ([r, g, b]: number[]) => {
-            const f = (c: number) => {
-              const v = c / 255;
-              return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-            };
-            return 0.2126 * f(r ?? 0) + 0.7152 * f(g ?? 0) + 0.0722 * f(b ?? 0);
-          };
-          const ratio = (a: number[], b: number[]) => {
-            const [x, y] = [luminance(a), luminance(b)];
-            return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
-          };
-          /** The background an element is drawn on: the nearest ancestor that paints one. */
-          const backgroundOf = (element: Element | null): number[] => {
-            for (let e = element; e !== null; e = e.parentElement) {
-              const c = parse(getComputedStyle(e).backgroundColor);
-              if ((c[3] ?? 1) > 0.5) return c;
-            }
-            return parse(getComputedStyle(document.documentElement).backgroundColor);
-          };
-          const out: string[] = [];
-          for (const element of document.querySelectorAll('body *')) {
-            const style = getComputedStyle(element);
-            const box = element.getBoundingClientRect();
-            if (style.visibility === 'hidden' || box.width === 0 || box.height === 0) continue;
-            if (element.closest('.visually-hidden')) continue;
-            const ownText = [...element.childNodes].some(
-              (n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '',
-            );
-            const bg = backgroundOf(element);
-            if (ownText) {
-              const size = Number.parseFloat(style.fontSize);
-              const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-              const r = ratio(parse(style.color), bg);
-              const disabled = (element as HTMLButtonElement).disabled === true;
-              if (!disabled && r < (large ? 3 : 4.5))
-                out.push(`text "${element.textContent?.trim().slice(0, 30)}" ${r.toFixed(2)}:1`);
-            }
-            if (element.matches('input:not([type=checkbox]):not([type=radio]), button')) {
-              const r = ratio(parse(style.borderTopColor), backgroundOf(element.parentElement));
-              const disabled = (element as HTMLButtonElement).disabled === true;
-              if (!disabled && r < 3) out.push(`border of ${element.tagName} ${r.toFixed(2)}:1`);
-            }
-          }
-          return out;
-        });
+        const failures = await contrastFailures(page);
         expect(failures, `${scheme} ${path}`).toEqual([]);
         await page.close();
       }
@@ -497,16 +468,26 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
           ),
         );
         expect(lowest).toBeLessThanOrEqual(height);
-        // Names get room to be read, and no figure is cut off inside its cell.
+        // All three routers show whole above the buttons (the demo's test checks 3 of 12).
+        const whole = await page.evaluate(() => {
+          const list = document.querySelector('.popover__list')?.getBoundingClientRect();
+          return [...document.querySelectorAll('.router-row')].filter((row) => {
+            const box = row.getBoundingClientRect();
+            return (
+              list !== undefined && box.top >= list.top - 0.5 && box.bottom <= list.bottom + 0.5
+            );
+          }).length;
+        });
+        expect(whole).toBe(3);
+        // Names get room to be read, and no rate is cut off inside its cell (today's figures
+        // leave the sight at this size, for screen readers only).
         const cells = await page.evaluate(() =>
-          [
-            ...document.querySelectorAll<HTMLElement>(
-              '.router-row__name, .router-row__rate, .router-row__today',
-            ),
-          ].map((cell) => ({
-            width: cell.clientWidth,
-            clipped: cell.scrollWidth > cell.clientWidth,
-          })),
+          [...document.querySelectorAll<HTMLElement>('.router-row__name, .router-row__rate')].map(
+            (cell) => ({
+              width: cell.clientWidth,
+              clipped: cell.scrollWidth > cell.clientWidth,
+            }),
+          ),
         );
         expect(
           cells.every((cell) => cell.width >= 100 && !cell.clipped),
@@ -519,6 +500,84 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
       });
       await page.close();
     }
+  });
+
+  it("counts the popover's today in the collector's zone, and names that zone to a viewer elsewhere", async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    // The collector runs in this process's zone; a browser elsewhere is 14 hours away from UTC.
+    const collectorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const elsewhere =
+      collectorZone === 'Pacific/Kiritimati' ? 'America/Los_Angeles' : 'Pacific/Kiritimati';
+    const here = await openPage('/', 'light', 400, 560, collectorZone);
+    await expect.poll(() => here.locator('.router-row').count()).toBe(3);
+    expect(await here.getByTestId('popover-zone').count()).toBe(0);
+    await here.close();
+
+    const page = await openPage('/', 'light', 400, 560, elsewhere);
+    await expect
+      .poll(() => page.getByTestId('popover-zone').textContent())
+      .toBe(` · days and times in ${collectorZone}`);
+    // "Last poll" is told in that zone too, so it agrees with "today" (read in one go: it
+    // changes every cycle).
+    const shown = await page.locator('.popover__status time').evaluate((element, zone) => {
+      const at = new Date(element.getAttribute('datetime') ?? '');
+      const parts = { hour: '2-digit', minute: '2-digit', second: '2-digit' } as const;
+      return {
+        text: element.textContent,
+        inCollectorZone: at.toLocaleTimeString([], { ...parts, timeZone: zone }),
+        inViewerZone: at.toLocaleTimeString([], parts),
+      };
+    }, collectorZone);
+    expect(shown.text).toBe(shown.inCollectorZone);
+    expect(shown.text).not.toBe(shown.inViewerZone);
+    await page.close();
+  });
+
+  it('refreshes the 7- and 30-day views each cycle, keeping what the user chose open', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const [living] = await db.rows<{ id: number }>(
+      "SELECT id FROM routers WHERE name = 'Living Room AP'",
+    );
+    const page = await openPage('/history.html', 'light', 1100, 900);
+    await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 7;
+    });
+    for (const [range, bucket, count] of [
+      ['Last 7 days', 'hour', 7 * 24],
+      ['Last 30 days', 'day', 30],
+    ] as const) {
+      await page.getByLabel(range).check();
+      const details = page.locator('details.bucket-table');
+      const rows = page.getByTestId('bucket-table').locator('tbody tr');
+      await expect.poll(() => rows.count()).toBe(count);
+      if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open)))
+        await page.getByText(`Figures per ${bucket}`).click();
+      const rx = page
+        .getByTestId('summary-table')
+        .locator(`tr[data-router-id="${living?.id}"] td[data-bytes]`)
+        .first();
+      await expect.poll(() => rx.getAttribute('data-bytes')).not.toBeNull();
+      const before = BigInt((await rx.getAttribute('data-bytes')) ?? '0');
+      counters.living = [(counters.living[0] ?? 0n) + 7_000_000n, counters.living[1] ?? 0n];
+      await expect
+        .poll(async () => BigInt((await rx.getAttribute('data-bytes')) ?? '0'), { timeout: 10_000 })
+        .toBe(before + 7_000_000n);
+      // Same page, same range, the figures table still open.
+      expect(await page.getByLabel(range).isChecked()).toBe(true);
+      expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+      expect(await rows.count()).toBe(count);
+    }
+    expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7);
+    await page.close();
+  });
+
+  it("shows the collector's largest answer in the browser view's Settings, read-only", async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const page = await openPage('/settings.html', 'light', 520, 900);
+    const field = page.getByLabel('Largest answer (MB)');
+    await expect.poll(() => field.inputValue()).toBe('32');
+    expect(await field.isDisabled()).toBe(true);
+    await page.close();
   });
 
   it('refuses calls from another origin or host', async (ctx) => {
@@ -631,6 +690,20 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
       );
       expect(overflow).toBeLessThanOrEqual(0);
 
+      // The largest answer takes a size in MB, digits only: marked until it is one.
+      const largest = page.getByLabel('Largest answer (MB)');
+      expect(await largest.inputValue()).toBe('64');
+      for (const bad of ['1e3', '0', '501']) {
+        await largest.fill(bad);
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await expect
+          .poll(() => page.getByText('Fix the marked field: Largest answer.').count())
+          .toBe(1);
+        expect(await largest.getAttribute('aria-invalid'), bad).toBe('true');
+      }
+      await largest.fill('128');
+      await expect.poll(() => largest.getAttribute('aria-invalid')).toBe('false');
+
       // Verified settings save at once.
       await user.fill(own.settings.user);
       await database.fill(own.settings.database);
@@ -640,9 +713,11 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
           timeout: 10_000,
         })
         .toBe(1);
-      expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).database.user).toBe(
-        own.settings.user,
-      );
+      const saved = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
+      expect(saved.database.user).toBe(own.settings.user);
+      expect(saved.maxResponseMb).toBe(128);
+      // Polling restarted with it.
+      expect(service.currentSettings.maxResponseBytes).toBe(128_000_000);
     } finally {
       await page.close();
       await service.stop();

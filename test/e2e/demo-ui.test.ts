@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DEVICES, rebootsBetween } from '../../electron/core/sources/demo-network';
 import { chromiumMissing, launchChromium } from '../support/browser';
 import { type CollectorRun, startCollector } from '../support/collector-process';
+import { contrastFailures } from '../support/contrast';
 import { buildRenderer } from '../support/renderer-build';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -127,6 +128,60 @@ describe('the demo on first start and after a restart (collector, Chromium, real
         .toEqual([expect.stringContaining(name)]);
       await history.close();
       await popover.close();
+
+      // At 200 % zoom (the 380×520 window at device scale 2: 190×260 CSS pixels) at least three
+      // routers show whole, with both buttons in view; the rest scroll in the list.
+      const zoomed = await browser.newPage({
+        viewport: { width: 190, height: 260 },
+        deviceScaleFactor: 2,
+      });
+      await zoomed.goto(`${baseUrl}/`);
+      await expect.poll(() => zoomed.locator('.router-row').count()).toBe(12);
+      const atZoom = await zoomed.evaluate(() => {
+        const list = document.querySelector('.popover__list')?.getBoundingClientRect();
+        const whole = [...document.querySelectorAll('.router-row')].filter((row) => {
+          const box = row.getBoundingClientRect();
+          return list !== undefined && box.top >= list.top - 0.5 && box.bottom <= list.bottom + 0.5;
+        }).length;
+        const buttons = [...document.querySelectorAll('.popover__actions button')].map((b) =>
+          b.getBoundingClientRect(),
+        );
+        const root = document.documentElement;
+        return {
+          whole,
+          listBottom: list?.bottom ?? 0,
+          buttonsTop: Math.min(...buttons.map((b) => b.top)),
+          buttonsBottom: Math.max(...buttons.map((b) => b.bottom)),
+          height: window.innerHeight,
+          sideways: root.scrollWidth - root.clientWidth,
+          downwards: root.scrollHeight - root.clientHeight,
+        };
+      });
+      expect(atZoom.whole, JSON.stringify(atZoom)).toBeGreaterThanOrEqual(3);
+      expect(atZoom.buttonsTop).toBeGreaterThanOrEqual(atZoom.listBottom);
+      expect(atZoom.buttonsBottom).toBeLessThanOrEqual(atZoom.height);
+      // Only the list scrolls: the page itself neither sideways nor down.
+      expect(atZoom.sideways).toBeLessThanOrEqual(0);
+      expect(atZoom.downwards).toBeLessThanOrEqual(0);
+      // Today's figures of a row, hidden from sight at this size, are still read out.
+      expect(await zoomed.locator('.router-row').first().textContent()).toMatch(/today .* ↓/);
+      await zoomed.close();
+
+      // The DEMO badge, on every page that shows it, meets AA contrast in both themes.
+      for (const colorScheme of ['light', 'dark'] as const) {
+        for (const path of ['/', '/history.html']) {
+          const shown = await browser.newPage({
+            viewport: { width: 1100, height: 900 },
+            colorScheme,
+          });
+          await shown.goto(`${baseUrl}${path}`);
+          await expect.poll(() => shown.locator('.demo-badge').count()).toBe(1);
+          expect(await shown.locator('.demo-badge').textContent()).toBe('DEMO');
+          await shown.waitForTimeout(300);
+          expect(await contrastFailures(shown), `${colorScheme} ${path}`).toEqual([]);
+          await shown.close();
+        }
+      }
     } finally {
       await stop(first);
     }

@@ -118,6 +118,27 @@ async function runCycles(service: BandwidthService, cycles: number, between?: (i
 }
 
 describe('call handlers on the real core and MariaDB', () => {
+  it("polls with the Settings' largest answer, and a larger answer names that field, not a flag", async () => {
+    // One device is about 100 bytes: 0.05 MB holds it; 0.001 MB (1,000 bytes) does not hold 20.
+    const { service } = harness(settingsFor({ maxResponseMb: 0.001 }));
+    server.respondWith(() => ({
+      devices: Array.from({ length: 20 }, (_, i) => ({
+        name: `AP ${i}`,
+        mac: `AA:BB:CC:DD:EE:${String(i).padStart(2, '0')}`,
+        rx_bytes: 1_000_000n,
+        tx_bytes: 500_000n,
+      })),
+    }));
+    await runCycles(service, 1);
+    const state = service.getState();
+    expect(state.source.state).toBe('down');
+    expect(state.source.message).toMatch(
+      /larger than the limit of 0\.001 MB .*raise the limit with “Largest answer” in Settings/,
+    );
+    expect(state.source.message).not.toMatch(/--max-response-mb/);
+    expect(toServiceSettings(settingsFor()).maxResponseBytes).toBe(64_000_000);
+  });
+
   it('getState reports routers with live rate, today and lifetime totals, and statuses', async () => {
     const { service, handlers } = harness();
     const events: Events['cycleCompleted'][] = [];

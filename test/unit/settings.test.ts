@@ -64,6 +64,17 @@ describe('validateSettings', () => {
     expect(bad.ok ? null : bad.errors).toEqual({ rebootPolicy: 'Choose what a reboot counts' });
   });
 
+  it('reads the largest answer in MB: 64 when absent (older files), 0.001 to 500 otherwise', () => {
+    const absent = validateSettings(valid());
+    expect(absent.ok && absent.value.maxResponseMb).toBe(64);
+    const raised = validateSettings({ ...valid(), maxResponseMb: 200 });
+    expect(raised.ok && raised.value.maxResponseMb).toBe(200);
+    for (const bad of [0, 0.0001, 501, Number.NaN, '64', null]) {
+      const result = validateSettings({ ...valid(), maxResponseMb: bad });
+      expect(result.ok ? null : Object.keys(result.errors), String(bad)).toEqual(['maxResponseMb']);
+    }
+  });
+
   it('accepts the defaults', () => {
     expect(validateSettings(DEFAULT_SETTINGS).ok).toBe(true);
   });
