@@ -128,6 +128,8 @@ export interface HistorySummaryRow {
   /** Only what was counted since the router was first seen (the sum of its monthly rollups). */
   trackedRxBytes?: ByteCount;
   trackedTxBytes?: ByteCount;
+  /** ISO time the router was first seen: where the tracked total starts. */
+  firstSeenAt?: string;
   reboots: number;
 }
 

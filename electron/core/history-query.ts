@@ -122,7 +122,7 @@ export async function queryHistory(
   // Node parses one result while the server produces the next.
   // Tracked totals: every monthly rollup, plus the hours not folded into months yet.
   const routersRead = pool.query<RowDataPacket[]>(
-    `SELECT r.id, r.name, r.mac_address, r.total_rx_bytes, r.total_tx_bytes,
+    `SELECT r.id, r.name, r.mac_address, r.total_rx_bytes, r.total_tx_bytes, r.created_at,
             COALESCE(m.rx, 0) + COALESCE(h.rx, 0) AS tracked_rx,
             COALESCE(m.tx, 0) + COALESCE(h.tx, 0) AS tracked_tx
        FROM routers r
@@ -265,6 +265,9 @@ export async function queryHistory(
       lifetimeTxBytes: String(router.total_tx_bytes),
       trackedRxBytes: String(router.tracked_rx),
       trackedTxBytes: String(router.tracked_tx),
+      ...(router.created_at instanceof Date
+        ? { firstSeenAt: router.created_at.toISOString() }
+        : {}),
       reboots: own.resets,
     };
   });

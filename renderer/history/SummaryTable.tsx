@@ -36,6 +36,15 @@ function sortValue(row: HistorySummaryRow, column: Column): bigint | number | st
   }
 }
 
+/** The day a router was first seen, in the user's locale and the page's zone. */
+function sinceDate(iso: string): string {
+  return new Intl.DateTimeFormat(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  }).format(new Date(iso));
+}
+
 /** Per-router figures for the range; every column sorts, and says how it is sorted. */
 export function SummaryTable({ rows }: Props) {
   const [sort, setSort] = useState<{ column: Column; descending: boolean }>({
@@ -95,9 +104,12 @@ export function SummaryTable({ rows }: Props) {
                 </td>
                 <td data-bytes={String(total)}>{formatBytes(total)}</td>
                 <td>{share.toFixed(1)} %</td>
-                <td>
+                <td data-first-seen={row.firstSeenAt}>
                   {formatBytes(
                     BigInt(row.trackedRxBytes ?? '0') + BigInt(row.trackedTxBytes ?? '0'),
+                  )}
+                  {row.firstSeenAt !== undefined && (
+                    <span className="summary-table__since">since {sinceDate(row.firstSeenAt)}</span>
                   )}
                 </td>
                 <td>{formatBytes(BigInt(row.lifetimeRxBytes) + BigInt(row.lifetimeTxBytes))}</td>

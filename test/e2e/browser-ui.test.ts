@@ -218,7 +218,14 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     // Tracked since first seen is what was counted (here, all of it within the range).
     for (const row of inDb) {
       const tracked = table.locator(`tr[data-router-id="${row.id}"] td`).nth(4);
-      expect(await tracked.textContent()).toBe(formatBytes(BigInt(row.rx) + BigInt(row.tx)));
+      const first = await db.rows<{ at: Date }>(
+        'SELECT created_at AS at FROM routers WHERE id = ?',
+        [row.id],
+      );
+      expect(await tracked.getAttribute('data-first-seen')).toBe(first[0]?.at.toISOString());
+      expect(await tracked.textContent()).toMatch(
+        new RegExp(`^${formatBytes(BigInt(row.rx) + BigInt(row.tx))}since \\d`),
+      );
     }
     expect(await page.getByRole('button', { name: 'Counter total' }).count()).toBe(1);
     const rebootCell = table.locator('tr', { hasText: 'Living Room AP' }).locator('td').last();

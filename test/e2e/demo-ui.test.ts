@@ -75,6 +75,13 @@ describe('the demo on first start and after a restart (collector, Chromium, real
         ).toBe(true);
         await page.getByText(`Figures per ${bucket}`).click();
       }
+      // Tracked since the filled history starts, 13 months ago, not since the fill ran.
+      const since = await page
+        .getByTestId('summary-table')
+        .locator('td[data-first-seen]')
+        .first()
+        .getAttribute('data-first-seen');
+      expect(Date.now() - Date.parse(since ?? '')).toBeGreaterThan(395 * 86_400_000);
       // The simulated reboots are in the history: a few a week across a dozen devices.
       const [resets] = await db.rows<{ n: string }>(
         'SELECT SUM(resets) AS n FROM bandwidth_monthly',
