@@ -108,7 +108,13 @@ export function readBoundedBody(
       decoded += chunk.length;
       if (decoded > limitBytes) {
         chunks.length = 0;
-        fail(new BodyTooLargeError(limitBytes, decoder === null ? 'as sent' : 'decompressed', limitSetting));
+        fail(
+          new BodyTooLargeError(
+            limitBytes,
+            decoder === null ? 'as sent' : 'decompressed',
+            limitSetting,
+          ),
+        );
         return;
       }
       chunks.push(chunk);
