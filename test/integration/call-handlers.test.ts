@@ -185,6 +185,7 @@ describe('call handlers on the real core and MariaDB', () => {
     expect(history.bucketStarts).toHaveLength(24);
     const total = history.buckets.reduce((sum, b) => sum + BigInt(b.rxBytes), 0n);
     expect(total).toBe(4_000_000n);
+    const [firstSeen] = await db.rows<{ at: Date }>('SELECT created_at AS at FROM routers');
     expect(history.summary).toEqual([
       {
         routerId: history.routers[0]?.id,
@@ -196,6 +197,8 @@ describe('call handlers on the real core and MariaDB', () => {
         // What was counted since first seen, without the counters it started from.
         trackedRxBytes: '4000000',
         trackedTxBytes: '0',
+        // Where the tracked total starts.
+        firstSeenAt: firstSeen?.at.toISOString(),
         reboots: 0,
       },
     ]);
