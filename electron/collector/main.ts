@@ -54,6 +54,7 @@ async function main(): Promise<number> {
       rebootPolicy: config.rebootPolicy,
     },
     mysqlSettingsName: '--mysql-url',
+    edgeMarks: config.edgeMarks,
   });
   log(
     `Bandwidth Tracker collector: polling ${describeSource(config.source)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,

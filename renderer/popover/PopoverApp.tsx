@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
+import { headlineLabel } from '../../shared/edge-text';
 import { notRecordingText, recordingNotices } from '../../shared/recording-status';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes, formatMbps, formatTime, sumBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
+import { HeadlineScope } from './HeadlineScope';
 import { RouterRow } from './RouterRow';
 import { byCurrentRate, inOrder } from './router-order';
 import { Sparkline } from './Sparkline';
@@ -82,7 +84,10 @@ export function PopoverApp() {
               </span>
             </>
           )}
-          <Sparkline values={state.totals.sparkline} label="All routers, last hour" />
+          <Sparkline
+            values={state.totals.sparkline}
+            label={`${headlineLabel(state.totals.edgeRule)}, last hour`}
+          />
         </p>
         <p className="popover__today">
           <span data-testid="today-total">today {formatBytes(today)}</span>
@@ -90,6 +95,7 @@ export function PopoverApp() {
             <span data-testid="month-total"> · this month {formatBytes(month)}</span>
           )}
         </p>
+        <HeadlineScope rule={state.totals.edgeRule} routerCount={state.routers.length} />
       </header>
 
       {routers.length === 0 ? (
@@ -103,7 +109,12 @@ export function PopoverApp() {
           aria-label="Routers, busiest first when opened; choose one for its history"
         >
           {routers.map((router) => (
-            <RouterRow key={router.id} router={router} onOpen={openHistory} />
+            <RouterRow
+              key={router.id}
+              router={router}
+              onOpen={openHistory}
+              edgeRule={state.totals.edgeRule}
+            />
           ))}
         </ul>
       )}
