@@ -84,6 +84,8 @@ export interface ServiceOptions {
    * the database is open, or when a router of that name first appears.
    */
   edgeMarks?: readonly string[];
+  /** How often the writer reads every router's roles again (default ROLES_REFRESH_MS). */
+  rolesRefreshMs?: number;
 }
 
 /** How often the writer reads the roles again, for marks another copy made in its Settings. */
@@ -254,7 +256,8 @@ export class BandwidthService {
   private followRoles(): void {
     const pool = this.pool;
     if (pool === null) return;
-    const due = this.now().getTime() - this.rolesReadAt >= ROLES_REFRESH_MS;
+    const due =
+      this.now().getTime() - this.rolesReadAt >= (this.options.rolesRefreshMs ?? ROLES_REFRESH_MS);
     // One at a time, in order: a slow database never piles them up.
     this.rolesWork = this.rolesWork
       .then(async () => {
