@@ -133,6 +133,8 @@ export function SummaryTable({ rows, edge }: Props) {
         Tracked since first seen: what Bandwidth Tracker counted. Counter total: the router's own
         counters when it was first tracked plus everything counted since, so it includes traffic
         from before tracking began.
+        {breakdown &&
+          ' Share: of the internet usage (the edge routers); inside devices are a breakdown of it, already counted at the edge.'}
       </p>
     </div>
   );

@@ -15,7 +15,7 @@ import {
 } from '../../electron/core/sources/demo-network';
 import { gbpsToBytesPerSecond } from '../../electron/core/tracker';
 import { historySeries } from '../../shared/history-series';
-import type { AppState, HistoryResult } from '../../shared/ipc-contract';
+import type { AppState, HistoryRequest, HistoryResult } from '../../shared/ipc-contract';
 import { trayTooltip } from '../../shared/tray-status';
 import { formatBytes } from '../../shared/units';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
@@ -51,7 +51,7 @@ function everyRouterOf(result: HistoryResult): { rx: bigint; tx: bigint } {
   return { rx: sum(series.rxBytes), tx: sum(series.txBytes) };
 }
 
-const DAY_REQUEST = { range: 'day', routerIds: [], timeZone: 'UTC' } as const;
+const DAY_REQUEST: HistoryRequest = { range: 'day', routerIds: [], timeZone: 'UTC' };
 
 describe('UniFi: the gateway WAN is the internet edge', () => {
   const kane = fixtureDevices('Kane610-aiounifi_tests_fixtures.json');
