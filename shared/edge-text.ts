@@ -5,6 +5,9 @@ import type { RouterRole } from './types';
 export const EDGE_NOTE =
   'No router is marked as the internet edge, so traffic that crosses several routers is counted more than once. Mark the edge routers in Settings.';
 
+/** The same, where there is no room (the popover at 200 % zoom). */
+export const EDGE_NOTE_SHORT = 'Some traffic is counted twice: mark the edge routers in Settings.';
+
 /** What the headline adds up, in the words of the pages. */
 export function headlineLabel(rule: EdgeRule | undefined): string {
   return rule === 'all' || rule === undefined ? 'All routers' : 'Internet (edge routers)';

@@ -1,4 +1,4 @@
-import { EDGE_NOTE, needsEdgeNote } from '../../shared/edge-text';
+import { EDGE_NOTE, EDGE_NOTE_SHORT, needsEdgeNote } from '../../shared/edge-text';
 import type { EdgeRule } from '../../shared/router-role';
 import './edge-note.css';
 
@@ -9,7 +9,8 @@ export function EdgeNote({ rule, routerCount }: Props) {
   if (!needsEdgeNote(rule, routerCount)) return null;
   return (
     <p className="edge-note" data-testid="edge-note">
-      {EDGE_NOTE}
+      <span className="edge-note__full">{EDGE_NOTE}</span>
+      <span className="edge-note__short">{EDGE_NOTE_SHORT}</span>
     </p>
   );
 }

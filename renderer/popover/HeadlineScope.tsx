@@ -11,7 +11,8 @@ export function HeadlineScope({ rule, routerCount }: Props) {
   if (rule === 'all' || rule === undefined) return null;
   return (
     <p className="headline-scope" data-testid="headline-scope">
-      {headlineLabel(rule)}; inside devices below are a breakdown
+      {headlineLabel(rule)}
+      <span className="headline-scope__more">; inside devices below are a breakdown</span>
     </p>
   );
 }

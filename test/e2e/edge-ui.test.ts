@@ -101,7 +101,7 @@ describe('internet edge in the pages (Chromium, collector browser view)', () => 
     await expect
       .poll(() => popover.getByTestId('today-total').textContent())
       .toBe(`today ${formatBytes(9_750_000n)}`);
-    expect(await popover.getByTestId('edge-note').textContent()).toBe(EDGE_NOTE);
+    expect(await popover.getByTestId('edge-note').innerText()).toBe(EDGE_NOTE);
 
     const settings = await openPage('/settings.html');
     await expect.poll(() => settings.getByTestId('router-roles-note').isVisible()).toBe(true);
