@@ -4,7 +4,7 @@ import { notRecordingText, recordingNotices } from '../../shared/recording-statu
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes, formatMbps, formatTime, sumBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
-import { HeadlineScope } from './HeadlineScope';
+import { HeadlineScope, headlineTitle } from './HeadlineScope';
 import { RouterRow } from './RouterRow';
 import { byCurrentRate, inOrder } from './router-order';
 import { Sparkline } from './Sparkline';
@@ -90,7 +90,9 @@ export function PopoverApp() {
           />
         </p>
         <p className="popover__today">
-          <span data-testid="today-total">today {formatBytes(today)}</span>
+          <span data-testid="today-total" title={headlineTitle(state.totals.edgeRule)}>
+            today {formatBytes(today)}
+          </span>
           {month !== null && (
             <span data-testid="month-total"> · this month {formatBytes(month)}</span>
           )}

@@ -101,7 +101,9 @@ describe('internet edge in the pages (Chromium, collector browser view)', () => 
     await expect
       .poll(() => popover.getByTestId('today-total').textContent())
       .toBe(`today ${formatBytes(9_750_000n)}`);
-    expect(await popover.getByTestId('edge-note').innerText()).toBe(EDGE_NOTE);
+    const note = popover.getByTestId('edge-note').locator('.edge-note__full');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toBe(EDGE_NOTE);
 
     const settings = await openPage('/settings.html');
     await expect.poll(() => settings.getByTestId('router-roles-note').isVisible()).toBe(true);
@@ -125,8 +127,8 @@ describe('internet edge in the pages (Chromium, collector browser view)', () => 
     expect(await edgeRow.locator('.role-badge').textContent()).toBe('edge');
     const apRow = popover.locator('.router-row', { hasText: 'Floor AP' });
     expect(await apRow.locator('.role-badge').textContent()).toBe('inside');
-    expect(await popover.getByTestId('headline-scope').textContent()).toContain(
-      'Internet (edge routers)',
+    expect(await popover.getByTestId('today-total').getAttribute('title')).toMatch(
+      /^Internet usage: the edge routers only/,
     );
 
     // The mark is in MySQL, for every copy on the database.
