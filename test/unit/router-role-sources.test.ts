@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { edgeFlagsOf, edgeMarksFrom } from '../../electron/core/edge-marks';
 import { parseDevicePayload } from '../../electron/core/payload';
 import { demoReadingsAt } from '../../electron/core/sources/demo-source';
 import { unifiRole } from '../../electron/core/sources/unifi-counters';
@@ -99,5 +100,17 @@ describe('history CSV with roles', () => {
         .slice(1)
         .map((line) => line.split(',').at(-1)),
     ).toEqual(['all', 'all']);
+  });
+});
+
+describe('--edge on the tray app command line', () => {
+  it('reads --edge X and --edge=X among Chromium switches; BT_EDGE only without them', () => {
+    const argv = ['/opt/app', '--no-sandbox', '--edge', 'USG', '--edge=UCG Fiber', '--demo'];
+    expect(edgeMarksFrom(edgeFlagsOf(argv), 'ignored')).toEqual(['USG', 'UCG Fiber']);
+    expect(edgeMarksFrom(edgeFlagsOf(['/opt/app']), 'USG,AA:BB:CC:DD:EE:FF')).toEqual([
+      'USG',
+      'AA:BB:CC:DD:EE:FF',
+    ]);
+    expect(edgeMarksFrom(edgeFlagsOf(['/opt/app', '--edge']), undefined)).toEqual([]);
   });
 });
