@@ -129,7 +129,8 @@ export class BandwidthService {
   private pendingReported = false;
   private rolesReadAt = 0;
   private routersAtLastMarks = 0;
-  private rolesWork: Promise<void> = Promise.resolve();
+  /** The roles work of the last cycle; a cycle while it still runs starts none. */
+  private rolesWork: Promise<void> | null = null;
 
   constructor(private readonly options: ServiceOptions) {
     this.settings = options.settings;
@@ -258,21 +259,19 @@ export class BandwidthService {
     if (pool === null) return;
     const due =
       this.now().getTime() - this.rolesReadAt >= (this.options.rolesRefreshMs ?? ROLES_REFRESH_MS);
-    // One at a time, in order: a slow database never piles them up.
-    this.rolesWork = this.rolesWork
-      .then(async () => {
-        await this.applyEdgeMarks(pool, true);
-        if (due) await this.refreshRoles(pool);
-      })
+    // One at a time: while a slow database still answers the last one, cycles start none.
+    if (this.rolesWork !== null) return;
+    this.rolesWork = (async () => {
+      await this.applyEdgeMarks(pool, true);
+      if (due) await this.refreshRoles(pool);
+    })()
       .catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         this.log(`Could not read the routers' roles (retrying next cycle): ${message}`);
+      })
+      .finally(() => {
+        this.rolesWork = null;
       });
-  }
-
-  /** Waits for the roles work a cycle started (tests, and a clean stop). */
-  async rolesSettled(): Promise<void> {
-    await this.rolesWork;
   }
 
   /** Runs until `cycles` polls are done or `signal` aborts; resolves with the number of polls. */
