@@ -2,7 +2,7 @@ import type { HistoryRequest, HistoryResult } from './ipc-contract';
 import { zonedIso } from './zoned-time';
 
 /** The bucket's start is in the zone the page shows, named in its column's header. */
-const header = (timeZone: string) =>
+const header = (timeZone: string, withRole: boolean) =>
   [
     'router_id',
     'router_name',
@@ -11,6 +11,7 @@ const header = (timeZone: string) =>
     'rx_bytes',
     'tx_bytes',
     'resets',
+    ...(withRole ? ['role'] : []),
   ].map(csvField);
 
 /** RFC 4180 quoting; a leading =, +, - or @ is defused so a spreadsheet never runs a name as a formula. */
@@ -22,11 +23,17 @@ export function csvField(value: string | number): string {
 
 /**
  * One row per router per bucket of the range (zeros included), whole bytes, times as ISO 8601
- * in the page's zone with their offset (`2026-11-27T15:00:00+01:00`).
+ * in the page's zone with their offset (`2026-11-27T15:00:00+01:00`). The `role` column says
+ * which rows are the internet usage (`edge`) and which a breakdown of it (`inside`): summing
+ * every row would count the same bytes twice. While no router is the edge, every row is `all`.
  */
 export function historyCsv(result: HistoryResult, timeZone = 'UTC'): string {
   const byKey = new Map(result.buckets.map((b) => [`${b.routerId}|${b.start}`, b]));
-  const lines = [header(timeZone).join(',')];
+  const edge = result.edge;
+  const edgeIds = new Set(edge?.routerIds ?? []);
+  const roleOf = (id: number) =>
+    edge === undefined ? [] : [edge.rule === 'all' ? 'all' : edgeIds.has(id) ? 'edge' : 'inside'];
+  const lines = [header(timeZone, edge !== undefined).join(',')];
   for (const router of result.routers) {
     for (const start of result.bucketStarts) {
       const bucket = byKey.get(`${router.id}|${start}`);
@@ -39,6 +46,7 @@ export function historyCsv(result: HistoryResult, timeZone = 'UTC'): string {
           bucket?.rxBytes ?? '0',
           bucket?.txBytes ?? '0',
           bucket?.resets ?? 0,
+          ...roleOf(router.id),
         ]
           .map((field, i) => (i === 4 || i === 5 ? String(field) : csvField(field)))
           .join(','),

@@ -35,11 +35,15 @@ export function bucketLabel(
   return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(new Date(startIso));
 }
 
-/** Sums the selected routers per bucket; a bucket no router was polled in is a gap. */
+/**
+ * Sums the selected routers per bucket (only `routerIds` when given: the edge routers for the
+ * internet usage); a bucket no router was polled in is a gap.
+ */
 export function historySeries(
   result: HistoryResult,
   timeZone: string,
   locale?: string,
+  routerIds?: ReadonlySet<number>,
 ): HistorySeries {
   const index = new Map(result.bucketStarts.map((start, i) => [start, i]));
   const size = result.bucketStarts.length;
@@ -54,6 +58,7 @@ export function historySeries(
   const gapAverage = new Array<boolean>(size).fill(false);
   const bitsPerSecond = new Array<number | null>(size).fill(null);
   for (const bucket of result.buckets) {
+    if (routerIds !== undefined && !routerIds.has(bucket.routerId)) continue;
     const i = index.get(bucket.start);
     if (i === undefined) continue;
     const bytes = BigInt(bucket.rxBytes) + BigInt(bucket.txBytes);

@@ -1,6 +1,8 @@
 // The one contract between the main process (or the headless collector's HTTP server) and the
 // renderer. A channel is declared here once; main, preload and renderer are typed from it.
+import type { EdgeRule } from './router-role';
 import type { SettingsInput, SettingsView } from './settings';
+import type { RouterRole } from './types';
 
 /** Byte counts cross the boundary as decimal strings: exact past 2^53 and JSON-safe. */
 export type ByteCount = string;
@@ -39,6 +41,12 @@ export interface RouterLive {
   monthTxBytes?: ByteCount;
   /** Last hour's rate (RX + TX, Mbps), oldest first, one value per SPARKLINE_SLOT_MS; null where not polled. */
   sparkline?: Array<number | null>;
+  /** What the source says the router is (null: it cannot tell, as the UniFi API server). */
+  sourceRole?: RouterRole | null;
+  /** The admin's mark (Settings or `--edge`), shared by every copy through MySQL; null: automatic. */
+  markedRole?: RouterRole | null;
+  /** Whether its traffic counts in the headline (the internet usage); else it is a breakdown. */
+  edge?: boolean;
 }
 
 /** The sparkline's slot: 30 slots of two minutes cover the last hour. */
@@ -52,8 +60,13 @@ export interface LiveTotals {
   todayTxBytes: ByteCount;
   monthRxBytes?: ByteCount;
   monthTxBytes?: ByteCount;
-  /** Last hour's total rate of all routers, as in RouterLive. */
+  /** Last hour's total rate of the headline's routers, as in RouterLive. */
   sparkline?: Array<number | null>;
+  /**
+   * Which routers these totals add up (shared/router-role.ts): the edge routers (`marked`,
+   * `source`), or every router (`all`) when none is the edge, which the pages say.
+   */
+  edgeRule?: EdgeRule;
 }
 
 export interface AppState {
@@ -148,7 +161,17 @@ export interface HistoryResult {
   summary: HistorySummaryRow[];
   reboots: RebootMarker[];
   routers: Array<{ id: number; name: string; mac: string }>;
+  /** The routers whose traffic is the internet usage ("Internet (edge routers)"), and why. */
+  edge?: { rule: EdgeRule; routerIds: number[] };
 }
+
+/** A router's role as the admin chose it in Settings: null goes back to what the source says. */
+export interface RouterRoleChoice {
+  routerId: number;
+  role: RouterRole | null;
+}
+
+export type SetRouterRoleResult = { ok: true; state: AppState } | { ok: false; message: string };
 
 export type TestConnectionResult = { ok: true; message: string } | { ok: false; message: string };
 
@@ -174,6 +197,8 @@ export interface Calls {
   checkCertificate: [[string], CertificateCheck];
   setPaused: [[boolean], AppState];
   openWindow: [[WindowName, { routerId?: number }], null];
+  /** Marks a router as the internet edge or an inside device, in MySQL for every copy. */
+  setRouterRole: [[RouterRoleChoice], SetRouterRoleResult];
 }
 
 export interface CycleEvent {
@@ -219,6 +244,7 @@ const CALLS: { [K in CallName]: true } = {
   checkCertificate: true,
   setPaused: true,
   openWindow: true,
+  setRouterRole: true,
 };
 const EVENTS: { [E in EventName]: true } = {
   cycleCompleted: true,

@@ -82,6 +82,16 @@ export function checkCallArgs<K extends CallName>(name: K, args: unknown): ArgsC
       }
       return ok([window, routerId === undefined ? {} : { routerId }]);
     }
+    case 'setRouterRole': {
+      const [choice] = args;
+      if (args.length !== 1 || !isRecord(choice)) return fail('takes one router role choice');
+      const { routerId, role } = choice;
+      if (!(Number.isSafeInteger(routerId) && (routerId as number) > 0))
+        return fail('routerId must be a router id');
+      if (role !== null && role !== 'edge' && role !== 'inside')
+        return fail('role must be edge, inside or null');
+      return ok([{ routerId, role }]);
+    }
     default:
       return fail('unknown call');
   }

@@ -5,6 +5,7 @@ import { isUnifiSiteName } from '../../shared/settings';
 import { REBOOT_POLICIES, type RebootPolicy } from '../core/counter-reset';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../core/db/retention';
 import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db/settings';
+import { edgeMarksFrom } from '../core/edge-marks';
 
 /** The demo's own database, as `npm run demo` uses (shared/settings.ts DEMO_SETTINGS). */
 export const DEFAULT_DEMO_MYSQL_URL = 'mysql://root@127.0.0.1:3306/bandwidth_tracker_demo';
@@ -39,6 +40,8 @@ export interface CollectorConfig {
   rebootPolicy: RebootPolicy;
   /** The most one answer of the device source may hold, in bytes (as sent and decompressed). */
   maxResponseBytes: number;
+  /** Routers to mark as the internet edge, by name or MAC (`--edge`, repeatable; `BT_EDGE`). */
+  edgeMarks: string[];
 }
 
 /** `$XDG_STATE_HOME/bandwidth-tracker/journal.jsonl`, or under ~/.local/state. */
@@ -83,6 +86,9 @@ export const USAGE = `Usage: npm run collector -- [options]
                      booted after the last poll) (env BT_REBOOT_POLICY)
   --max-response-mb N  the most one answer of the device source may hold, in MB, as sent
                      and decompressed (env BT_MAX_RESPONSE_MB; default ${DEFAULT_MAX_RESPONSE_MB})
+  --edge NAME_OR_MAC mark a router as the internet edge: the totals count the edge routers
+                     only (repeatable; env BT_EDGE, comma-separated). Stored in MySQL for
+                     every copy; a UniFi gateway's WAN is the edge without it
   --quiet            print each cycle's summary and problems only, not a line per device
   --help             show this help`;
 
@@ -90,7 +96,7 @@ type Env = Record<string, string | undefined>;
 
 /** Flags win over environment variables, which win over defaults. Returns null for --help. */
 export function readCollectorConfig(argv: readonly string[], env: Env): CollectorConfig | null {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -118,6 +124,7 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
         'max-link-gbps': { type: 'string' },
         'reboot-policy': { type: 'string' },
         'max-response-mb': { type: 'string' },
+        edge: { type: 'string', multiple: true },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -183,6 +190,7 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
     maxLinkGbps:
       maxLink === undefined ? DEFAULT_MAX_LINK_GBPS : readGbps(maxLink.value, maxLink.from),
     rebootPolicy: readRebootPolicy(rebootPolicy),
+    edgeMarks: edgeMarksFrom(values.edge as string[] | undefined, env.BT_EDGE),
     maxResponseBytes: megabytes(
       maxResponse === undefined
         ? DEFAULT_MAX_RESPONSE_MB

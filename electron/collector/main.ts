@@ -56,6 +56,7 @@ async function main(): Promise<number> {
     },
     mysqlSettingsName: '--mysql-url',
     responseLimitSettingName: RESPONSE_LIMIT_SETTING,
+    edgeMarks: config.edgeMarks,
   });
   log(
     `Bandwidth Tracker collector: polling ${describeSource(config.source)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,

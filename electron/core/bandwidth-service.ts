@@ -8,7 +8,9 @@ import type {
   HistoryRequest,
   HistoryResult,
   RecordingStatus,
+  RouterRoleChoice,
   ServiceStatus,
+  SetRouterRoleResult,
   Unsubscribe,
 } from '../../shared/ipc-contract';
 import { type DetectedReboot, RebootLedger } from '../../shared/reboot-notice';
@@ -18,6 +20,7 @@ import { describeMysqlError } from './db/connection';
 import { openDatabase } from './db/open-database';
 import { DEFAULT_RETENTION, pruneOldRows, type RetentionPolicy } from './db/retention';
 import { backfillRollups } from './db/rollup-backfill';
+import { loadRoles, markRoles, markRouterById } from './db/router-roles';
 import type { MysqlSettings } from './db/settings';
 import { WriterLock } from './db/writer-lock';
 import { fillDemoHistory } from './demo-history';
@@ -78,7 +81,17 @@ export interface ServiceOptions {
   mysqlSettingsName?: string;
   /** Where the user raises the response limit, for messages (default: its field in Settings). */
   responseLimitSettingName?: string;
+  /**
+   * Routers to mark as the internet edge, by name or MAC (`--edge`, `BT_EDGE`): applied once
+   * the database is open, or when a router of that name first appears.
+   */
+  edgeMarks?: readonly string[];
+  /** How often the writer reads every router's roles again (default ROLES_REFRESH_MS). */
+  rolesRefreshMs?: number;
 }
+
+/** How often the writer reads the roles again, for marks another copy made in its Settings. */
+export const ROLES_REFRESH_MS = 60_000;
 
 const STARTING: ServiceStatus = { state: 'starting', message: null };
 const NOT_STARTED_RECORDING: RecordingStatus = {
@@ -112,6 +125,14 @@ export class BandwidthService {
   private recordingHealth: (() => RecordingHealth) | null = null;
   private recording: RecordingStatus = NOT_STARTED_RECORDING;
   private running: { stop: AbortController; done: Promise<number> } | null = null;
+  /** `--edge` names that matched no router yet. */
+  private pendingEdgeMarks: string[];
+  /** Whether the unmatched `--edge` names were reported (once, after the first cycle). */
+  private pendingReported = false;
+  private rolesReadAt = 0;
+  private routersAtLastMarks = 0;
+  /** The roles work of the last cycle; a cycle while it still runs starts none. */
+  private rolesWork: Promise<void> | null = null;
 
   constructor(private readonly options: ServiceOptions) {
     this.settings = options.settings;
@@ -119,6 +140,7 @@ export class BandwidthService {
     this.log = options.log ?? ((line) => console.log(line));
     this.live = new LiveState(options.timeZone);
     this.ledger = new RebootLedger(options.announcedReboots?.load() ?? []);
+    this.pendingEdgeMarks = [...new Set(options.edgeMarks ?? [])];
   }
 
   private get mysqlSettingsName(): string {
@@ -174,6 +196,87 @@ export class BandwidthService {
     return queryHistory(this.pool, request, this.now());
   }
 
+  /** The admin's mark for one router (Settings), stored in MySQL so every copy agrees. */
+  async setRouterRole(choice: RouterRoleChoice): Promise<SetRouterRoleResult> {
+    const pool = this.pool;
+    if (pool === null) {
+      return {
+        ok: false,
+        message: `The database is not connected, so the mark cannot be saved: ${this.database.message ?? 'wait a moment and try again'}`,
+      };
+    }
+    try {
+      if (!(await markRouterById(pool, choice.routerId, choice.role))) {
+        return {
+          ok: false,
+          message: 'That router is no longer in the database: reopen Settings to see the list.',
+        };
+      }
+      await this.refreshRoles(pool);
+    } catch (error) {
+      return {
+        ok: false,
+        message: `The mark was not saved: ${describeMysqlError(error, this.settings.mysql, this.mysqlSettingsName)}`,
+      };
+    }
+    return { ok: true, state: this.getState() };
+  }
+
+  /**
+   * Reads every router's roles again (one query) and, when the headline's routers changed,
+   * sends the pages the whole state (each router's mark and whether it counts).
+   */
+  private async refreshRoles(pool: Pool): Promise<void> {
+    const before = this.live.edgeVersion;
+    this.rolesReadAt = this.now().getTime();
+    this.live.applyRoles(await loadRoles(pool));
+    if (this.live.edgeVersion !== before) this.emit('statusChanged', this.getState());
+  }
+
+  /**
+   * The `--edge` names not matched yet, tried again when new routers have appeared; a name
+   * still unmatched after the first cycle is said once.
+   */
+  private async applyEdgeMarks(pool: Pool, afterCycle: boolean): Promise<void> {
+    if (this.pendingEdgeMarks.length > 0 && this.live.routerCount !== this.routersAtLastMarks) {
+      this.routersAtLastMarks = this.live.routerCount;
+      const before = this.pendingEdgeMarks.length;
+      this.pendingEdgeMarks = await markRoles(
+        pool,
+        this.pendingEdgeMarks.map((router) => ({ router, role: 'edge' as const })),
+      );
+      if (this.pendingEdgeMarks.length !== before) await this.refreshRoles(pool);
+    }
+    if (afterCycle && !this.pendingReported && this.pendingEdgeMarks.length > 0) {
+      this.pendingReported = true;
+      const names = this.pendingEdgeMarks.map((name) => `"${name}"`).join(', ');
+      this.log(
+        `The internet edge ${names} matches no router's name or MAC yet: it is marked when such a router appears (check the spelling against the popover's list).`,
+      );
+    }
+  }
+
+  /** After a recorded cycle: new routers may match `--edge`; other copies' marks every minute. */
+  private followRoles(): void {
+    const pool = this.pool;
+    if (pool === null) return;
+    const due =
+      this.now().getTime() - this.rolesReadAt >= (this.options.rolesRefreshMs ?? ROLES_REFRESH_MS);
+    // One at a time: while a slow database still answers the last one, cycles start none.
+    if (this.rolesWork !== null) return;
+    this.rolesWork = (async () => {
+      await this.applyEdgeMarks(pool, true);
+      if (due) await this.refreshRoles(pool);
+    })()
+      .catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        this.log(`Could not read the routers' roles (retrying next cycle): ${message}`);
+      })
+      .finally(() => {
+        this.rolesWork = null;
+      });
+  }
+
   /** Runs until `cycles` polls are done or `signal` aborts; resolves with the number of polls. */
   async run(options: { cycles?: number; signal: AbortSignal }): Promise<number> {
     const settings = this.settings;
@@ -223,6 +326,9 @@ export class BandwidthService {
         });
       }
       await this.live.load(pool, this.now());
+      this.rolesReadAt = this.now().getTime();
+      this.routersAtLastMarks = -1;
+      await this.applyEdgeMarks(pool, false);
       this.setStatus('database', OK);
       const source =
         this.options.createSource?.(settings) ??
@@ -262,6 +368,7 @@ export class BandwidthService {
       });
     } finally {
       this.pool = null;
+      await this.rolesWork;
       stopHousekeeping();
       options.signal.removeEventListener('abort', stopHousekeeping);
       await housekeeping;
@@ -385,12 +492,16 @@ export class BandwidthService {
               },
         );
         const { cycle } = outcome;
+        const edgeBefore = this.live.edgeVersion;
         const routers = this.live.applyCycle(cycle);
         this.emit('cycleCompleted', {
           at: cycle.at.toISOString(),
           routers,
           totals: this.live.totals(),
         });
+        // A new router can change which routers count: every page needs every router's flag.
+        if (this.live.edgeVersion !== edgeBefore) this.emit('statusChanged', this.getState());
+        this.followRoles();
         const reboots: DetectedReboot[] = cycle.tracked
           .filter((t) => t.delta.kind === 'reset')
           .map((t) => ({
@@ -443,8 +554,10 @@ export class BandwidthService {
     const pool = this.pool;
     if (pool === null) return;
     try {
+      const edgeBefore = this.live.edgeVersion;
       await this.live.load(pool, this.now());
       this.setStatus('database', OK);
+      if (this.live.edgeVersion !== edgeBefore) this.emit('statusChanged', this.getState());
       this.emit('cycleCompleted', {
         at: this.now().toISOString(),
         routers: this.live.routerList(this.now()),

@@ -234,5 +234,9 @@ export function createCallHandlers(
       shell.openWindow(name, options);
       return null;
     },
+    async setRouterRole(choice) {
+      // Marks live in MySQL, not in the collector's flags: its browser view may set them too.
+      return service.setRouterRole(choice);
+    },
   };
 }

@@ -9,9 +9,8 @@ import {
   writeCycle,
 } from './db/cycle-statements';
 import { DEFAULT_RETENTION, pruneOldRows, type RetentionPolicy } from './db/retention';
-import { parseDevicePayload } from './payload';
 import { isFlakyOutage } from './sources/demo-network';
-import { demoPayloadAt } from './sources/demo-source';
+import { demoReadingsAt } from './sources/demo-source';
 import { BandwidthTracker, DEFAULT_LIMITS, type TrackerLimits } from './tracker';
 
 const MINUTE_MS = 60_000;
@@ -124,7 +123,7 @@ async function fillIfEmpty(
 
   // The first poll through the recorder itself: it inserts the routers and their baselines.
   const recorder = new CycleRecorder(pool, options.limits);
-  const first = parseDevicePayload(demoPayloadAt(times[0] ?? 0));
+  const first = demoReadingsAt(times[0] ?? 0);
   const firstCycle = await recorder.record(first.devices, new Date(times[0] ?? 0));
   // First seen when the filled history starts, not now: "tracked since" reads from it. Only
   // the routers of this first poll get a history, and the table was empty before it.
@@ -141,7 +140,7 @@ async function fillIfEmpty(
     for (const ms of times.slice(i, i + perBatch)) {
       const at = new Date(ms);
       const rows: CycleRow[] = [];
-      for (const device of parseDevicePayload(demoPayloadAt(ms)).devices) {
+      for (const device of demoReadingsAt(ms).devices) {
         const routerId = recorder.routerIdOf(device.identity.mac);
         const counters = device.counters;
         if (routerId === undefined || counters === null) continue;

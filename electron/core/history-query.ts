@@ -7,6 +7,7 @@ import type {
   HistorySummaryRow,
 } from '../../shared/ipc-contract';
 import { addBytes, type ByteSum } from './byte-sum';
+import { loadEdgeSet } from './db/router-roles';
 
 const HOUR = 3_600_000;
 
@@ -134,6 +135,10 @@ export async function queryHistory(
       WHERE r.mac_address IS NOT NULL ${request.routerIds.length > 0 ? 'AND r.id IN (?)' : ''} ORDER BY r.name`,
     filterValues,
   );
+  // Which routers are the internet usage: the page's "Internet (edge routers)" series and total.
+  const edgeRead = loadEdgeSet(pool);
+  // Awaited below; a failure before then must not go unhandled meanwhile.
+  edgeRead.catch(() => {});
   let foldedThrough = window.from;
   if (window.bucket !== 'hour') {
     const [[state]] = await pool.query<RowDataPacket[]>(
@@ -248,6 +253,7 @@ export async function queryHistory(
   });
 
   const [routers] = await routersRead;
+  const edge = await edgeRead;
   const summary: HistorySummaryRow[] = routers.map((router) => {
     const own = perRouter.get(Number(router.id)) ?? {
       rx: 0,
@@ -288,5 +294,6 @@ export async function queryHistory(
       name: String(router.name),
       mac: String(router.mac_address),
     })),
+    edge: { rule: edge.rule, routerIds: [...edge.ids].sort((a, b) => a - b) },
   };
 }

@@ -6,6 +6,8 @@ import {
   SPARKLINE_SLOT_MS,
   SPARKLINE_SLOTS,
 } from '../../shared/ipc-contract';
+import { type EdgeSet, edgeSetOf, type RoleOfRouter } from '../../shared/router-role';
+import type { RouterRole } from '../../shared/types';
 import { bytesToMbps } from '../../shared/units';
 import { localDateOf, startOfLocalDate } from '../../shared/zoned-time';
 import type { RecordedCycle } from './cycle-recorder';
@@ -27,6 +29,8 @@ interface RouterFigures
   rateKnown: boolean;
   /** Rates of the last hour's polls (RX + TX Mbps), oldest first, at most one per slot. */
   samples: RateSample[];
+  sourceRole: RouterRole | null;
+  markedRole: RouterRole | null;
 }
 
 const SPARKLINE_SPAN_MS = SPARKLINE_SLOT_MS * SPARKLINE_SLOTS;
@@ -75,8 +79,12 @@ export class LiveState {
   private todayKey = '';
   private monthKey = '';
   private lastCycleAt: Date | null = null;
-  /** Total rate of each cycle in the last hour, for the header's sparkline. */
+  /** Total rate of the edge routers at each cycle in the last hour, for the header's sparkline. */
   private totalSamples: RateSample[] = [];
+  /** The routers the headline adds up, kept here so a cycle never asks MySQL for it. */
+  private edge: EdgeSet = { ids: new Set(), rule: 'all' };
+  private edgeKey = '';
+  private edgeChanges = 0;
 
   constructor(
     /** The zone whose local midnight starts "today" and whose first of the month starts "this month". */
@@ -85,6 +93,47 @@ export class LiveState {
 
   get lastPollAt(): Date | null {
     return this.lastCycleAt;
+  }
+
+  /** Counts changes of the edge set (a router appeared, a mark changed): every page needs the full state then. */
+  get edgeVersion(): number {
+    return this.edgeChanges;
+  }
+
+  /** How many routers are known: grows when a cycle brings a new one. */
+  get routerCount(): number {
+    return this.routers.size;
+  }
+
+  /** The roles as stored in MySQL (read again after a mark, or made by another copy). */
+  applyRoles(roles: readonly RoleOfRouter[]): void {
+    for (const role of roles) {
+      const router = this.routers.get(role.id);
+      if (router === undefined) continue;
+      router.sourceRole = role.sourceRole;
+      router.markedRole = role.markedRole;
+    }
+    this.updateEdge();
+  }
+
+  /** Recomputes the edge set; when it changed, the header's sparkline is rebuilt from it. */
+  private updateEdge(): void {
+    const edge = edgeSetOf(
+      [...this.routers.values()].map((r) => ({
+        id: r.id,
+        sourceRole: r.sourceRole,
+        markedRole: r.markedRole,
+      })),
+    );
+    const key = `${edge.rule}:${[...edge.ids].sort((a, b) => a - b).join(',')}`;
+    const marks = [...this.routers.values()].map((r) => `${r.markedRole ?? ''}`).join(',');
+    if (`${key}|${marks}` === this.edgeKey) return;
+    this.edgeKey = `${key}|${marks}`;
+    this.edge = edge;
+    this.edgeChanges += 1;
+    this.totalSamples = edgeSparklineSamples(
+      [...edge.ids].flatMap((id) => this.routers.get(id)?.samples ?? []),
+    );
   }
 
   /** One query: every router with its lifetime totals, today's traffic and last reboot (from the hourly rollup). */
@@ -97,7 +146,7 @@ export class LiveState {
     const monthStart = new Date(Math.floor(monthStartLocal.getTime() / 3_600_000) * 3_600_000);
     const [rows] = await pool.query<RowDataPacket[]>(
       `SELECT r.id, r.mac_address, r.name, r.ip_address, r.location, r.total_rx_bytes, r.total_tx_bytes,
-              r.last_bandwidth_update,
+              r.last_bandwidth_update, r.source_role, r.marked_role,
               COALESCE(t.rx, 0) AS today_rx, COALESCE(t.tx, 0) AS today_tx, t.last_reset,
               COALESCE(t.month_rx, 0) AS month_rx, COALESCE(t.month_tx, 0) AS month_tx
          FROM routers r
@@ -139,8 +188,11 @@ export class LiveState {
         monthTx: BigInt(row.month_tx),
         rateKnown: false,
         samples: [],
+        sourceRole: (row.source_role as RouterRole | null) ?? null,
+        markedRole: (row.marked_role as RouterRole | null) ?? null,
       });
     }
+    this.updateEdge();
     await this.loadLastHour(pool, now);
   }
 
@@ -174,7 +226,7 @@ export class LiveState {
       if (at < now.getTime() - SPARKLINE_SPAN_MS) continue;
       const mbps = bytesToMbps(BigInt(row[2]), at - before);
       router.samples.push({ at, mbps });
-      totals.set(at, (totals.get(at) ?? 0) + mbps);
+      if (this.edge.ids.has(id)) totals.set(at, (totals.get(at) ?? 0) + mbps);
     }
     for (const [at, mbps] of [...totals].sort((a, b) => a[0] - b[0]))
       this.totalSamples.push({ at, mbps });
@@ -201,8 +253,16 @@ export class LiveState {
     }
     this.lastCycleAt = cycle.at;
     const changed: RouterFigures[] = [];
+    const routersBefore = this.routers.size;
+    let rolesMoved = false;
     for (const device of cycle.tracked) {
       const router = this.ensure(device.routerId, device.identity);
+      // The cycle stores a role the source now says (COALESCE keeps the old one for null).
+      const said = device.identity.role ?? null;
+      if (said !== null && said !== router.sourceRole) {
+        router.sourceRole = said;
+        rolesMoved = true;
+      }
       const { delta, previous, counters } = device;
       if (delta.kind === 'baseline') {
         router.lifetimeRx = largerOf(router.lifetimeRx, counters.rxBytes);
@@ -228,6 +288,7 @@ export class LiveState {
       }
       changed.push(router);
     }
+    if (rolesMoved || this.routers.size !== routersBefore) this.updateEdge();
     const total = this.totals();
     keepLastHour(this.totalSamples, cycle.at.getTime(), total.rxMbps + total.txMbps);
     for (const identity of cycle.untracked) {
@@ -247,12 +308,17 @@ export class LiveState {
     return [...this.routers.values()].map((router) => this.view(router, now));
   }
 
+  /** The headline: the edge routers' figures (every router's when none is the edge). */
   totals(): LiveTotals {
     let rxMbps = 0;
     let txMbps = 0;
     let todayRx = 0n;
     let todayTx = 0n;
-    for (const router of this.routers.values()) {
+    let monthRx = 0n;
+    let monthTx = 0n;
+    for (const id of this.edge.ids) {
+      const router = this.routers.get(id);
+      if (router === undefined) continue;
       const fresh = this.seenInLastCycle(router);
       if (fresh) {
         rxMbps += router.rxMbps;
@@ -260,10 +326,6 @@ export class LiveState {
       }
       todayRx += router.todayRx;
       todayTx += router.todayTx;
-    }
-    let monthRx = 0n;
-    let monthTx = 0n;
-    for (const router of this.routers.values()) {
       monthRx += router.monthRx;
       monthTx += router.monthTx;
     }
@@ -275,12 +337,19 @@ export class LiveState {
       monthRxBytes: String(monthRx),
       monthTxBytes: String(monthTx),
       sparkline: sparklineOf(this.totalSamples, this.lastCycleAt?.getTime() ?? Date.now()),
+      edgeRule: this.edge.rule,
     };
   }
 
   private ensure(
     id: number,
-    identity: { mac: string; name: string; ip: string | null; location: string | null },
+    identity: {
+      mac: string;
+      name: string;
+      ip: string | null;
+      location: string | null;
+      role?: RouterRole | null;
+    },
   ): RouterFigures {
     let router = this.routers.get(id);
     if (router === undefined) {
@@ -302,6 +371,9 @@ export class LiveState {
         monthTx: 0n,
         rateKnown: false,
         samples: [],
+        sourceRole: identity.role ?? null,
+        // A mark made before it was polled by this copy arrives with the next roles refresh.
+        markedRole: null,
       };
       this.routers.set(id, router);
       this.idsByMac.set(router.mac, id);
@@ -340,6 +412,9 @@ export class LiveState {
       monthRxBytes: String(router.monthRx),
       monthTxBytes: String(router.monthTx),
       sparkline: sparklineOf(router.samples, now.getTime()),
+      sourceRole: router.sourceRole,
+      markedRole: router.markedRole,
+      edge: this.edge.ids.has(router.id),
     };
   }
 
@@ -372,6 +447,24 @@ function keepLastHour(samples: RateSample[], at: number, mbps: number): void {
   }
   samples.push({ at, mbps });
   while ((samples[0]?.at ?? at) <= at - SPARKLINE_SPAN_MS) samples.shift();
+}
+
+/**
+ * The header's samples rebuilt from the edge routers' own (after the edge set changed): per
+ * sparkline slot, the sum of each router's average in it.
+ */
+function edgeSparklineSamples(samples: readonly RateSample[]): RateSample[] {
+  const slots = new Map<number, RateSample>();
+  for (const sample of samples) {
+    const slot = Math.floor(sample.at / SPARKLINE_SLOT_MS);
+    const total = slots.get(slot);
+    if (total === undefined) slots.set(slot, { at: sample.at, mbps: sample.mbps });
+    else {
+      total.mbps += sample.mbps;
+      total.at = Math.max(total.at, sample.at);
+    }
+  }
+  return [...slots.values()].sort((a, b) => a.at - b.at);
 }
 
 function largerOf(a: bigint, b: bigint): bigint {

@@ -1,5 +1,10 @@
 import { normalizeMac } from '../../shared/mac';
-import type { CounterReading, DeviceReading, LegacyThroughput } from '../../shared/types';
+import type {
+  CounterReading,
+  DeviceReading,
+  LegacyThroughput,
+  RouterRole,
+} from '../../shared/types';
 
 /** Largest value a BIGINT column can hold; anything above is not a real counter. */
 export const MAX_COUNTER = 2n ** 63n - 1n;
@@ -102,11 +107,23 @@ function deviceLabel(device: Record<string, unknown>, index: number): string {
   return readText(device.name) ?? readText(device.mac) ?? `device #${index + 1}`;
 }
 
+export interface PayloadOptions {
+  /**
+   * Read each entry's `role` (`edge`/`inside`): only for readings the app built itself (UniFi,
+   * demo). The API server's JSON does not say it, and a role it sent would not be trusted.
+   */
+  roles?: boolean;
+}
+
+function readRole(raw: unknown): RouterRole | null {
+  return raw === 'edge' || raw === 'inside' ? raw : null;
+}
+
 /**
  * Validates the device list of one poll. Throws PayloadError only when the body as a whole
  * is unusable; a bad device is reported in `problems` and the others are kept.
  */
-export function parseDevicePayload(body: unknown): ParsedPayload {
+export function parseDevicePayload(body: unknown, options: PayloadOptions = {}): ParsedPayload {
   if (!Array.isArray(body)) {
     throw new PayloadError(`expected a JSON array of devices, got ${jsonKind(body)}`);
   }
@@ -169,6 +186,7 @@ export function parseDevicePayload(body: unknown): ParsedPayload {
         brand: clip(readText(raw.brand), COLUMN_WIDTHS.brand),
         location: clip(readText(raw.location), COLUMN_WIDTHS.location),
         model: clip(readText(raw.model), COLUMN_WIDTHS.model),
+        ...(options.roles === true ? { role: readRole(raw.role) } : {}),
       },
       counters,
       throughput,

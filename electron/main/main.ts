@@ -7,6 +7,7 @@ import { trayTooltip } from '../../shared/tray-status';
 import { announcedRebootsFile } from '../core/announced-reboots-file';
 import { BandwidthService } from '../core/bandwidth-service';
 import { createCallHandlers, toServiceSettings } from '../core/call-handlers';
+import { edgeFlagsOf, edgeMarksFrom } from '../core/edge-marks';
 import { FileSettingsStore } from '../core/settings-store';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerIpcHandlers } from './ipc-router';
@@ -91,6 +92,8 @@ async function start(): Promise<void> {
     log,
     announcedReboots: announcedRebootsFile(join(userData, 'announced-reboots.json')),
     journal: { path: join(userData, 'journal.jsonl') },
+    // `--edge NAME_OR_MAC` / BT_EDGE, as the collector takes them; Settings marks the rest.
+    edgeMarks: edgeMarksFrom(edgeFlagsOf(process.argv), process.env.BT_EDGE),
   });
   const windows = new Windows(APP_DIR);
   const tray = new TrayController({

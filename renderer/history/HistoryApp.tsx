@@ -5,6 +5,7 @@ import {
   customBucketName,
   customRangeErrors,
 } from '../../shared/custom-range';
+import { headlineLabel } from '../../shared/edge-text';
 import { type HistorySeries, historySeries } from '../../shared/history-series';
 import type {
   AppState,
@@ -13,6 +14,7 @@ import type {
   HistoryResult,
 } from '../../shared/ipc-contract';
 import { bandwidthClient } from '../client/bandwidth-client';
+import { EdgeNote } from '../common/EdgeNote';
 import { formatBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
 import { useHistory } from '../hooks/useHistory';
@@ -107,13 +109,23 @@ export function HistoryApp() {
   );
   const history = useHistory(request);
   const result = history.result;
-  const series = useMemo(
-    () => (result === null ? null : historySeries(result, TIME_ZONE)),
-    [result],
+  // "Internet (edge routers)" is the headline's routers, not the sum of every router.
+  const headlineIds = useMemo(
+    () =>
+      routerIds.length === 0 && result?.edge !== undefined
+        ? new Set(result.edge.routerIds)
+        : undefined,
+    [result, routerIds],
   );
+  const series = useMemo(
+    () => (result === null ? null : historySeries(result, TIME_ZONE, undefined, headlineIds)),
+    [result, headlineIds],
+  );
+  const edgeRule = result?.edge?.rule ?? state?.totals.edgeRule;
   const total =
     series === null ? 0n : [...series.rxBytes, ...series.txBytes].reduce((a, b) => a + b, 0n);
   const routers = state?.routers ?? [];
+  const edgeIds = new Set(result?.edge?.routerIds ?? []);
   const toggle = (id: number) =>
     setRouterIds((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]));
 
@@ -205,7 +217,7 @@ export function HistoryApp() {
               checked={routerIds.length === 0}
               onChange={() => setRouterIds([])}
             />
-            All routers
+            {headlineLabel(edgeRule)}
           </label>
           {routers.map((router) => (
             <label key={router.id}>
@@ -215,6 +227,9 @@ export function HistoryApp() {
                 onChange={() => toggle(router.id)}
               />
               {router.name}
+              {edgeRule !== 'all' && result?.edge !== undefined && !edgeIds.has(router.id) && (
+                <span className="edge-note__inside"> (inside device)</span>
+              )}
             </label>
           ))}
         </fieldset>
@@ -241,6 +256,7 @@ export function HistoryApp() {
       )}
       {result !== null && series !== null && (
         <>
+          <EdgeNote rule={edgeRule} routerCount={result.routers.length} />
           {emptyReason(series, result, total, state) !== null && (
             <p className="notice" role="status" data-testid="history-empty">
               {emptyReason(series, result, total, state)}
@@ -254,10 +270,10 @@ export function HistoryApp() {
           )}
           <HistoryChart
             series={series}
-            description={`Traffic per ${result.bucket}: ${formatBytes(total)} in total over the range`}
+            description={`${routerIds.length === 0 ? `${headlineLabel(edgeRule)}: traffic` : 'Traffic'} per ${result.bucket}: ${formatBytes(total)} in total over the range`}
           />
           <BucketTable series={series} bucketName={result.bucket} />
-          <SummaryTable rows={result.summary} />
+          <SummaryTable rows={result.summary} edge={result.edge} />
         </>
       )}
       {history.status === 'loading' && result === null && <p role="status">Loading history…</p>}

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { HistorySummaryRow } from '../../shared/ipc-contract';
+import { headlineLabel } from '../../shared/edge-text';
+import type { HistoryResult, HistorySummaryRow } from '../../shared/ipc-contract';
 import { formatBytes } from '../common/format';
 
 type Column = 'name' | 'rx' | 'tx' | 'total' | 'share' | 'tracked' | 'lifetime' | 'reboots';
-type Props = { rows: HistorySummaryRow[] };
+type Props = { rows: HistorySummaryRow[]; edge?: HistoryResult['edge'] };
 
 const HEADINGS: Array<[Column, string]> = [
   ['name', 'Router'],
@@ -46,12 +47,18 @@ function sinceDate(iso: string): string {
 }
 
 /** Per-router figures for the range; every column sorts, and says how it is sorted. */
-export function SummaryTable({ rows }: Props) {
+export function SummaryTable({ rows, edge }: Props) {
   const [sort, setSort] = useState<{ column: Column; descending: boolean }>({
     column: 'total',
     descending: true,
   });
-  const grand = rows.reduce((sum, r) => sum + BigInt(r.rxBytes) + BigInt(r.txBytes), 0n);
+  // Shares are of the internet usage (the edge routers): inside devices are a breakdown of it.
+  const edgeIds = new Set(edge?.routerIds ?? rows.map((r) => r.routerId));
+  const headline = rows.filter((r) => edgeIds.has(r.routerId));
+  const grandRx = headline.reduce((sum, r) => sum + BigInt(r.rxBytes), 0n);
+  const grandTx = headline.reduce((sum, r) => sum + BigInt(r.txBytes), 0n);
+  const grand = grandRx + grandTx;
+  const breakdown = edge !== undefined && edge.rule !== 'all';
   const sorted = [...rows].sort((a, b) => {
     const x = sortValue(a, sort.column);
     const y = sortValue(b, sort.column);
@@ -95,7 +102,12 @@ export function SummaryTable({ rows }: Props) {
             const share = grand === 0n ? 0 : Number((total * 10_000n) / grand) / 100;
             return (
               <tr key={row.routerId} data-router-id={row.routerId}>
-                <th scope="row">{row.name}</th>
+                <th scope="row">
+                  {row.name}
+                  {breakdown && !edgeIds.has(row.routerId) && (
+                    <span className="edge-note__inside"> (inside device)</span>
+                  )}
+                </th>
                 <td data-bytes={row.rxBytes} title={`${row.rxBytes} bytes`}>
                   {formatBytes(BigInt(row.rxBytes))}
                 </td>
@@ -118,11 +130,23 @@ export function SummaryTable({ rows }: Props) {
             );
           })}
         </tbody>
+        <tfoot>
+          <tr data-testid="summary-headline">
+            <th scope="row">{headlineLabel(edge?.rule)}</th>
+            <td data-bytes={String(grandRx)}>{formatBytes(grandRx)}</td>
+            <td data-bytes={String(grandTx)}>{formatBytes(grandTx)}</td>
+            <td data-bytes={String(grand)}>{formatBytes(grand)}</td>
+            <td>{grand === 0n ? '0.0' : '100.0'} %</td>
+            <td colSpan={3} />
+          </tr>
+        </tfoot>
       </table>
       <p className="history__note">
         Tracked since first seen: what Bandwidth Tracker counted. Counter total: the router's own
         counters when it was first tracked plus everything counted since, so it includes traffic
         from before tracking began.
+        {breakdown &&
+          ' Share: of the internet usage (the edge routers); inside devices are a breakdown of it, already counted at the edge.'}
       </p>
     </div>
   );

@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
+import { headlineLabel } from '../../shared/edge-text';
 import { notRecordingText, recordingNotices } from '../../shared/recording-status';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes, formatMbps, formatTime, sumBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
 import { countingZone } from './counting-zone';
+import { HeadlineScope, headlineTitle } from './HeadlineScope';
 import { RouterRow } from './RouterRow';
 import { byCurrentRate, inOrder } from './router-order';
 import { Sparkline } from './Sparkline';
@@ -84,15 +86,21 @@ export function PopoverApp() {
               </span>
             </>
           )}
-          <Sparkline values={state.totals.sparkline} label="All routers, last hour" />
+          <Sparkline
+            values={state.totals.sparkline}
+            label={`${headlineLabel(state.totals.edgeRule)}, last hour`}
+          />
         </p>
         <p className="popover__today">
-          <span data-testid="today-total">today {formatBytes(today)}</span>
+          <span data-testid="today-total" title={headlineTitle(state.totals.edgeRule)}>
+            today {formatBytes(today)}
+          </span>
           {month !== null && (
             <span data-testid="month-total"> · this month {formatBytes(month)}</span>
           )}
           {zoneNamed && <span data-testid="popover-zone"> · days and times in {zone}</span>}
         </p>
+        <HeadlineScope rule={state.totals.edgeRule} routerCount={state.routers.length} />
       </header>
 
       {routers.length === 0 ? (
@@ -106,7 +114,12 @@ export function PopoverApp() {
           aria-label="Routers, busiest first when opened; choose one for its history"
         >
           {routers.map((router) => (
-            <RouterRow key={router.id} router={router} onOpen={openHistory} />
+            <RouterRow
+              key={router.id}
+              router={router}
+              onOpen={openHistory}
+              edgeRule={state.totals.edgeRule}
+            />
           ))}
         </ul>
       )}

@@ -1,12 +1,19 @@
 import type { RouterLive } from '../../shared/ipc-contract';
+import type { EdgeRule } from '../../shared/router-role';
 import { formatBytes, formatMbps } from '../common/format';
+import { RoleBadge } from './RoleBadge';
 import { FRESHNESS_TEXT } from './router-order';
 import { Sparkline } from './Sparkline';
 
-type Props = { router: RouterLive; onOpen: (routerId: number) => void };
+type Props = {
+  router: RouterLive;
+  onOpen: (routerId: number) => void;
+  /** Which routers the header adds up: each row then says whether it is one of them. */
+  edgeRule?: EdgeRule;
+};
 
 /** One router on one line; the whole row is a button that opens its history. */
-export function RouterRow({ router, onOpen }: Props) {
+export function RouterRow({ router, onOpen, edgeRule }: Props) {
   const measuring = router.measuring === true;
   const freshness = measuring
     ? 'Measuring: a rate needs two readings'
@@ -48,6 +55,7 @@ export function RouterRow({ router, onOpen }: Props) {
           )}
         </span>
         <span className="router-row__today">
+          <RoleBadge router={router} rule={edgeRule} />
           today{' '}
           <span className="router-row__today-rx">{formatBytes(BigInt(router.todayRxBytes))}</span> ↓
           / <span className="router-row__today-tx">{formatBytes(BigInt(router.todayTxBytes))}</span>{' '}

@@ -15,6 +15,7 @@ import {
 } from '../../shared/settings';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { Field } from './Field';
+import { RouterRoles } from './RouterRoles';
 import { SecretField } from './SecretField';
 import { SourceFields } from './SourceFields';
 import { secretsStillApply } from './secret-targets';
@@ -435,6 +436,7 @@ export function SettingsApp() {
           </p>
         )}
       </form>
+      <RouterRoles />
     </main>
   );
 }

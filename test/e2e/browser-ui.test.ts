@@ -256,7 +256,7 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
       .split('\r\n');
     // In the zone the page shows, named in the header.
     expect(csv[0]).toBe(
-      'router_id,router_name,mac_address,bucket_start (Europe/Paris),rx_bytes,tx_bytes,resets',
+      'router_id,router_name,mac_address,bucket_start (Europe/Paris),rx_bytes,tx_bytes,resets,role',
     );
     const body = csv.slice(1).map((line) => line.split(','));
     expect(body).toHaveLength(3 * 24);

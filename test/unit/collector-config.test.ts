@@ -27,10 +27,23 @@ describe('readCollectorConfig', () => {
       rebootPolicy: 'new-baseline',
       maxResponseBytes: 64_000_000,
       source: { kind: 'seed', apiUrl: 'http://127.0.0.1:5001' },
+      edgeMarks: [],
     });
     expect(defaultJournalPath({ XDG_STATE_HOME: '/var/lib/bt' })).toBe(
       '/var/lib/bt/bandwidth-tracker/journal.jsonl',
     );
+  });
+
+  it('reads --edge (repeatable), else BT_EDGE comma-separated, each name once', () => {
+    expect(
+      readCollectorConfig(['--edge', 'Gateway', '--edge=aa:bb:cc:dd:ee:ff', '--edge', 'Gateway'], {
+        BT_EDGE: 'Ignored',
+      })?.edgeMarks,
+    ).toEqual(['Gateway', 'aa:bb:cc:dd:ee:ff']);
+    expect(readCollectorConfig([], { BT_EDGE: 'USG, UCG Fiber ,,' })?.edgeMarks).toEqual([
+      'USG',
+      'UCG Fiber',
+    ]);
   });
 
   it('reads the response limit in MB, the flag winning over BT_MAX_RESPONSE_MB', () => {

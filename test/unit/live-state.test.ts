@@ -102,3 +102,76 @@ describe('LiveState memory', () => {
     expect(samples?.length).toBeLessThanOrEqual(6);
   });
 });
+
+describe('LiveState headline from the edge routers', () => {
+  const tracked = (
+    routerId: number,
+    name: string,
+    role: 'edge' | 'inside' | null,
+    rxDiff: bigint,
+    txDiff: bigint,
+  ): TrackedDevice => ({
+    routerId,
+    identity: {
+      mac: `AA:00:00:00:00:0${routerId}`,
+      name,
+      ip: null,
+      brand: null,
+      location: null,
+      role,
+    },
+    counters: { rxBytes: rxDiff, txBytes: txDiff, uptime: null },
+    delta: { kind: 'delta', rxDiff, txDiff },
+    previous: { rxBytes: 0n, txBytes: 0n, uptime: null, at: new Date('2026-03-02T10:00:00Z') },
+    rates: null,
+  });
+  const cycle = (devices: TrackedDevice[]) => ({
+    at,
+    tracked: devices,
+    untracked: [],
+    stale: [],
+    roundTrips: 1,
+  });
+
+  it('adds up the edge routers only; the inside ones are a breakdown flagged as such', () => {
+    const live = new LiveState('UTC');
+    const routers = live.applyCycle(
+      cycle([
+        tracked(1, 'Gateway', 'edge', 7_500_000n, 750_000n),
+        tracked(2, 'Switch', 'inside', 6_000_000n, 600_000n),
+        tracked(3, 'AP', 'inside', 3_000_000n, 300_000n),
+      ]),
+    );
+    const totals = live.totals();
+    expect(totals.edgeRule).toBe('source');
+    expect(totals.todayRxBytes).toBe('7500000');
+    expect(totals.todayTxBytes).toBe('750000');
+    expect(totals.monthRxBytes).toBe('7500000');
+    expect(totals.rxMbps).toBeCloseTo(1, 6);
+    expect(totals.sparkline?.at(-1)).toBeCloseTo(1.1, 6);
+    expect(routers.map((r) => [r.name, r.edge])).toEqual([
+      ['Gateway', true],
+      ['Switch', false],
+      ['AP', false],
+    ]);
+  });
+
+  it('counts every router (rule all) when none is the edge, and follows a mark', () => {
+    const live = new LiveState('UTC');
+    live.applyCycle(
+      cycle([tracked(1, 'A', null, 1_000n, 10n), tracked(2, 'B', null, 2_000n, 20n)]),
+    );
+    expect(live.totals()).toMatchObject({ edgeRule: 'all', todayRxBytes: '3000' });
+    const version = live.edgeVersion;
+    live.applyRoles([
+      { id: 1, sourceRole: null, markedRole: null },
+      { id: 2, sourceRole: null, markedRole: 'edge' },
+    ]);
+    expect(live.edgeVersion).toBe(version + 1);
+    expect(live.totals()).toMatchObject({ edgeRule: 'marked', todayRxBytes: '2000' });
+    // The header's sparkline follows: B's 2,020 bytes in 60 s.
+    expect(live.totals().sparkline?.at(-1)).toBeCloseTo((2_020 * 8) / 60 / 1e6, 9);
+    const [b] = live.routerList(at).filter((r) => r.id === 2);
+    expect(b).toMatchObject({ markedRole: 'edge', sourceRole: null, edge: true });
+  });
+});

@@ -41,6 +41,15 @@ describe('checkCallArgs', () => {
       to: '2026-03-31',
     };
     expect(checkCallArgs('getHistory', [request])).toEqual({ ok: true, args: [request] });
+    expect(checkCallArgs('setRouterRole', [{ routerId: 3, role: 'edge' }])).toEqual({
+      ok: true,
+      args: [{ routerId: 3, role: 'edge' }],
+    });
+    // Only the two fields pass: anything else a page adds is dropped.
+    expect(checkCallArgs('setRouterRole', [{ routerId: 3, role: null, sql: 'x' }])).toEqual({
+      ok: true,
+      args: [{ routerId: 3, role: null }],
+    });
   });
 
   it.each([
@@ -68,6 +77,11 @@ describe('checkCallArgs', () => {
       [{ range: 'custom', routerIds: [], timeZone: 'UTC', from: '2024-99-99', to: '2024-12-31' }],
     ],
     ['saveSettings', ['not an object']],
+    ['setRouterRole', [{ routerId: 3, role: 'gateway' }]],
+    ['setRouterRole', [{ routerId: 0, role: 'edge' }]],
+    ['setRouterRole', [{ routerId: '3', role: 'edge' }]],
+    ['setRouterRole', [{ routerId: 3 }]],
+    ['setRouterRole', [3, 'edge']],
     ['getState', 'not a list'],
   ] as const)('refuses %s %j', (name, args) => {
     expect(checkCallArgs(name, args).ok).toBe(false);

@@ -37,3 +37,16 @@ export async function markRoles(
   }
   return unknown;
 }
+
+/** The admin's mark for one router by id (Settings); false when no such router is stored. */
+export async function markRouterById(
+  db: Pool,
+  routerId: number,
+  role: RouterRole | null,
+): Promise<boolean> {
+  const [result] = await db.query<ResultSetHeader>(
+    'UPDATE routers SET marked_role = ? WHERE id = ?',
+    [role, routerId],
+  );
+  return result.affectedRows > 0;
+}

@@ -1,4 +1,4 @@
-import { parseDevicePayload } from '../payload';
+import { type ParsedPayload, parseDevicePayload } from '../payload';
 import {
   DEMO_DEVICES,
   type DemoDevice,
@@ -30,6 +30,11 @@ export interface DemoSource extends DeviceSource {
   truth(): DemoTruth[];
 }
 
+/** The demo's devices at `ms`, parsed as a poll of them (their roles included). */
+export function demoReadingsAt(ms: number): ParsedPayload {
+  return parseDevicePayload(demoPayloadAt(ms), { roles: true });
+}
+
 /** The payload the demo's devices answer at `ms` (the flaky one missing during its outage). */
 export function demoPayloadAt(ms: number): Record<string, unknown>[] {
   return DEMO_DEVICES.filter((d) => isListed(d, ms)).map((d) => {
@@ -41,6 +46,8 @@ export function demoPayloadAt(ms: number): Record<string, unknown>[] {
       brand: 'Ubiquiti',
       location: 'Demo office',
       model: d.model,
+      // The gateway is the office's internet edge; the switches and APs are behind it.
+      role: d.kind === 'gateway' ? 'edge' : 'inside',
       rx_bytes: reading.rx,
       tx_bytes: reading.tx,
       uptime: reading.uptime,
@@ -114,7 +121,7 @@ export function createDemoSource(options: { now?: () => Date } = {}): DemoSource
     async fetchDevices() {
       const at = now().getTime();
       for (const device of DEMO_DEVICES) if (isListed(device, at)) ledger.observe(device, at);
-      return parseDevicePayload(demoPayloadAt(at));
+      return demoReadingsAt(at);
     },
   };
 }

@@ -26,6 +26,8 @@ export interface UnifiSeries {
   mayWrap32: boolean;
 }
 
+import type { RouterRole } from '../../../shared/types';
+
 const GATEWAY_TYPES = new Set(['ugw', 'udm', 'uxg']);
 
 function record(value: unknown): Record<string, unknown> | null {
@@ -136,4 +138,16 @@ export function unifiSeries(device: Record<string, unknown>): UnifiSeries[] {
   if (hasCounters(device)) return [fromDeviceTotals(device)];
   if (hasCounters(uplink)) return [fromUpstreamPort('uplink', 'uplink', uplink, true)];
   return [];
+}
+
+/**
+ * What a device is to the headline. A gateway (`ugw`, `udm`, `uxg`, or anything with a `wan1`)
+ * is read at its WAN ports, every one of them the internet edge; a U5G Max (`umbb`) is a
+ * cellular internet link, the edge too. Everything else (switches, access points, PDUs, plugs)
+ * carries traffic the edge has already counted: inside.
+ */
+export function unifiRole(device: Record<string, unknown>): RouterRole {
+  const type = String(device.type ?? '');
+  if (GATEWAY_TYPES.has(type) || record(device.wan1) !== null || type === 'umbb') return 'edge';
+  return 'inside';
 }

@@ -18,7 +18,7 @@ import {
   sendRequest,
 } from './https-client';
 import { rateLimitedError } from './retry-after';
-import { type UnifiSeries, unifiSeries } from './unifi-counters';
+import { type UnifiSeries, unifiRole, unifiSeries } from './unifi-counters';
 
 /** UniFi OS consoles (UDM, Cloud Key Gen2+, UniFi OS Server) or the classic Network controller. */
 export type UnifiFlavour = 'unifi-os' | 'classic';
@@ -76,6 +76,7 @@ export function unifiDeviceToReadings(device: Record<string, unknown>): Record<s
   const mac = normalizeMac(device.mac);
   const name = text(device.name) ?? `${model} ${mac ?? String(device.mac ?? '')}`.trim();
   const series = unifiSeries(device);
+  const role = unifiRole(device);
   const reading = (counters: UnifiSeries | undefined, index: number): Record<string, unknown> => ({
     name: index === 0 ? name : `${name} · ${counters?.port.toUpperCase()}`,
     mac:
@@ -83,6 +84,8 @@ export function unifiDeviceToReadings(device: Record<string, unknown>): Record<s
     ip: device.ip,
     brand: 'Ubiquiti',
     model: text(device.model),
+    // Every WAN series of a gateway (wan2 too) is the edge; parsed with `roles: true`.
+    role,
     rx_bytes: counters?.download,
     tx_bytes: counters?.upload,
     // The controller's own live rates for the same port as the counters.
@@ -294,6 +297,7 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
         });
         const parsed = parseDevicePayload(
           usable.flatMap((entry) => unifiDeviceToReadings(record(entry) ?? {})),
+          { roles: true },
         );
         return { ...parsed, problems: [...tooDeep, ...parsed.problems] };
       } catch (error) {
