@@ -8,7 +8,7 @@ type Props = { rule: EdgeRule | undefined; routerCount: number };
 export function EdgeNote({ rule, routerCount }: Props) {
   if (!needsEdgeNote(rule, routerCount)) return null;
   return (
-    <p className="edge-note" data-testid="edge-note">
+    <p className="edge-note" data-testid="edge-note" title={EDGE_NOTE}>
       <span className="edge-note__full">{EDGE_NOTE}</span>
       <span className="edge-note__short">{EDGE_NOTE_SHORT}</span>
     </p>
