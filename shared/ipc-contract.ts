@@ -82,6 +82,11 @@ export interface RecordingStatus {
   deadLetterPath: string | null;
   /** MACs claimed by two different devices in the last poll: those devices are not counted. */
   collisions: string[];
+  /**
+   * Sources (or sites of a controller) that did not answer the last poll while the others
+   * did, one sentence each: their routers are not counted until they answer again.
+   */
+  sourcesDown?: string[];
 }
 
 export type CopyRole = 'writer' | 'reader';

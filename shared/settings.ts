@@ -3,6 +3,7 @@
 
 import { normalizeFingerprint } from './fingerprint';
 import { reusableSecrets } from './secret-binding';
+import { parseSiteSelection } from './unifi-sites';
 
 export interface DatabaseSettings {
   host: string;
@@ -235,9 +236,9 @@ function validateUnifi(
     errors['unifi.controllerUrl'] =
       'Enter the controller address, for example https://192.168.1.1 (a UniFi OS console) or https://controller:8443';
   }
-  if (!isUnifiSiteName(value.site)) {
+  if (parseSiteSelection(value.site) === null) {
     errors['unifi.site'] =
-      'Enter the site’s short name from its URL (…/site/NAME/…), usually default';
+      'Enter the site’s short name from its URL (…/site/NAME/…), usually default; several separated by commas, or all for every site';
   }
   if (value.username === '' && (value.apiKey === '' || value.apiKey === null)) {
     errors['unifi.username'] = 'Enter a local account’s user name and password, or an API key';

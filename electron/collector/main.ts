@@ -6,7 +6,7 @@ import { createCallHandlers } from '../core/call-handlers';
 import { describeMysqlError } from '../core/db/connection';
 import { MigrationError } from '../core/db/migration-error';
 import { FixedSettingsStore } from '../core/settings-store';
-import { describeSource, type SourceSettings } from '../core/sources/create-source';
+import { describeSources, type SourceSettings } from '../core/sources/create-source';
 import { gbpsToBytesPerSecond } from '../core/tracker';
 import { startUiServer, type UiServer } from '../core/ui-server';
 import { type CollectorConfig, ConfigError, readCollectorConfig, USAGE } from './config';
@@ -40,6 +40,9 @@ async function main(): Promise<number> {
     settings: {
       apiUrl: config.apiUrl,
       source: config.source,
+      ...(config.sources.length > 1
+        ? { sources: config.sources, parallelSources: config.parallelSources }
+        : {}),
       intervalMs: config.intervalMs,
       timeoutMs: config.timeoutMs,
       mysql: config.mysql,
@@ -56,7 +59,7 @@ async function main(): Promise<number> {
     mysqlSettingsName: '--mysql-url',
   });
   log(
-    `Bandwidth Tracker collector: polling ${describeSource(config.source)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,
+    `Bandwidth Tracker collector: polling ${describeSources(config.sources)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,
   );
 
   let ui: UiServer | null = null;

@@ -18,6 +18,7 @@ import { describeMysqlError } from './db/connection';
 import { openDatabase } from './db/open-database';
 import { DEFAULT_RETENTION, pruneOldRows, type RetentionPolicy } from './db/retention';
 import { backfillRollups } from './db/rollup-backfill';
+import { loadCounterSources } from './db/router-sources';
 import type { MysqlSettings } from './db/settings';
 import { WriterLock } from './db/writer-lock';
 import { fillDemoHistory } from './demo-history';
@@ -25,7 +26,7 @@ import { queryHistory } from './history-query';
 import { CycleJournal } from './journal';
 import { LiveState } from './live-state';
 import { abortableSleep, type CycleOutcome, Poller, type RecordingHealth } from './poller';
-import { createSource, type SourceSettings } from './sources/create-source';
+import { createSources, type SourceSettings } from './sources/create-source';
 import type { DeviceSource } from './sources/device-source';
 import { DEFAULT_LIMITS, type TrackerLimits } from './tracker';
 
@@ -33,6 +34,10 @@ export interface ServiceSettings {
   apiUrl: string;
   /** What to poll; without it, the seed API at `apiUrl`. */
   source?: SourceSettings;
+  /** Several sources polled at once (two or more); when set, `source` is not used. */
+  sources?: SourceSettings[];
+  /** Sources asked at once when there are several (default 4). */
+  parallelSources?: number;
   intervalMs: number;
   timeoutMs: number;
   mysql: MysqlSettings;
@@ -223,11 +228,12 @@ export class BandwidthService {
       this.setStatus('database', OK);
       const source =
         this.options.createSource?.(settings) ??
-        createSource(
-          settings.source ?? { kind: 'seed', apiUrl: settings.apiUrl },
+        createSources(
+          settings.sources ?? [settings.source ?? { kind: 'seed', apiUrl: settings.apiUrl }],
           settings.timeoutMs,
           this.now,
           settings.maxResponseBytes,
+          { parallel: settings.parallelSources, storedOwners: () => loadCounterSources(pool) },
         );
       const limits: TrackerLimits = {
         ...(this.options.limits ?? DEFAULT_LIMITS),
@@ -422,6 +428,7 @@ export class BandwidthService {
       movedAside: health.movedAside,
       deadLetterPath: health.deadLetterPath,
       collisions: health.collisions,
+      ...(health.partsDown === undefined ? {} : { sourcesDown: health.partsDown }),
     };
     if (JSON.stringify(next) === JSON.stringify(this.recording)) return;
     this.recording = next;
