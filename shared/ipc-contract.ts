@@ -39,6 +39,10 @@ export interface RouterLive {
   monthTxBytes?: ByteCount;
   /** Last hour's rate (RX + TX, Mbps), oldest first, one value per SPARKLINE_SLOT_MS; null where not polled. */
   sparkline?: Array<number | null>;
+  /** The controller site it belongs to (`default`); null for sources without sites. */
+  site?: string | null;
+  /** Where its counters come from (`UniFi controller at https://…`), when known. */
+  source?: string | null;
 }
 
 /** The sparkline's slot: 30 slots of two minutes cover the last hour. */

@@ -12,10 +12,12 @@ import type {
   HistoryRequest,
   HistoryResult,
 } from '../../shared/ipc-contract';
+import type { SiteGroup } from '../../shared/site-groups';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
 import { useHistory } from '../hooks/useHistory';
+import { SiteFilter } from '../sites/SiteFilter';
 import { BucketTable } from './BucketTable';
 import { HistoryChart } from './HistoryChart';
 import { SummaryTable } from './SummaryTable';
@@ -113,7 +115,16 @@ export function HistoryApp() {
   );
   const total =
     series === null ? 0n : [...series.rxBytes, ...series.txBytes].reduce((a, b) => a + b, 0n);
-  const routers = state?.routers ?? [];
+  const [site, setSite] = useState<SiteGroup | null>(null);
+  const allRouters = state?.routers ?? [];
+  // A chosen site narrows the router choices; "all" then means all of that site's routers.
+  const routers =
+    site === null ? allRouters : allRouters.filter((r) => site.routers.some((s) => s.id === r.id));
+  const siteIds = site === null ? [] : site.routers.map((r) => r.id);
+  const chooseSite = (chosen: SiteGroup | null) => {
+    setSite(chosen);
+    setRouterIds(chosen === null ? [] : chosen.routers.map((r) => r.id));
+  };
   const toggle = (id: number) =>
     setRouterIds((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]));
 
@@ -199,13 +210,19 @@ export function HistoryApp() {
         </fieldset>
         <fieldset className="history__routers">
           <legend>Routers</legend>
+          <SiteFilter routers={allRouters} value={site?.key ?? null} onChange={chooseSite} />
           <label>
             <input
               type="checkbox"
-              checked={routerIds.length === 0}
-              onChange={() => setRouterIds([])}
+              checked={
+                site === null
+                  ? routerIds.length === 0
+                  : siteIds.length === routerIds.length &&
+                    siteIds.every((id) => routerIds.includes(id))
+              }
+              onChange={() => setRouterIds(siteIds)}
             />
-            All routers
+            {site === null ? 'All routers' : `All routers of ${site.label}`}
           </label>
           {routers.map((router) => (
             <label key={router.id}>

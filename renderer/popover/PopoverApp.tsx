@@ -3,7 +3,7 @@ import { notRecordingText, recordingNotices } from '../../shared/recording-statu
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes, formatMbps, formatTime, sumBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
-import { RouterRow } from './RouterRow';
+import { SiteGroupedList } from '../sites/SiteGroupedList';
 import { byCurrentRate, inOrder } from './router-order';
 import { Sparkline } from './Sparkline';
 import './popover.css';
@@ -98,14 +98,7 @@ export function PopoverApp() {
           {state.source.state === 'down' ? ', which cannot be reached right now' : ''}.
         </p>
       ) : (
-        <ul
-          className="popover__list"
-          aria-label="Routers, busiest first when opened; choose one for its history"
-        >
-          {routers.map((router) => (
-            <RouterRow key={router.id} router={router} onOpen={openHistory} />
-          ))}
-        </ul>
+        <SiteGroupedList routers={routers} onOpen={openHistory} />
       )}
 
       <footer className="popover__footer">
