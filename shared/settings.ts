@@ -2,6 +2,15 @@
 // settings page for messages next to fields, and again by the main process before saving).
 
 import { normalizeFingerprint } from './fingerprint';
+import {
+  applyMoreSources,
+  type MoreSource,
+  type MoreSourceField,
+  type MoreSourceInput,
+  type MoreSourceView,
+  validateMoreSources,
+  viewOfMoreSources,
+} from './more-sources';
 import { reusableSecrets } from './secret-binding';
 import { parseSiteSelection } from './unifi-sites';
 
@@ -41,6 +50,8 @@ export interface Settings {
   launchAtLogin: boolean;
   /** What a true reboot counts; `new-baseline` (the design's rule) when absent. */
   rebootPolicy?: RebootPolicy;
+  /** Sources polled at the same time as the main one (see more-sources.ts); none when absent. */
+  moreSources?: MoreSource[];
 }
 
 /** What a true reboot counts: nothing (the design's rule), or the traffic since, where exact. */
@@ -51,15 +62,17 @@ export const REBOOT_POLICIES: readonly RebootPolicy[] = ['new-baseline', 'count-
 type UnifiWithoutSecrets = Omit<UnifiControllerSettings, 'password' | 'apiKey'>;
 
 /** What a page sends: a null password or key keeps the stored one. */
-export interface SettingsInput extends Omit<Settings, 'database' | 'unifi'> {
+export interface SettingsInput extends Omit<Settings, 'database' | 'unifi' | 'moreSources'> {
   database: Omit<DatabaseSettings, 'password'> & { password: string | null };
   unifi: UnifiWithoutSecrets & { password: string | null; apiKey: string | null };
+  moreSources?: MoreSourceInput[];
 }
 
 /** What a page receives: everything but the secrets, which it only knows are set. */
-export interface SettingsView extends Omit<Settings, 'database' | 'unifi'> {
+export interface SettingsView extends Omit<Settings, 'database' | 'unifi' | 'moreSources'> {
   database: Omit<DatabaseSettings, 'password'> & { passwordSet: boolean };
   unifi: UnifiWithoutSecrets & { passwordSet: boolean; apiKeySet: boolean };
+  moreSources?: MoreSourceView[];
   /** No settings were saved yet: the page explains what is needed. */
   firstRun: boolean;
   /** Settings come from command-line flags (headless collector) and cannot be saved here. */
@@ -115,7 +128,8 @@ export type SettingsField =
   | 'database.database'
   | 'notifications'
   | 'launchAtLogin'
-  | 'rebootPolicy';
+  | 'rebootPolicy'
+  | MoreSourceField;
 
 export type SettingsErrors = Partial<Record<SettingsField, string>>;
 
@@ -184,6 +198,11 @@ export function validateSettings(input: unknown): SettingsValidation {
     errors.rebootPolicy = 'Choose what a reboot counts';
   }
 
+  const more = validateMoreSources(raw.moreSources);
+  if (source === 'demo' && more.value.length > 0)
+    more.errors['moreSources.0.kind'] = 'The demo network runs alone: remove the other sources';
+  Object.assign(errors, more.errors);
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -202,6 +221,7 @@ export function validateSettings(input: unknown): SettingsValidation {
       notifications: raw.notifications as boolean,
       launchAtLogin: raw.launchAtLogin as boolean,
       rebootPolicy: rebootPolicy as RebootPolicy,
+      ...(more.value.length > 0 ? { moreSources: more.value } : {}),
     },
   };
 }
@@ -266,8 +286,12 @@ function isHttpUrl(text: string): boolean {
  */
 export function applySettingsInput(input: SettingsInput, stored: Settings): Settings {
   const reusable = reusableSecrets(input, stored);
+  const { moreSources, ...rest } = input;
   return {
-    ...input,
+    ...rest,
+    ...(moreSources === undefined || moreSources.length === 0
+      ? {}
+      : { moreSources: applyMoreSources(moreSources, stored.moreSources ?? []) }),
     database: { ...input.database, password: input.database.password ?? reusable.database },
     unifi: {
       ...input.unifi,
@@ -284,8 +308,10 @@ export function toSettingsView(
 ): SettingsView {
   const { password, ...database } = settings.database;
   const { password: unifiPassword, apiKey, ...unifi } = settings.unifi;
+  const { moreSources, ...rest } = settings;
   return {
-    ...settings,
+    ...rest,
+    ...(moreSources === undefined ? {} : { moreSources: viewOfMoreSources(moreSources) }),
     database: { ...database, passwordSet: password !== '' },
     unifi: { ...unifi, passwordSet: unifiPassword !== '', apiKeySet: apiKey !== '' },
     firstRun,

@@ -14,6 +14,8 @@ import {
 } from '../../shared/settings';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { Field } from './Field';
+import { MoreSourcesFields } from './MoreSourcesFields';
+import { type MoreSourceDraft, moreSourcesDraftOf, moreSourcesInputOf } from './more-sources-draft';
 import { SecretField } from './SecretField';
 import { SourceFields } from './SourceFields';
 import { secretsStillApply } from './secret-targets';
@@ -37,6 +39,7 @@ export type Draft = {
   notifications: boolean;
   launchAtLogin: boolean;
   rebootPolicy: RebootPolicy;
+  moreSources: MoreSourceDraft[];
 };
 
 function draftOf(view: SettingsView): Draft {
@@ -58,6 +61,7 @@ function draftOf(view: SettingsView): Draft {
     notifications: view.notifications,
     launchAtLogin: view.launchAtLogin,
     rebootPolicy: view.rebootPolicy ?? 'new-baseline',
+    moreSources: moreSourcesDraftOf(view.moreSources),
   };
 }
 
@@ -90,6 +94,7 @@ function inputOf(draft: Draft, view: SettingsView): SettingsInput {
     notifications: draft.notifications,
     launchAtLogin: draft.launchAtLogin,
     rebootPolicy: draft.rebootPolicy,
+    ...(draft.moreSources.length > 0 ? { moreSources: moreSourcesInputOf(draft.moreSources) } : {}),
   };
 }
 
@@ -264,6 +269,12 @@ export function SettingsApp() {
         <fieldset disabled={readOnly}>
           <legend>Device source</legend>
           <SourceFields draft={draft} view={view} errors={errors} set={set} />
+          <MoreSourcesFields
+            sources={draft.moreSources}
+            errors={errors}
+            onChange={(moreSources) => set({ moreSources })}
+            disabled={draft.source === 'demo'}
+          />
           <Field id="intervalSeconds" label="Poll every (seconds)" errors={errors}>
             {(props) => (
               <input
