@@ -1,5 +1,6 @@
 // The headless collector: the tray app's core, run from a terminal or a service manager.
 
+import type { MoreSource } from '../../shared/more-sources';
 import { DEFAULT_UNIFI, type Settings } from '../../shared/settings';
 import { BandwidthService } from '../core/bandwidth-service';
 import { createCallHandlers } from '../core/call-handlers';
@@ -73,6 +74,9 @@ async function main(): Promise<number> {
       database: config.mysql,
       notifications: false,
       launchAtLogin: false,
+      ...(config.sources.length > 1
+        ? { moreSources: config.sources.slice(1).flatMap(moreSourceOf) }
+        : {}),
     });
     const handlers = createCallHandlers(service, store, {
       openWindow: () => {
@@ -116,6 +120,23 @@ function settingsUnifiOf(source: SourceSettings): Settings['unifi'] {
     site: source.site,
     fingerprint: source.fingerprint ?? '',
   };
+}
+
+/** A further source of `--sources`, as the read-only settings page shows it (secrets left out). */
+function moreSourceOf(source: SourceSettings): MoreSource[] {
+  if (source.kind === 'seed') return [{ kind: 'seed', apiUrl: source.apiUrl }];
+  if (source.kind !== 'unifi') return [];
+  return [
+    {
+      kind: 'unifi',
+      controllerUrl: source.controllerUrl,
+      username: source.auth.kind === 'password' ? source.auth.username : '',
+      password: '',
+      apiKey: '',
+      site: source.site,
+      fingerprint: source.fingerprint ?? '',
+    },
+  ];
 }
 
 main().then(
