@@ -15,7 +15,12 @@ import {
 import { bandwidthClient } from '../client/bandwidth-client';
 import { Field } from './Field';
 import { MoreSourcesFields } from './MoreSourcesFields';
-import { type MoreSourceDraft, moreSourcesDraftOf, moreSourcesInputOf } from './more-sources-draft';
+import {
+  type MoreSourceDraft,
+  moreSourceFieldLabel,
+  moreSourcesDraftOf,
+  moreSourcesInputOf,
+} from './more-sources-draft';
 import { SecretField } from './SecretField';
 import { SourceFields } from './SourceFields';
 import { secretsStillApply } from './secret-targets';
@@ -128,7 +133,9 @@ function errorsFor(input: SettingsInput, check: Check): SettingsErrors {
 }
 
 function fixMessage(errors: SettingsErrors): string {
-  const names = Object.keys(errors).map((f) => FIELD_LABELS[f as SettingsField] ?? f);
+  const names = Object.keys(errors).map(
+    (f) => FIELD_LABELS[f as SettingsField] ?? moreSourceFieldLabel(f) ?? f,
+  );
   return `Fix the marked field${names.length === 1 ? '' : 's'}: ${names.join(', ')}.`;
 }
 

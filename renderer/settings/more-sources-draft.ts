@@ -74,3 +74,19 @@ export function moreSourcesInputOf(drafts: readonly MoreSourceDraft[]): MoreSour
     };
   });
 }
+
+const MORE_LABELS: Record<string, string> = {
+  kind: 'What to poll',
+  apiUrl: 'UniFi API server',
+  controllerUrl: 'Controller address',
+  site: 'Sites',
+  username: 'User name',
+  fingerprint: 'Trusted certificate',
+};
+
+/** `Controller address (additional source 2)` for `moreSources.1.controllerUrl`; null for other fields. */
+export function moreSourceFieldLabel(field: string): string | null {
+  const match = /^moreSources\.(\d+)\.(\w+)$/.exec(field);
+  if (match === null) return null;
+  return `${MORE_LABELS[match[2] ?? ''] ?? match[2]} (additional source ${Number(match[1]) + 1})`;
+}

@@ -1,11 +1,15 @@
 // Sites in the pages (Chromium): the collector polls two sites of a fake UniFi OS console and
 // the API server at once; the popover heads each site with its routers, and the history
 // narrows to one site's routers.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BandwidthService } from '../../electron/core/bandwidth-service';
+import { createCallHandlers } from '../../electron/core/call-handlers';
+import { FileSettingsStore } from '../../electron/core/settings-store';
+import { startUiServer } from '../../electron/core/ui-server';
 import { chromiumMissing, launchChromium } from '../support/browser';
 import { type CollectorRun, startCollector } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
@@ -192,4 +196,87 @@ describe('sites in the popover and the history (Chromium, two sources at once)',
     await expect.poll(() => summary.count()).toBe(3);
     await page.close();
   });
+
+  it('Settings › Also poll adds a controller beside the main source, marks its bad fields and seals its password', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const settingsDir = mkdtempSync(join(tmpdir(), 'bt-sites-settings-'));
+    const path = join(settingsDir, 'settings.json');
+    const store = new FileSettingsStore(path, {
+      isAvailable: () => true,
+      encrypt: (text: string) => `sealed:${[...text].reverse().join('')}`,
+      decrypt: (text: string) => [...text.slice('sealed:'.length)].reverse().join(''),
+    });
+    const own = await createTestDatabase();
+    const service = new BandwidthService({
+      settings: { apiUrl: api.url, intervalMs: 300, timeoutMs: 2_000, mysql: own.settings },
+      log: () => {},
+    });
+    const ui = await startUiServer({
+      handlers: createCallHandlers(service, store, { openWindow: () => {} }),
+      subscribe: (event, listener) => service.on(event, listener),
+      staticDir: rendererDir,
+      port: 0,
+    });
+    const page = await browser.newPage({ viewport: { width: 520, height: 900 } });
+    try {
+      await page.goto(`${ui.url}/settings.html`);
+      await page.getByLabel('Database', { exact: true }).fill(own.settings.database);
+      await page
+        .getByLabel(/^UniFi API server/)
+        .first()
+        .check();
+      await page.getByLabel('UniFi API server', { exact: true }).first().fill(api.url);
+      await page.getByRole('button', { name: 'Add a source' }).click();
+      const entry = page.getByRole('group', { name: 'Additional source 1' });
+      await entry.getByLabel('Controller address').fill('not a url');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect
+        .poll(() =>
+          page
+            .getByText(
+              'Fix the marked fields: Controller address (additional source 1), User name (additional source 1).',
+            )
+            .count(),
+        )
+        .toBe(1);
+      expect(await entry.locator('input[aria-invalid="true"]').count()).toBe(2);
+
+      await entry.getByLabel('Controller address').fill(controller.url);
+      await entry.getByLabel('Sites').fill('all');
+      await entry.getByLabel('User name').fill('admin');
+      await entry.getByLabel('Password', { exact: true }).fill('hunter2');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect
+        .poll(() => page.getByText('Saved. Polling restarted with the new settings.').count(), {
+          timeout: 10_000,
+        })
+        .toBe(1);
+      const saved = readFileSync(path, 'utf8');
+      expect(saved).not.toContain('hunter2');
+      expect(JSON.parse(saved).moreSources).toEqual([
+        {
+          kind: 'unifi',
+          controllerUrl: controller.url,
+          username: 'admin',
+          site: 'all',
+          fingerprint: '',
+          sealedPassword: 'sealed:2retnuh',
+          sealedApiKey: null,
+        },
+      ]);
+      // Opened again, the page knows a password is stored, never what it is.
+      await page.reload();
+      const again = page.getByRole('group', { name: 'Additional source 1' });
+      await expect
+        .poll(() => again.getByText('Stored (encrypted). Leave empty to keep it.').count())
+        .toBe(1);
+      expect(await again.getByLabel('Password', { exact: true }).inputValue()).toBe('');
+    } finally {
+      await page.close();
+      await ui.close();
+      await service.stop();
+      await own.drop();
+      rmSync(settingsDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
