@@ -320,4 +320,35 @@ describe('every site of a controller, and several sources at once', () => {
     // One baseline (the first poll), never another: the series never flipped.
     expect(Number(snapshots[0]?.n)).toBe(1);
   }, 60_000);
+
+  it('a device that moved to the other source starts a new baseline there, never a delta across sources', async () => {
+    let moved = false;
+    const hq = await controller('unifi-os', {
+      default: {
+        description: 'Head office',
+        devices: () => (moved ? [] : [advanced(apB as RawDevice, step)]),
+      },
+    });
+    const shop = await controller('classic', {
+      default: {
+        description: 'Default',
+        // Re-adopted at the shop: the same MAC, its counters from the shop's controller.
+        devices: () =>
+          moved ? [advanced(apB as RawDevice, step * 7)] : [advanced(usg as RawDevice, step)],
+      },
+    });
+    const p = poller([unifi(hq, 'default'), unifi(shop, 'default')]);
+    await polls(p, 2);
+    moved = true;
+    await polls(p, 3);
+    const shopSource = `UniFi controller at ${new URL(shop.url).origin}`;
+    const rows = await counted();
+    // One step at the head office, then a baseline at the shop and two of its steps.
+    expect(rows.get('1E:68:E1:90:25:6B')).toMatchObject({
+      source: shopSource,
+      rx: String(SWITCH_OR_AP.rx + 2n * 7n * SWITCH_OR_AP.rx),
+      tx: String(SWITCH_OR_AP.tx + 2n * 7n * SWITCH_OR_AP.tx),
+    });
+    expect(lines.filter((l) => l.includes('now come from'))).toHaveLength(1);
+  }, 60_000);
 });
