@@ -47,6 +47,10 @@ export interface RouterLive {
   markedRole?: RouterRole | null;
   /** Whether its traffic counts in the headline (the internet usage); else it is a breakdown. */
   edge?: boolean;
+  /** The controller site it belongs to (`default`); null for sources without sites. */
+  site?: string | null;
+  /** Where its counters come from (`UniFi controller at https://…`), when known. */
+  source?: string | null;
 }
 
 /** The sparkline's slot: 30 slots of two minutes cover the last hour. */
@@ -97,6 +101,11 @@ export interface RecordingStatus {
   deadLetterPath: string | null;
   /** MACs claimed by two different devices in the last poll: those devices are not counted. */
   collisions: string[];
+  /**
+   * Sources (or sites of a controller) that did not answer the last poll while the others
+   * did, one sentence each: their routers are not counted until they answer again.
+   */
+  sourcesDown?: string[];
 }
 
 export type CopyRole = 'writer' | 'reader';

@@ -24,5 +24,6 @@ export function recordingNotices(state: AppState): string[] {
     );
   }
   for (const collision of recording.collisions) notices.push(collision);
+  for (const down of recording.sourcesDown ?? []) notices.push(down);
   return notices;
 }

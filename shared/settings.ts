@@ -2,7 +2,17 @@
 // settings page for messages next to fields, and again by the main process before saving).
 
 import { normalizeFingerprint } from './fingerprint';
+import {
+  applyMoreSources,
+  type MoreSource,
+  type MoreSourceField,
+  type MoreSourceInput,
+  type MoreSourceView,
+  validateMoreSources,
+  viewOfMoreSources,
+} from './more-sources';
 import { reusableSecrets } from './secret-binding';
+import { parseSiteSelection } from './unifi-sites';
 
 export interface DatabaseSettings {
   host: string;
@@ -42,6 +52,8 @@ export interface Settings {
   rebootPolicy?: RebootPolicy;
   /** The most one answer of the device source may hold, in MB (decimal); 64 when absent. */
   maxResponseMb?: number;
+  /** Sources polled at the same time as the main one (see more-sources.ts); none when absent. */
+  moreSources?: MoreSource[];
 }
 
 /** 64 MB: about 2,500 UniFi devices in one answer, or 250,000 of the seed API. */
@@ -59,15 +71,17 @@ export const REBOOT_POLICIES: readonly RebootPolicy[] = ['new-baseline', 'count-
 type UnifiWithoutSecrets = Omit<UnifiControllerSettings, 'password' | 'apiKey'>;
 
 /** What a page sends: a null password or key keeps the stored one. */
-export interface SettingsInput extends Omit<Settings, 'database' | 'unifi'> {
+export interface SettingsInput extends Omit<Settings, 'database' | 'unifi' | 'moreSources'> {
   database: Omit<DatabaseSettings, 'password'> & { password: string | null };
   unifi: UnifiWithoutSecrets & { password: string | null; apiKey: string | null };
+  moreSources?: MoreSourceInput[];
 }
 
 /** What a page receives: everything but the secrets, which it only knows are set. */
-export interface SettingsView extends Omit<Settings, 'database' | 'unifi'> {
+export interface SettingsView extends Omit<Settings, 'database' | 'unifi' | 'moreSources'> {
   database: Omit<DatabaseSettings, 'password'> & { passwordSet: boolean };
   unifi: UnifiWithoutSecrets & { passwordSet: boolean; apiKeySet: boolean };
+  moreSources?: MoreSourceView[];
   /** No settings were saved yet: the page explains what is needed. */
   firstRun: boolean;
   /** Settings come from command-line flags (headless collector) and cannot be saved here. */
@@ -124,7 +138,8 @@ export type SettingsField =
   | 'notifications'
   | 'launchAtLogin'
   | 'rebootPolicy'
-  | 'maxResponseMb';
+  | 'maxResponseMb'
+  | MoreSourceField;
 
 export type SettingsErrors = Partial<Record<SettingsField, string>>;
 
@@ -204,6 +219,11 @@ export function validateSettings(input: unknown): SettingsValidation {
     errors.maxResponseMb = `Enter a size in MB from 0.001 to ${MAX_RESPONSE_MB}; ${DEFAULT_MAX_RESPONSE_MB} suits about 2,500 UniFi devices`;
   }
 
+  const more = validateMoreSources(raw.moreSources);
+  if (source === 'demo' && more.value.length > 0)
+    more.errors['moreSources.0.kind'] = 'The demo network runs alone: remove the other sources';
+  Object.assign(errors, more.errors);
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -223,6 +243,7 @@ export function validateSettings(input: unknown): SettingsValidation {
       launchAtLogin: raw.launchAtLogin as boolean,
       rebootPolicy: rebootPolicy as RebootPolicy,
       maxResponseMb,
+      ...(more.value.length > 0 ? { moreSources: more.value } : {}),
     },
   };
 }
@@ -257,9 +278,9 @@ function validateUnifi(
     errors['unifi.controllerUrl'] =
       'Enter the controller address, for example https://192.168.1.1 (a UniFi OS console) or https://controller:8443';
   }
-  if (!isUnifiSiteName(value.site)) {
+  if (parseSiteSelection(value.site) === null) {
     errors['unifi.site'] =
-      'Enter the site’s short name from its URL (…/site/NAME/…), usually default';
+      'Enter the site’s short name from its URL (…/site/NAME/…), usually default; several separated by commas, or all for every site';
   }
   if (value.username === '' && (value.apiKey === '' || value.apiKey === null)) {
     errors['unifi.username'] = 'Enter a local account’s user name and password, or an API key';
@@ -287,8 +308,12 @@ function isHttpUrl(text: string): boolean {
  */
 export function applySettingsInput(input: SettingsInput, stored: Settings): Settings {
   const reusable = reusableSecrets(input, stored);
+  const { moreSources, ...rest } = input;
   return {
-    ...input,
+    ...rest,
+    ...(moreSources === undefined || moreSources.length === 0
+      ? {}
+      : { moreSources: applyMoreSources(moreSources, stored.moreSources ?? []) }),
     database: { ...input.database, password: input.database.password ?? reusable.database },
     unifi: {
       ...input.unifi,
@@ -305,8 +330,10 @@ export function toSettingsView(
 ): SettingsView {
   const { password, ...database } = settings.database;
   const { password: unifiPassword, apiKey, ...unifi } = settings.unifi;
+  const { moreSources, ...rest } = settings;
   return {
-    ...settings,
+    ...rest,
+    ...(moreSources === undefined ? {} : { moreSources: viewOfMoreSources(moreSources) }),
     database: { ...database, passwordSet: password !== '' },
     unifi: { ...unifi, passwordSet: unifiPassword !== '', apiKeySet: apiKey !== '' },
     firstRun,

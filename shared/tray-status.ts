@@ -4,11 +4,16 @@ import { formatBytes, formatMbps } from './units';
 
 export type TrayIconState = 'ok' | 'source-down' | 'database-down' | 'paused' | 'starting';
 
+function someSourcesDown(state: AppState): number {
+  return state.recording?.sourcesDown?.length ?? 0;
+}
+
 /** What the tray icon shows at a glance; a broken database matters more than a broken source. */
 export function trayIconState(state: AppState): TrayIconState {
   if (state.paused) return 'paused';
   if (state.database.state === 'down' || notRecordingText(state) !== null) return 'database-down';
-  if (state.source.state === 'down') return 'source-down';
+  // One source of several down is not "all is well": its routers are not being counted.
+  if (state.source.state === 'down' || someSourcesDown(state) > 0) return 'source-down';
   if (state.lastPollAt === null) return 'starting';
   return 'ok';
 }
@@ -27,7 +32,9 @@ export function trayTooltip(state: AppState): string {
         ? `${label}Database unreachable, ${state.waitingCycles} cycle(s) waiting · ${figures}`
         : `${label}Database unreachable · ${figures}`;
     case 'source-down':
-      return `${label}Device source unreachable · today ${formatBytes(today)}`;
+      return state.source.state === 'down'
+        ? `${label}Device source unreachable · today ${formatBytes(today)}`
+        : `${label}${someSourcesDown(state)} source(s) not answering · ${figures}`;
     case 'starting':
       return `${label}Bandwidth Tracker: waiting for the first poll`;
     case 'ok':

@@ -46,6 +46,11 @@ export interface DeviceReading {
   throughput: LegacyThroughput;
   /** Live rates the source measured itself (UniFi's `rx_bytes-r`), used by the live view. */
   rates?: { rxBytesPerSecond: number; txBytesPerSecond: number } | null;
+  /**
+   * The source this reading came from, when several are polled at once (stored as the
+   * router's `counter_source`); without it, the poll's own source.
+   */
+  source?: string;
 }
 
 /** Why a reset was detected: counters went down, uptime went down, or uptime is shorter than the gap. */

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isUnifiSiteName } from '../../shared/settings';
+import { parseSiteSelection } from '../../shared/unifi-sites';
 import { REBOOT_POLICIES, type RebootPolicy } from '../core/counter-reset';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../core/db/retention';
 import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db/settings';
@@ -12,7 +13,8 @@ export const DEFAULT_DEMO_MYSQL_URL = 'mysql://root@127.0.0.1:3306/bandwidth_tra
 
 import { DEFAULT_JOURNAL_LIMIT } from '../core/journal';
 import { DEFAULT_MAX_RESPONSE_MB, megabytes } from '../core/sources/bounded-body';
-import type { SourceSettings } from '../core/sources/create-source';
+import { DEFAULT_PARALLEL_FETCHES } from '../core/sources/bounded-parallel';
+import { describeSource, type SourceSettings } from '../core/sources/create-source';
 import { normalizeFingerprint } from '../core/sources/https-client';
 import { DEFAULT_API_URL } from '../core/sources/seed-api-source';
 import type { UnifiAuth } from '../core/sources/unifi-source';
@@ -22,6 +24,10 @@ export interface CollectorConfig {
   apiUrl: string;
   /** What to poll: the seed API (default), a UniFi controller, or the demo network. */
   source: SourceSettings;
+  /** Everything polled: `[source]`, or the entries of `--sources FILE`, polled at once. */
+  sources: SourceSettings[];
+  /** Sources asked at once when there are several. */
+  parallelSources: number;
   mysql: MysqlSettings;
   intervalMs: number;
   timeoutMs: number;
@@ -61,7 +67,15 @@ export const USAGE = `Usage: npm run collector -- [options]
   --controller-url URL  with --source unifi: https://controller[:port] (env BT_CONTROLLER_URL)
   --username U --password P  a local controller account (env BT_USERNAME, BT_PASSWORD)
   --api-key K        or an API key instead (env BT_API_KEY)
-  --site NAME        the site's short name (env BT_SITE; default default)
+  --site NAME        the site's short name (env BT_SITE; default default); several
+                     separated by commas (default,branch_2), or all for every site the
+                     account may read
+  --sources FILE     several sources at once, from a JSON file (env BT_SOURCES); each entry
+                     {"source":"unifi","controllerUrl":…,"site":…,"username":…,
+                     "passwordEnv":"NAME" or "password":…,"apiKeyEnv"/"apiKey",
+                     "fingerprint":…} or {"source":"seed","apiUrl":…}; see the README
+  --parallel-sources N  sources asked at once with --sources (env BT_PARALLEL_SOURCES;
+                     default ${DEFAULT_PARALLEL_FETCHES})
   --fingerprint SHA256  trust this certificate (hex, colons optional) (env BT_FINGERPRINT)
   --mysql-url URL    mysql://user:password@host:3306/database (env BT_MYSQL_URL;
                      default ${DEFAULT_MYSQL_URL}; with --source demo
@@ -108,6 +122,8 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
         password: { type: 'string' },
         'api-key': { type: 'string' },
         site: { type: 'string' },
+        sources: { type: 'string' },
+        'parallel-sources': { type: 'string' },
         fingerprint: { type: 'string' },
         'mysql-url': { type: 'string' },
         interval: { type: 'string' },
@@ -160,12 +176,23 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
   };
 
   const apiUrl = api === undefined ? DEFAULT_API_URL : readHttpUrl(api.value, api.from);
-  const source = readSource(pick, apiUrl);
+  const sourcesFile = pick('sources', 'BT_SOURCES');
+  const sources =
+    sourcesFile === undefined
+      ? [readSource(pick, apiUrl)]
+      : readSourcesFile(sourcesFile.value, sourcesFile.from, env);
+  const source = sources[0] as SourceSettings;
+  const parallel = pick('parallel-sources', 'BT_PARALLEL_SOURCES');
   // The demo never writes simulated traffic into the real database unless told to.
   const defaultMysqlUrl = source.kind === 'demo' ? DEFAULT_DEMO_MYSQL_URL : DEFAULT_MYSQL_URL;
   return {
     apiUrl,
     source,
+    sources,
+    parallelSources:
+      parallel === undefined
+        ? DEFAULT_PARALLEL_FETCHES
+        : readCount(parallel.value, parallel.from, 'sources'),
     mysql: readMysql(mysqlUrl?.value ?? defaultMysqlUrl, mysqlUrl?.from ?? '--mysql-url'),
     intervalMs: interval === undefined ? 60_000 : readSeconds(interval.value, interval.from),
     timeoutMs: timeout === undefined ? 10_000 : readSeconds(timeout.value, timeout.from),
@@ -245,11 +272,7 @@ function readSource(pick: Pick, apiUrl: string): SourceSettings {
     );
   }
   const site = pick('site', 'BT_SITE');
-  if (site !== undefined && !isUnifiSiteName(site.value)) {
-    throw new ConfigError(
-      `${site.from} "${site.value}" is not a site's short name, such as default`,
-    );
-  }
+  if (site !== undefined) checkSites(site.value, site.from);
   const fingerprint = pick('fingerprint', 'BT_FINGERPRINT');
   if (fingerprint !== undefined && normalizeFingerprint(fingerprint.value) === null) {
     throw new ConfigError(
@@ -263,6 +286,94 @@ function readSource(pick: Pick, apiUrl: string): SourceSettings {
     site: site?.value ?? 'default',
     fingerprint: fingerprint === undefined ? null : normalizeFingerprint(fingerprint.value),
   };
+}
+
+function checkSites(text: string, from: string): void {
+  if (parseSiteSelection(text) === null) {
+    throw new ConfigError(
+      `${from} "${text}" is not a site's short name (such as default), several separated by commas, or all`,
+    );
+  }
+}
+
+/**
+ * `--sources FILE`: a JSON array of sources polled at once. Secrets may stay out of the file:
+ * `passwordEnv`/`apiKeyEnv` name an environment variable that holds them.
+ */
+function readSourcesFile(path: string, from: string, env: Env): SourceSettings[] {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(
+      `${from} ${path} cannot be read as JSON (${(error as Error).message}): give a file holding a list of sources, see --help`,
+    );
+  }
+  if (!Array.isArray(entries) || entries.length === 0) {
+    throw new ConfigError(`${from} ${path} must hold a list of one or more sources, see --help`);
+  }
+  const sources = entries.map((entry: unknown, index) => {
+    const where = `${from} ${path}, source ${index + 1}`;
+    const fields = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
+      string,
+      unknown
+    >;
+    const field = (name: string): { value: string; from: string } | undefined => {
+      const value = fields[name];
+      if (value === undefined || value === null || value === '') return undefined;
+      if (typeof value !== 'string') throw new ConfigError(`${where}: "${name}" must be text`);
+      return { value, from: `${where} "${name}"` };
+    };
+    const secret = (name: string): { value: string; from: string } | undefined => {
+      const named = field(`${name}Env`);
+      if (named === undefined) return field(name);
+      const value = env[named.value];
+      if (value === undefined || value === '') {
+        throw new ConfigError(`${where}: the environment variable ${named.value} is not set`);
+      }
+      return { value, from: named.value };
+    };
+    const byName: Record<string, string> = {
+      source: 'source',
+      'api-url': 'apiUrl',
+      'controller-url': 'controllerUrl',
+      username: 'username',
+      site: 'site',
+      fingerprint: 'fingerprint',
+    };
+    const pick: Pick = (flag) =>
+      flag === 'password' || flag === 'api-key'
+        ? secret(flag === 'password' ? 'password' : 'apiKey')
+        : field(byName[flag] ?? flag);
+    const kind = field('source')?.value;
+    if (kind === 'demo')
+      throw new ConfigError(`${where}: the demo runs alone, not with other sources`);
+    if (kind === undefined) throw new ConfigError(`${where}: "source" must be unifi or seed`);
+    const apiUrl = field('apiUrl');
+    try {
+      return readSource(
+        pick,
+        apiUrl === undefined ? DEFAULT_API_URL : readHttpUrl(apiUrl.value, apiUrl.from),
+      );
+    } catch (error) {
+      if (!(error instanceof ConfigError) || error.message.startsWith(where)) throw error;
+      // readSource names the flags; in a file they are the entry's fields.
+      throw new ConfigError(
+        `${where}: ${error.message.replaceAll('--controller-url', '"controllerUrl"').replaceAll('--username', '"username"').replaceAll('--password', '"password"').replaceAll('--api-key', '"apiKey"').replaceAll('--source unifi', 'a unifi source')}`,
+      );
+    }
+  });
+  // Counters are stored under the server they came from: the same server twice would be one.
+  const servers = sources.map((source) =>
+    source.kind === 'unifi' ? new URL(source.controllerUrl).origin : describeSource(source),
+  );
+  const twice = servers.findIndex((server, i) => servers.indexOf(server) !== i);
+  if (twice >= 0) {
+    throw new ConfigError(
+      `${from} ${path} lists ${describeSource(sources[twice] as SourceSettings)} twice: list a server once (a controller's sites go together in its "site", separated by commas, or all)`,
+    );
+  }
+  return sources;
 }
 
 function readGbps(text: string, setting: string): number {

@@ -1,5 +1,6 @@
 // The headless collector: the tray app's core, run from a terminal or a service manager.
 
+import type { MoreSource } from '../../shared/more-sources';
 import { DEFAULT_UNIFI, type Settings } from '../../shared/settings';
 import { BandwidthService } from '../core/bandwidth-service';
 import { createCallHandlers } from '../core/call-handlers';
@@ -7,7 +8,7 @@ import { describeMysqlError } from '../core/db/connection';
 import { MigrationError } from '../core/db/migration-error';
 import { FixedSettingsStore } from '../core/settings-store';
 import { RESPONSE_LIMIT_SETTING } from '../core/sources/bounded-body';
-import { describeSource, type SourceSettings } from '../core/sources/create-source';
+import { describeSources, type SourceSettings } from '../core/sources/create-source';
 import { gbpsToBytesPerSecond } from '../core/tracker';
 import { startUiServer, type UiServer } from '../core/ui-server';
 import { type CollectorConfig, ConfigError, readCollectorConfig, USAGE } from './config';
@@ -41,6 +42,9 @@ async function main(): Promise<number> {
     settings: {
       apiUrl: config.apiUrl,
       source: config.source,
+      ...(config.sources.length > 1
+        ? { sources: config.sources, parallelSources: config.parallelSources }
+        : {}),
       intervalMs: config.intervalMs,
       timeoutMs: config.timeoutMs,
       mysql: config.mysql,
@@ -59,7 +63,7 @@ async function main(): Promise<number> {
     edgeMarks: config.edgeMarks,
   });
   log(
-    `Bandwidth Tracker collector: polling ${describeSource(config.source)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,
+    `Bandwidth Tracker collector: polling ${describeSources(config.sources)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,
   );
 
   let ui: UiServer | null = null;
@@ -74,6 +78,9 @@ async function main(): Promise<number> {
       notifications: false,
       launchAtLogin: false,
       maxResponseMb: config.maxResponseBytes / 1_000_000,
+      ...(config.sources.length > 1
+        ? { moreSources: config.sources.slice(1).flatMap(moreSourceOf) }
+        : {}),
     });
     const handlers = createCallHandlers(service, store, {
       openWindow: () => {
@@ -117,6 +124,23 @@ function settingsUnifiOf(source: SourceSettings): Settings['unifi'] {
     site: source.site,
     fingerprint: source.fingerprint ?? '',
   };
+}
+
+/** A further source of `--sources`, as the read-only settings page shows it (secrets left out). */
+function moreSourceOf(source: SourceSettings): MoreSource[] {
+  if (source.kind === 'seed') return [{ kind: 'seed', apiUrl: source.apiUrl }];
+  if (source.kind !== 'unifi') return [];
+  return [
+    {
+      kind: 'unifi',
+      controllerUrl: source.controllerUrl,
+      username: source.auth.kind === 'password' ? source.auth.username : '',
+      password: '',
+      apiKey: '',
+      site: source.site,
+      fingerprint: source.fingerprint ?? '',
+    },
+  ];
 }
 
 main().then(

@@ -21,6 +21,7 @@ import { openDatabase } from './db/open-database';
 import { DEFAULT_RETENTION, pruneOldRows, type RetentionPolicy } from './db/retention';
 import { backfillRollups } from './db/rollup-backfill';
 import { loadRoles, markRoles, markRouterById } from './db/router-roles';
+import { loadCounterSources } from './db/router-sources';
 import type { MysqlSettings } from './db/settings';
 import { WriterLock } from './db/writer-lock';
 import { fillDemoHistory } from './demo-history';
@@ -28,7 +29,7 @@ import { queryHistory } from './history-query';
 import { CycleJournal } from './journal';
 import { LiveState } from './live-state';
 import { abortableSleep, type CycleOutcome, Poller, type RecordingHealth } from './poller';
-import { createSource, type SourceSettings } from './sources/create-source';
+import { createSources, type SourceSettings } from './sources/create-source';
 import type { DeviceSource } from './sources/device-source';
 import { DEFAULT_LIMITS, type TrackerLimits } from './tracker';
 
@@ -36,6 +37,10 @@ export interface ServiceSettings {
   apiUrl: string;
   /** What to poll; without it, the seed API at `apiUrl`. */
   source?: SourceSettings;
+  /** Several sources polled at once (two or more); when set, `source` is not used. */
+  sources?: SourceSettings[];
+  /** Sources asked at once when there are several (default 4). */
+  parallelSources?: number;
   intervalMs: number;
   timeoutMs: number;
   mysql: MysqlSettings;
@@ -332,12 +337,13 @@ export class BandwidthService {
       this.setStatus('database', OK);
       const source =
         this.options.createSource?.(settings) ??
-        createSource(
-          settings.source ?? { kind: 'seed', apiUrl: settings.apiUrl },
+        createSources(
+          settings.sources ?? [settings.source ?? { kind: 'seed', apiUrl: settings.apiUrl }],
           settings.timeoutMs,
           this.now,
           settings.maxResponseBytes,
           this.options.responseLimitSettingName ?? RESPONSE_LIMIT_IN_SETTINGS,
+          { parallel: settings.parallelSources, storedOwners: () => loadCounterSources(pool) },
         );
       const limits: TrackerLimits = {
         ...(this.options.limits ?? DEFAULT_LIMITS),
@@ -537,6 +543,7 @@ export class BandwidthService {
       movedAside: health.movedAside,
       deadLetterPath: health.deadLetterPath,
       collisions: health.collisions,
+      ...(health.partsDown === undefined ? {} : { sourcesDown: health.partsDown }),
     };
     if (JSON.stringify(next) === JSON.stringify(this.recording)) return;
     this.recording = next;

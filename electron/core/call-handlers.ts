@@ -51,10 +51,25 @@ export function toSourceSettings(settings: Settings): SourceSettings {
   }
 }
 
+/** The additional sources of Settings, as the core's source settings. */
+function moreSourceSettings(settings: Settings): SourceSettings[] {
+  return (settings.moreSources ?? []).map((more) =>
+    more.kind === 'seed'
+      ? { kind: 'seed', apiUrl: more.apiUrl }
+      : toSourceSettings({
+          ...settings,
+          source: 'unifi',
+          unifi: { ...more },
+        }),
+  );
+}
+
 export function toServiceSettings(settings: Settings, timeoutMs = 10_000): ServiceSettings {
+  const more = moreSourceSettings(settings);
   return {
     apiUrl: settings.apiUrl,
     source: toSourceSettings(settings),
+    ...(more.length > 0 ? { sources: [toSourceSettings(settings), ...more] } : {}),
     intervalMs: Math.round(settings.intervalSeconds * 1000),
     timeoutMs,
     mysql: { ...settings.database },

@@ -47,6 +47,8 @@ export interface TrackedDevice {
   previous: PreviousReading | null;
   /** Live rates the source measured itself, when it does. */
   rates?: DeviceReading['rates'];
+  /** The source these counters came from, when several are polled at once. */
+  source?: string;
 }
 
 export interface RecordedCycle {
@@ -195,6 +197,8 @@ export class CycleRecorder {
           return id === undefined || (d.counters !== null && !this.tracker.has(id));
         })
         .map((d) => d.identity);
+      // One MAC reported twice in a cycle (two sources) reaches here once: see multi-source.ts.
+
       // The server's statement limit, read once per recorder (not counted as a cycle's round
       // trip) and again after a failed cycle: a cycle is sent in as many
       // statements as it takes to fit, all in its one transaction.
@@ -263,7 +267,7 @@ export class CycleRecorder {
           continue;
         }
         const storedSource = previous?.source ?? null;
-        const source = origin?.source ?? null;
+        const source = device.source ?? origin?.source ?? null;
         const otherSource = storedSource !== null && source !== null && storedSource !== source;
         if (otherSource) newSource.push({ identity: device.identity, storedSource, source });
         // Counters from another source cannot continue the stored series: a new baseline.
@@ -277,6 +281,7 @@ export class CycleRecorder {
           delta,
           previous,
           rates: device.rates,
+          ...(device.source === undefined ? {} : { source: device.source }),
         });
         // First tracked: lifetime totals start at the counters (never below what is stored).
         const stored = storedTotals.get(routerId);
@@ -310,7 +315,12 @@ export class CycleRecorder {
       }
 
       const identities = updateIdentities(changedIdentities, budget);
-      const guard: CycleGuard = { order, source: origin?.source ?? null, lock };
+      const guard: CycleGuard = {
+        order,
+        source: origin?.source ?? null,
+        lock,
+        ...sourcesOfRows(tracked),
+      };
       const writes = packRoundTrips(
         [
           ...(begun ? [] : [BEGIN_CYCLE]),
@@ -340,7 +350,7 @@ export class CycleRecorder {
           at,
           monotonic,
           order,
-          source: origin?.source ?? t.previous?.source ?? null,
+          source: t.source ?? origin?.source ?? t.previous?.source ?? null,
         });
       return {
         at,
@@ -369,6 +379,22 @@ export class CycleRecorder {
       connection.release();
     }
   }
+}
+
+/**
+ * Several sources in one cycle: the counters of each router are stored with the source they
+ * came from (one statement per source, not per router), instead of the poll's one source.
+ */
+function sourcesOfRows(tracked: readonly TrackedDevice[]): Pick<CycleGuard, 'sourceGroups'> {
+  if (!tracked.some((t) => t.source !== undefined)) return {};
+  const groups = new Map<string, number[]>();
+  for (const t of tracked) {
+    if (t.source === undefined) continue;
+    const ids = groups.get(t.source) ?? [];
+    ids.push(t.routerId);
+    groups.set(t.source, ids);
+  }
+  return { sourceGroups: [...groups].map(([source, routerIds]) => ({ source, routerIds })) };
 }
 
 function sameIdentity(a: RouterIdentity | undefined, b: RouterIdentity): boolean {

@@ -52,12 +52,16 @@ type EncodedDevice = [
   up: number | null,
   latency: number | null,
   model?: string | null,
-  /** 1 when the counters are 32-bit (a wrap is counted modulo 2^32 on replay too). */
-  wraps32?: 1,
+  /** 1 when the counters are 32-bit (a wrap is counted modulo 2^32 on replay too); else 0 or absent. */
+  wraps32?: 1 | 0,
+  /** The controller site, when the source has sites. */
+  site?: string | null,
+  /** The source of this reading, when several are polled at once. */
+  source?: string | null,
 ];
 
 function encode(cycle: PendingCycle): string {
-  const devices = cycle.devices.map(({ identity: i, counters: c, throughput: t }) => [
+  const devices = cycle.devices.map(({ identity: i, counters: c, throughput: t, source }) => [
     i.mac,
     i.name,
     i.ip,
@@ -70,7 +74,12 @@ function encode(cycle: PendingCycle): string {
     t.uploadMbps,
     t.latencyMs,
     i.model ?? null,
-    ...(c?.wraps32 === true ? [1] : []),
+    // Site and source only when known, so a one-source journal keeps its short lines.
+    ...(i.site != null || source !== undefined
+      ? [c?.wraps32 === true ? 1 : 0, i.site ?? null, source ?? null]
+      : c?.wraps32 === true
+        ? [1]
+        : []),
   ]);
   const o = cycle.origin;
   const origin = o === undefined ? undefined : [o.copy, o.sequence, o.monotonicMs, o.source];
@@ -99,8 +108,33 @@ function decode(line: string): PendingCycle {
           },
         }),
     devices: raw.devices.map(
-      ([mac, name, ip, brand, location, rx, tx, uptime, down, up, lat, model, wraps32]) => ({
-        identity: { mac, name, ip, brand, location, model: model ?? null },
+      ([
+        mac,
+        name,
+        ip,
+        brand,
+        location,
+        rx,
+        tx,
+        uptime,
+        down,
+        up,
+        lat,
+        model,
+        wraps32,
+        site,
+        source,
+      ]) => ({
+        ...(typeof source === 'string' ? { source } : {}),
+        identity: {
+          mac,
+          name,
+          ip,
+          brand,
+          location,
+          model: model ?? null,
+          ...(typeof site === 'string' ? { site } : {}),
+        },
         counters:
           rx === null || tx === null
             ? null
@@ -117,7 +151,15 @@ function decode(line: string): PendingCycle {
 }
 
 /** Column widths of `routers`, in characters. */
-const TEXT_WIDTHS = { name: 255, ip: 45, brand: 100, location: 255, model: 100 } as const;
+const TEXT_WIDTHS = {
+  name: 255,
+  ip: 45,
+  brand: 100,
+  location: 255,
+  model: 100,
+  site: 255,
+  source: 255,
+} as const;
 const COUNTER = /^\d{1,19}$/;
 
 function textProblem(value: unknown, field: keyof typeof TEXT_WIDTHS, required: boolean) {
@@ -134,7 +176,8 @@ function numberProblem(value: unknown, field: string): string | null {
 /** Why a device of a journal line cannot be written, or null. */
 function deviceProblem(device: unknown): string | null {
   if (!Array.isArray(device)) return 'a device is not a list';
-  const [mac, name, ip, brand, location, rx, tx, uptime, down, up, latency, model] = device;
+  const [mac, name, ip, brand, location, rx, tx, uptime, down, up, latency, model, , site, source] =
+    device;
   if (typeof mac !== 'string' || normalizeMac(mac) !== mac) return `MAC ${JSON.stringify(mac)}`;
   for (const [value, field] of [
     [rx, 'rx'],
@@ -155,6 +198,8 @@ function deviceProblem(device: unknown): string | null {
     textProblem(brand, 'brand', false) ??
     textProblem(location, 'location', false) ??
     textProblem(model, 'model', false) ??
+    textProblem(site, 'site', false) ??
+    textProblem(source, 'source', false) ??
     numberProblem(down, 'xput_down') ??
     numberProblem(up, 'xput_up') ??
     numberProblem(latency, 'latency');

@@ -17,6 +17,8 @@ const REBOOT_BADGE_MS = 60 * 60 * 1000;
 /** A router's live figures as kept here: the contract's fields, with exact bigints and Dates. */
 interface RouterFigures
   extends Pick<RouterLive, 'id' | 'mac' | 'name' | 'ip' | 'location' | 'rxMbps' | 'txMbps'> {
+  site?: string | null;
+  source?: string | null;
   todayRx: bigint;
   todayTx: bigint;
   lifetimeRx: bigint;
@@ -147,6 +149,7 @@ export class LiveState {
     const [rows] = await pool.query<RowDataPacket[]>(
       `SELECT r.id, r.mac_address, r.name, r.ip_address, r.location, r.total_rx_bytes, r.total_tx_bytes,
               r.last_bandwidth_update, r.source_role, r.marked_role,
+              r.last_bandwidth_update, r.site, r.counter_source,
               COALESCE(t.rx, 0) AS today_rx, COALESCE(t.tx, 0) AS today_tx, t.last_reset,
               COALESCE(t.month_rx, 0) AS month_rx, COALESCE(t.month_tx, 0) AS month_tx
          FROM routers r
@@ -176,6 +179,8 @@ export class LiveState {
         name: String(row.name ?? row.mac_address),
         ip: row.ip_address ?? null,
         location: row.location ?? null,
+        site: row.site ?? null,
+        source: row.counter_source ?? null,
         rxMbps: 0,
         txMbps: 0,
         todayRx: BigInt(row.today_rx),
@@ -263,6 +268,7 @@ export class LiveState {
         router.sourceRole = said;
         rolesMoved = true;
       }
+      router.source = device.source ?? router.source;
       const { delta, previous, counters } = device;
       if (delta.kind === 'baseline') {
         router.lifetimeRx = largerOf(router.lifetimeRx, counters.rxBytes);
@@ -349,6 +355,7 @@ export class LiveState {
       ip: string | null;
       location: string | null;
       role?: RouterRole | null;
+      site?: string | null;
     },
   ): RouterFigures {
     let router = this.routers.get(id);
@@ -381,6 +388,7 @@ export class LiveState {
     router.name = identity.name;
     router.ip = identity.ip ?? router.ip;
     router.location = identity.location ?? router.location;
+    router.site = identity.site ?? router.site ?? null;
     return router;
   }
 
@@ -399,6 +407,8 @@ export class LiveState {
       name: router.name,
       ip: router.ip,
       location: router.location,
+      ...(router.site == null ? {} : { site: router.site }),
+      ...(router.source == null ? {} : { source: router.source }),
       rxMbps: stale ? 0 : router.rxMbps,
       txMbps: stale ? 0 : router.txMbps,
       todayRxBytes: String(router.todayRx),

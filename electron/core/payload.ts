@@ -24,6 +24,10 @@ export interface ParsedPayload {
    * is counted this cycle (counting either would inflate or reset the other's traffic).
    */
   collisions?: string[];
+  /** Lines to log once, from a source made of parts (sites, sources): one went down or came back. */
+  notices?: string[];
+  /** Parts of the source that failed this poll, one sentence each: the status says so. */
+  partsDown?: string[];
 }
 
 /**

@@ -43,6 +43,8 @@ export interface RecordingHealth {
   deadLetterPath: string | null;
   /** MAC collisions of the last poll: devices left uncounted. */
   collisions: string[];
+  /** Sources (or sites) that did not answer the last poll while others did, one sentence each. */
+  partsDown?: string[];
 }
 
 /** The part of the writer lock the poller needs. */
@@ -140,6 +142,7 @@ export class Poller {
   private offlineError: unknown = null;
   private notRecording: { since: Date; reason: string } | null = null;
   private collisions: string[] = [];
+  private partsDown: string[] = [];
 
   constructor(private readonly options: PollerOptions) {
     this.now = options.now ?? (() => new Date());
@@ -197,6 +200,9 @@ export class Poller {
       );
     }
     this.collisions = payload.collisions ?? [];
+    this.partsDown = payload.partsDown ?? [];
+    // One source (or site) of several went down or came back: said once, by the source.
+    for (const notice of payload.notices ?? []) this.log(`${clockStamp(at)} ${notice}`);
     const pending: PendingCycle = { id: randomUUID(), at, devices: payload.devices, origin };
 
     let error: unknown = null;
@@ -339,6 +345,7 @@ export class Poller {
       movedAside: deadLetter?.count ?? 0,
       deadLetterPath: deadLetter?.path ?? null,
       collisions: this.collisions,
+      ...(this.partsDown.length > 0 ? { partsDown: this.partsDown } : {}),
     };
   }
 

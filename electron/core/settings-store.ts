@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import type { MoreSource } from '../../shared/more-sources';
 import { DEFAULT_SETTINGS, type Settings, validateSettings } from '../../shared/settings';
 
 export interface LoadedSettings {
@@ -28,7 +29,16 @@ export interface SecretBox {
 
 export class SecretStorageUnavailable extends Error {}
 
-interface StoredFile extends Omit<Settings, 'database' | 'unifi'> {
+/** An additional source as saved: a controller's secrets sealed like the main ones. */
+type StoredMoreSource =
+  | { kind: 'seed'; apiUrl: string }
+  | (Omit<Extract<MoreSource, { kind: 'unifi' }>, 'password' | 'apiKey'> & {
+      sealedPassword: string | null;
+      sealedApiKey: string | null;
+    });
+
+interface StoredFile extends Omit<Settings, 'database' | 'unifi' | 'moreSources'> {
+  moreSources?: StoredMoreSource[];
   version: 1;
   database: Omit<Settings['database'], 'password'> & { sealedPassword: string | null };
   unifi?: Omit<Settings['unifi'], 'password' | 'apiKey'> & {
@@ -109,21 +119,57 @@ export class FileSettingsStore implements SettingsStore {
       unifiPassword: await this.open(sealedUnifiPassword, SECRET_NAMES.unifiPassword, lost),
       apiKey: await this.open(sealedApiKey, SECRET_NAMES.apiKey, lost),
     };
+    if (stored.moreSources !== undefined && !Array.isArray(stored.moreSources))
+      return this.setAside('its additional sources are not a list');
+    const moreSources: MoreSource[] = [];
+    for (const entry of stored.moreSources ?? []) {
+      if (!isRecord(entry) || entry.kind !== 'unifi') {
+        moreSources.push(entry as MoreSource);
+        continue;
+      }
+      const { sealedPassword: sealed, sealedApiKey: sealedKey, ...rest } = entry;
+      const at = `${SECRET_NAMES.unifiPassword} for ${rest.controllerUrl}`;
+      moreSources.push({
+        ...rest,
+        password: await this.open(sealed, at, lost),
+        apiKey: await this.open(
+          sealedKey,
+          `${SECRET_NAMES.apiKey} for ${rest.controllerUrl}`,
+          lost,
+        ),
+      });
+    }
     const candidate = {
       ...stored,
       database: { ...database, password: secrets.database },
       unifi: { ...unifi, password: secrets.unifiPassword, apiKey: secrets.apiKey },
+      ...(stored.moreSources === undefined ? {} : { moreSources }),
     };
     const checked = validateSettings(candidate);
     if (!checked.ok) {
       const fields = Object.keys(checked.errors).join(', ');
       return this.setAside(`these settings are not valid: ${fields}`);
     }
+    const { moreSources: checkedMore, ...checkedValue } = checked.value;
     return {
       settings: {
-        ...checked.value,
+        ...checkedValue,
         database: { ...checked.value.database, password: secrets.database },
         unifi: { ...checked.value.unifi, password: secrets.unifiPassword, apiKey: secrets.apiKey },
+        // Validated above; the secrets are the opened ones (a page's null never reaches a file).
+        ...(checkedMore === undefined
+          ? {}
+          : {
+              moreSources: checkedMore.map((entry, i) =>
+                entry.kind === 'seed'
+                  ? entry
+                  : {
+                      ...entry,
+                      password: (moreSources[i] as { password?: string }).password ?? '',
+                      apiKey: (moreSources[i] as { apiKey?: string }).apiKey ?? '',
+                    },
+              ),
+            }),
       },
       firstRun: false,
       notice:
@@ -136,15 +182,35 @@ export class FileSettingsStore implements SettingsStore {
   async save(settings: Settings): Promise<void> {
     const { password, ...database } = settings.database;
     const { password: unifiPassword, apiKey, ...unifi } = settings.unifi;
-    const anySecret = [password, unifiPassword, apiKey].some((secret) => secret !== '');
+    const moreSecrets = (settings.moreSources ?? []).flatMap((entry) =>
+      entry.kind === 'unifi' ? [entry.password, entry.apiKey] : [],
+    );
+    const anySecret = [password, unifiPassword, apiKey, ...moreSecrets].some(
+      (secret) => secret !== '',
+    );
     if (anySecret && !(await this.box.isAvailable())) {
       throw new SecretStorageUnavailable(
         'This system offers no secure storage for passwords (on Linux, install and unlock a keyring such as GNOME Keyring or KWallet), so nothing was saved. Leave the password and API key fields empty, or set up a keyring and try again.',
       );
     }
+    const moreSources: StoredMoreSource[] = [];
+    for (const entry of settings.moreSources ?? []) {
+      if (entry.kind === 'seed') {
+        moreSources.push(entry);
+        continue;
+      }
+      const { password: morePassword, apiKey: moreKey, ...rest } = entry;
+      moreSources.push({
+        ...rest,
+        sealedPassword: await this.seal(morePassword),
+        sealedApiKey: await this.seal(moreKey),
+      });
+    }
+    const { moreSources: _sealedBelow, ...plain } = settings;
     const file: StoredFile = {
       version: 1,
-      ...settings,
+      ...plain,
+      ...(settings.moreSources === undefined ? {} : { moreSources }),
       database: { ...database, sealedPassword: await this.seal(password) },
       unifi: {
         ...unifi,

@@ -13,11 +13,13 @@ import type {
   HistoryRequest,
   HistoryResult,
 } from '../../shared/ipc-contract';
+import type { SiteGroup } from '../../shared/site-groups';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { EdgeNote } from '../common/EdgeNote';
 import { formatBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
 import { useHistory } from '../hooks/useHistory';
+import { SiteFilter } from '../sites/SiteFilter';
 import { BucketTable } from './BucketTable';
 import { HistoryChart } from './HistoryChart';
 import { SummaryTable } from './SummaryTable';
@@ -110,13 +112,20 @@ export function HistoryApp() {
   const history = useHistory(request);
   const result = history.result;
   // "Internet (edge routers)" is the headline's routers, not the sum of every router.
-  const headlineIds = useMemo(
-    () =>
-      routerIds.length === 0 && result?.edge !== undefined
-        ? new Set(result.edge.routerIds)
-        : undefined,
-    [result, routerIds],
-  );
+  const [site, setSite] = useState<SiteGroup | null>(null);
+  const headlineIds = useMemo(() => {
+    if (result?.edge === undefined) return undefined;
+    const edge = result.edge.routerIds;
+    if (routerIds.length === 0) return new Set(edge);
+    // A whole site chosen: its internet usage is its edge routers (all of them where it has none).
+    const wholeSite =
+      site !== null &&
+      site.routers.length === routerIds.length &&
+      site.routers.every((r) => routerIds.includes(r.id));
+    if (!wholeSite || result.edge.rule === 'all') return undefined;
+    const inSite = edge.filter((id) => routerIds.includes(id));
+    return inSite.length > 0 ? new Set(inSite) : undefined;
+  }, [result, routerIds, site]);
   const series = useMemo(
     () => (result === null ? null : historySeries(result, TIME_ZONE, undefined, headlineIds)),
     [result, headlineIds],
@@ -124,8 +133,16 @@ export function HistoryApp() {
   const edgeRule = result?.edge?.rule ?? state?.totals.edgeRule;
   const total =
     series === null ? 0n : [...series.rxBytes, ...series.txBytes].reduce((a, b) => a + b, 0n);
-  const routers = state?.routers ?? [];
   const edgeIds = new Set(result?.edge?.routerIds ?? []);
+  const allRouters = state?.routers ?? [];
+  // A chosen site narrows the router choices; "all" then means all of that site's routers.
+  const routers =
+    site === null ? allRouters : allRouters.filter((r) => site.routers.some((s) => s.id === r.id));
+  const siteIds = site === null ? [] : site.routers.map((r) => r.id);
+  const chooseSite = (chosen: SiteGroup | null) => {
+    setSite(chosen);
+    setRouterIds(chosen === null ? [] : chosen.routers.map((r) => r.id));
+  };
   const toggle = (id: number) =>
     setRouterIds((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]));
 
@@ -211,13 +228,20 @@ export function HistoryApp() {
         </fieldset>
         <fieldset className="history__routers">
           <legend>Routers</legend>
+          <SiteFilter routers={allRouters} value={site?.key ?? null} onChange={chooseSite} />
           <label>
             <input
               type="checkbox"
-              checked={routerIds.length === 0}
-              onChange={() => setRouterIds([])}
+              checked={
+                site === null
+                  ? routerIds.length === 0
+                  : siteIds.length === routerIds.length &&
+                    siteIds.every((id) => routerIds.includes(id))
+              }
+              onChange={() => setRouterIds(siteIds)}
             />
             {headlineLabel(edgeRule)}
+            {site === null ? 'All routers' : `All routers of ${site.label}`}
           </label>
           {routers.map((router) => (
             <label key={router.id}>

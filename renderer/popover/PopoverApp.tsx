@@ -4,9 +4,9 @@ import { notRecordingText, recordingNotices } from '../../shared/recording-statu
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes, formatMbps, formatTime, sumBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
+import { SiteGroupedList } from '../sites/SiteGroupedList';
 import { countingZone } from './counting-zone';
 import { HeadlineScope, headlineTitle } from './HeadlineScope';
-import { RouterRow } from './RouterRow';
 import { byCurrentRate, inOrder } from './router-order';
 import { Sparkline } from './Sparkline';
 import './popover.css';
@@ -109,19 +109,7 @@ export function PopoverApp() {
           {state.source.state === 'down' ? ', which cannot be reached right now' : ''}.
         </p>
       ) : (
-        <ul
-          className="popover__list"
-          aria-label="Routers, busiest first when opened; choose one for its history"
-        >
-          {routers.map((router) => (
-            <RouterRow
-              key={router.id}
-              router={router}
-              onOpen={openHistory}
-              edgeRule={state.totals.edgeRule}
-            />
-          ))}
-        </ul>
+        <SiteGroupedList routers={routers} onOpen={openHistory} edgeRule={state.totals.edgeRule} />
       )}
 
       <footer className="popover__footer">

@@ -15,6 +15,13 @@ import {
 } from '../../shared/settings';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { Field } from './Field';
+import { MoreSourcesFields } from './MoreSourcesFields';
+import {
+  type MoreSourceDraft,
+  moreSourceFieldLabel,
+  moreSourcesDraftOf,
+  moreSourcesInputOf,
+} from './more-sources-draft';
 import { RouterRoles } from './RouterRoles';
 import { SecretField } from './SecretField';
 import { SourceFields } from './SourceFields';
@@ -40,6 +47,7 @@ export type Draft = {
   notifications: boolean;
   launchAtLogin: boolean;
   rebootPolicy: RebootPolicy;
+  moreSources: MoreSourceDraft[];
 };
 
 function draftOf(view: SettingsView): Draft {
@@ -62,6 +70,7 @@ function draftOf(view: SettingsView): Draft {
     notifications: view.notifications,
     launchAtLogin: view.launchAtLogin,
     rebootPolicy: view.rebootPolicy ?? 'new-baseline',
+    moreSources: moreSourcesDraftOf(view.moreSources),
   };
 }
 
@@ -98,6 +107,7 @@ function inputOf(draft: Draft, view: SettingsView): SettingsInput {
     notifications: draft.notifications,
     launchAtLogin: draft.launchAtLogin,
     rebootPolicy: draft.rebootPolicy,
+    ...(draft.moreSources.length > 0 ? { moreSources: moreSourcesInputOf(draft.moreSources) } : {}),
   };
 }
 
@@ -132,7 +142,9 @@ function errorsFor(input: SettingsInput, check: Check): SettingsErrors {
 }
 
 function fixMessage(errors: SettingsErrors): string {
-  const names = Object.keys(errors).map((f) => FIELD_LABELS[f as SettingsField] ?? f);
+  const names = Object.keys(errors).map(
+    (f) => FIELD_LABELS[f as SettingsField] ?? moreSourceFieldLabel(f) ?? f,
+  );
   return `Fix the marked field${names.length === 1 ? '' : 's'}: ${names.join(', ')}.`;
 }
 
@@ -273,6 +285,12 @@ export function SettingsApp() {
         <fieldset disabled={readOnly}>
           <legend>Device source</legend>
           <SourceFields draft={draft} view={view} errors={errors} set={set} />
+          <MoreSourcesFields
+            sources={draft.moreSources}
+            errors={errors}
+            onChange={(moreSources) => set({ moreSources })}
+            disabled={draft.source === 'demo'}
+          />
           <Field id="intervalSeconds" label="Poll every (seconds)" errors={errors}>
             {(props) => (
               <input

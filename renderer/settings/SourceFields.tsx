@@ -99,7 +99,7 @@ export function SourceFields({ draft, view, errors, set }: Props) {
           <Field
             id="unifi.site"
             label="Site"
-            hint="The short name in the site's URL, usually default"
+            hint="The short name in the site's URL, usually default; several separated by commas, or all for every site"
             errors={errors}
           >
             {(props) => (

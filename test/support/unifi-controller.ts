@@ -69,6 +69,15 @@ export interface FakeControllerOptions {
   site?: string;
   /** The `data` array of stat/device for the next request. */
   devices: () => unknown[];
+  /**
+   * Several sites, by short name, each with its stat/device (`site`/`devices` are then not
+   * used), listed by `/api/self/sites` with their descriptions.
+   */
+  sites?: Record<string, { description: string; devices: () => unknown[] }>;
+  /** How long stat/device takes to answer, so requests in flight overlap (default 0). */
+  answerDelayMs?: number;
+  /** Counts stat/device requests in flight across several fakes that share it. */
+  sharedInFlight?: { now: number; max: number };
 }
 
 export interface SeenRequest {
@@ -86,6 +95,12 @@ export interface FakeController {
   expireSessions(): void;
   /** The next request gets 429 with this Retry-After. */
   rateLimitNext(retryAfter: string): void;
+  /** Every request answers 503 while down (a controller restarting), and normally after. */
+  setDown(down: boolean): void;
+  /** This site answers 500 while failing. */
+  setSiteFailing(site: string, failing: boolean): void;
+  /** The most requests this controller was answering at once. */
+  readonly maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -114,9 +129,18 @@ export async function startFakeController(options: FakeControllerOptions): Promi
       .writeHead(status, { 'content-type': 'application/json', ...headers })
       .end(typeof body === 'string' ? body : toJson(body));
 
+  let down = false;
+  const failingSites = new Set<string>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const path = req.url ?? '/';
     requests.push({ method: req.method ?? '', path, headers: req.headers });
+    if (down) {
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('restarting');
+      return;
+    }
     if (rateLimit !== null) {
       res.writeHead(429, { 'retry-after': rateLimit }).end();
       rateLimit = null;
@@ -168,8 +192,19 @@ export async function startFakeController(options: FakeControllerOptions): Promi
         json(res, 401, { meta: { rc: 'error', msg: 'api.err.LoginRequired' }, data: [] });
         return;
       }
-      if (path !== `${devicesPath}${site}/stat/device`) {
+      const asked = decodeURIComponent(path.slice(devicesPath.length, -'/stat/device'.length));
+      const devicesOf =
+        options.sites === undefined
+          ? asked === site
+            ? options.devices
+            : undefined
+          : options.sites[asked]?.devices;
+      if (devicesOf === undefined) {
         json(res, 400, { meta: { rc: 'error', msg: 'api.err.NoSiteContext' }, data: [] });
+        return;
+      }
+      if (failingSites.has(asked)) {
+        json(res, 500, { meta: { rc: 'error', msg: 'api.err.ServerError' }, data: [] });
         return;
       }
       const headers: Record<string, string> = {};
@@ -179,7 +214,40 @@ export async function startFakeController(options: FakeControllerOptions): Promi
         sessions.set(session, rotated);
         headers['x-updated-csrf-token'] = rotated;
       }
-      json(res, 200, { meta: { rc: 'ok' }, data: options.devices() }, headers);
+      const data = devicesOf();
+      const shared = options.sharedInFlight;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      if (shared !== undefined) {
+        shared.now += 1;
+        shared.max = Math.max(shared.max, shared.now);
+      }
+      setTimeout(() => {
+        inFlight -= 1;
+        if (shared !== undefined) shared.now -= 1;
+        json(res, 200, { meta: { rc: 'ok' }, data }, headers);
+      }, options.answerDelayMs ?? 0);
+      return;
+    }
+    if (path === `${prefix}/api/self/sites` && req.method === 'GET') {
+      const session = cookieOf(req, sessionCookie);
+      const byKey = options.apiKey !== undefined && req.headers['x-api-key'] === options.apiKey;
+      if (!byKey && (session === undefined || !sessions.has(session))) {
+        json(res, 401, { meta: { rc: 'error', msg: 'api.err.LoginRequired' }, data: [] });
+        return;
+      }
+      const sites = options.sites ?? {
+        [site]: { description: 'Default', devices: options.devices },
+      };
+      json(res, 200, {
+        meta: { rc: 'ok' },
+        data: Object.entries(sites).map(([name, s], index) => ({
+          _id: `site${index}`,
+          name,
+          desc: s.description,
+          role: 'admin',
+        })),
+      });
       return;
     }
     json(res, 404, { meta: { rc: 'error', msg: 'api.err.NotFound' }, data: [] });
@@ -204,6 +272,16 @@ export async function startFakeController(options: FakeControllerOptions): Promi
       return logins;
     },
     expireSessions: () => sessions.clear(),
+    setDown: (value) => {
+      down = value;
+    },
+    setSiteFailing: (name, failing) => {
+      if (failing) failingSites.add(name);
+      else failingSites.delete(name);
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
     rateLimitNext: (retryAfter) => {
       rateLimit = retryAfter;
     },

@@ -28,6 +28,8 @@ describe('readCollectorConfig', () => {
       maxResponseBytes: 64_000_000,
       source: { kind: 'seed', apiUrl: 'http://127.0.0.1:5001' },
       edgeMarks: [],
+      sources: [{ kind: 'seed', apiUrl: 'http://127.0.0.1:5001' }],
+      parallelSources: 4,
     });
     expect(defaultJournalPath({ XDG_STATE_HOME: '/var/lib/bt' })).toBe(
       '/var/lib/bt/bandwidth-tracker/journal.jsonl',
@@ -195,6 +197,24 @@ describe('readCollectorConfig', () => {
     ],
   ])('refuses an incomplete or wrong source: %j', (argv, message) => {
     expect(() => readCollectorConfig(argv, {})).toThrow(message);
+  });
+
+  it('reads --site as one site, a list or all, and the sources asked at once', () => {
+    const unifi = ['--source', 'unifi', '--controller-url', 'https://x', '--api-key', 'k'];
+    const site = (value: string) => {
+      const source = readCollectorConfig([...unifi, '--site', value], {})?.source;
+      return source?.kind === 'unifi' ? source.site : null;
+    };
+    expect(site('all')).toBe('all');
+    expect(site('default,branch_2')).toBe('default,branch_2');
+    expect(() => site('default,')).toThrow('several separated by commas, or all');
+    expect(readCollectorConfig(['--parallel-sources', '2'], {})?.parallelSources).toBe(2);
+    expect(() => readCollectorConfig(['--parallel-sources', '0'], {})).toThrow(
+      '--parallel-sources "0" is not a whole number of sources of at least 1',
+    );
+    expect(() => readCollectorConfig(['--sources', '/nonexistent/bt-sources.json'], {})).toThrow(
+      '--sources /nonexistent/bt-sources.json cannot be read as JSON',
+    );
   });
 
   it('returns null for --help', () => {

@@ -47,6 +47,22 @@ describe('CycleJournal', () => {
     expect(new CycleJournal({ path, log: () => {} }).first()).toEqual(cycle(3));
   });
 
+  it('keeps each reading’s site and source, so a replayed cycle of several sources keeps its owners', () => {
+    const path = join(dir, 'journal.jsonl');
+    const plain = cycle(1, 2);
+    const tagged: PendingCycle = {
+      ...plain,
+      devices: plain.devices.map((d, i) => ({
+        ...d,
+        identity: { ...d.identity, site: i === 0 ? 'branch2' : 'default' },
+        source: i === 0 ? 'UniFi controller at https://hq' : 'device API at http://shop',
+        ...(i === 1 ? { counters: { rxBytes: 1n, txBytes: 2n, uptime: 3, wraps32: true } } : {}),
+      })),
+    };
+    new CycleJournal({ path, log: () => {} }).append(tagged);
+    expect(new CycleJournal({ path, log: () => {} }).first()).toEqual(tagged);
+  });
+
   it('keeps that counters are 32-bit, so a wrap replayed from the journal is still a wrap', () => {
     const path = join(dir, 'journal.jsonl');
     const wide = cycle(1, 1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '../../shared/ipc-contract';
 import { type DetectedReboot, RebootLedger, rebootNotice } from '../../shared/reboot-notice';
+import { recordingNotices } from '../../shared/recording-status';
 import {
   TRAY_LEVEL_STEPS,
   trayIconState,
@@ -39,6 +40,23 @@ describe('tray', () => {
     expect(trayTooltip(state({ paused: true }))).toBe('Polling paused · today 4.21 GB');
     expect(trayIconState(state({ lastPollAt: null }))).toBe('starting');
     expect(trayTooltip(state({ sourceLabel: 'DEMO' }))).toMatch(/^DEMO · ↓/);
+  });
+
+  it('does not say all is well while one source of several is down', () => {
+    const recording = {
+      notRecordingSince: null,
+      reason: null,
+      movedAside: 0,
+      deadLetterPath: null,
+      collisions: [],
+      sourcesDown: ['The UniFi controller at https://shop answered HTTP 503: check the controller'],
+    };
+    expect(trayIconState(state({ recording }))).toBe('source-down');
+    expect(trayTooltip(state({ recording }))).toBe(
+      '1 source(s) not answering · ↓ 12.4 Mbps ↑ 3.1 Mbps · today 4.21 GB',
+    );
+    expect(recordingNotices(state({ recording }))).toEqual(recording.sourcesDown);
+    expect(trayIconState(state({ recording: { ...recording, sourcesDown: [] } }))).toBe('ok');
   });
 
   it('counts the cycles waiting in the journal, and says when another copy records', () => {

@@ -180,6 +180,8 @@ export interface CycleGuard {
   source: string | null;
   /** The writer lock and the connection that must hold it; null when there is no lock. */
   lock: { name: string; connectionId: number } | null;
+  /** Several sources polled at once: which routers' counters came from which (instead of `source`). */
+  sourceGroups?: ReadonlyArray<{ source: string; routerIds: readonly number[] }>;
 }
 
 /** Thrown by the guard's insert when the commit is refused: `@bt_owner`/`@bt_moved` say why. */
@@ -365,6 +367,13 @@ export function writeCycle(
                    r.counter_source = IF(c.tracked, COALESCE(?, r.counter_source), r.counter_source)`,
       values: [at, guard.order?.copy ?? null, guard.order?.sequence ?? null, guard.source],
     },
+    // One statement per source (a handful), whatever the number of routers.
+    ...(guard.sourceGroups ?? []).map(
+      (group): Statement => ({
+        sql: 'UPDATE routers SET counter_source = ? WHERE id IN (?)',
+        values: [group.source, group.routerIds],
+      }),
+    ),
     {
       sql: `INSERT INTO bandwidth_snapshots
               (router_id, rx_bytes_total, tx_bytes_total, rx_bytes_diff, tx_bytes_diff, is_reset, is_glitch, is_counter_reset, uptime, timestamp)

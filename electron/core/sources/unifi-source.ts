@@ -1,14 +1,18 @@
 import { normalizeMac } from '../../../shared/mac';
+import { parseSiteSelection, type SiteSelection } from '../../../shared/unifi-sites';
 import { parseJsonExact } from '../exact-json';
+import { OutageLog } from '../outage';
 import {
   type DeviceProblem,
   exceedsDepth,
   MAX_DEVICE_DEPTH,
+  type ParsedPayload,
   PayloadError,
   parseDevicePayload,
   tooDeepReason,
 } from '../payload';
 import { BodyTooLargeError, UnsupportedEncodingError } from './bounded-body';
+import { settleWithLimit } from './bounded-parallel';
 import { type DeviceSource, isTimeoutError, networkErrorCode, SourceError } from './device-source';
 import {
   CertificateError,
@@ -30,7 +34,10 @@ export type UnifiAuth =
 export interface UnifiOptions {
   controllerUrl: string;
   auth: UnifiAuth;
-  /** The site's short name (`default` unless the admin made more sites). */
+  /**
+   * The site's short name (`default` unless the admin made more sites), several separated by
+   * commas, or `all` for every site the account may read.
+   */
   site: string;
   /** A pinned SHA-256 certificate fingerprint (hex, colons optional), or null to verify normally. */
   fingerprint: string | null;
@@ -39,6 +46,11 @@ export interface UnifiOptions {
   maxResponseBytes?: number;
   /** Where the user raises that limit (default: the collector's flag). */
   responseLimitSetting?: string;
+  /**
+   * Sites read at once when there are several (default 1: in turn, on one session, since UniFi
+   * OS hands out a new CSRF token with each answer and the one before stops working).
+   */
+  parallelSites?: number;
 }
 
 export interface UnifiSource extends DeviceSource {
@@ -211,21 +223,212 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
     }
   }
 
-  function devicesPath(): string {
-    const prefix = flavour === 'unifi-os' ? '/proxy/network' : '';
-    return `${prefix}/api/s/${encodeURIComponent(options.site)}/stat/device`;
+  function networkPath(path: string): string {
+    return `${flavour === 'unifi-os' ? '/proxy/network' : ''}${path}`;
   }
 
-  async function readDevices(): Promise<HttpResponse> {
-    if (options.auth.kind === 'password' && cookies.size === 0) await login();
-    let response = await send(devicesPath());
+  // When sites are read at once, one login serves them all, and a session that expired is
+  // renewed once, not by every site that noticed.
+  let loggingIn: Promise<void> | null = null;
+  function loginOnce(): Promise<void> {
+    loggingIn ??= login().finally(() => {
+      loggingIn = null;
+    });
+    return loggingIn;
+  }
+
+  async function readNetwork(path: string): Promise<HttpResponse> {
+    if (options.auth.kind === 'password' && cookies.size === 0) await loginOnce();
+    let response = await send(networkPath(path));
     if (response.status === 401 && options.auth.kind === 'password') {
       // The session expired: log in again, once.
-      await login();
-      response = await send(devicesPath());
+      await loginOnce();
+      response = await send(networkPath(path));
     }
     return response;
   }
+
+  /** The `data` array of a network API answer, or the SourceError that says what is wrong. */
+  async function readData(path: string, site: string | null): Promise<unknown[]> {
+    if (refused !== null) throw refused;
+    let response: HttpResponse;
+    try {
+      response = await readNetwork(path);
+    } catch (error) {
+      throw asSourceError(error, description, fingerprint);
+    }
+    if (response.status === 429) throw rateLimited(response);
+    if (response.status === 401 || response.status === 403) {
+      if (options.auth.kind === 'api-key') {
+        refused = new SourceError(
+          `The ${description} refused the API key (HTTP ${response.status}). Polling stopped: create a key in UniFi Network (Settings › Control Plane › Integrations) and enter it in Settings (or --api-key)`,
+          'login-refused',
+        );
+        throw refused;
+      }
+      throw new SourceError(
+        site === null
+          ? `The ${description} refused to list its sites (HTTP ${response.status}): check that this user may read them, or name the sites in Settings (or --site)`
+          : `The ${description} refused access to site "${site}" (HTTP ${response.status}): check that this user may read that site`,
+        'http-status',
+      );
+    }
+    if (site !== null && (response.status === 400 || response.status === 404)) {
+      throw new SourceError(
+        `The ${description} has no site "${site}" (HTTP ${response.status}): use the site's short name from its URL (…/manage/site/NAME/…), usually "default"`,
+        'http-status',
+      );
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw new SourceError(
+        `The ${description} answered HTTP ${response.status}${site === null ? ' to the list of sites' : ''}: check the controller and its log`,
+        'http-status',
+      );
+    }
+    let body: unknown;
+    try {
+      body = parseJsonExact(response.body);
+    } catch {
+      throw new SourceError(
+        `The ${description} sent a body that is not JSON: check that the URL points at the UniFi Network controller`,
+        'invalid-body',
+      );
+    }
+    const data = record(body)?.data;
+    if (!Array.isArray(data)) {
+      throw new SourceError(
+        site === null
+          ? `The ${description} sent no list of sites ("data" is missing): name the sites in Settings (or --site) instead of all`
+          : `The ${description} sent no device list ("data" is missing): check the site name`,
+        'invalid-body',
+      );
+    }
+    return data;
+  }
+
+  /** Every site this account may read (`GET /api/self/sites`), by short name. */
+  async function listSites(): Promise<string[]> {
+    const data = await readData('/api/self/sites', null);
+    const names = data.flatMap((entry) => {
+      const name = text(record(entry)?.name);
+      return name === null ? [] : [name];
+    });
+    if (names.length === 0) {
+      throw new SourceError(
+        `The ${description} lists no site this account may read: check the account's permissions`,
+        'invalid-body',
+      );
+    }
+    return names;
+  }
+
+  async function fetchSite(site: string): Promise<ParsedPayload> {
+    const data = await readData(`/api/s/${encodeURIComponent(site)}/stat/device`, site);
+    try {
+      // A device nested absurdly deep is skipped alone, named, before its fields are read.
+      const tooDeep: DeviceProblem[] = [];
+      const usable = data.filter((entry, index) => {
+        if (isPendingAdoption(record(entry) ?? {})) return false;
+        if (!exceedsDepth(entry, MAX_DEVICE_DEPTH)) return true;
+        const device = record(entry);
+        tooDeep.push({
+          device: text(device?.name) ?? text(device?.mac) ?? `device #${index + 1}`,
+          reason: tooDeepReason(),
+        });
+        return false;
+      });
+      const parsed = parseDevicePayload(
+        usable.flatMap((entry) => unifiDeviceToReadings(record(entry) ?? {})),
+        { roles: true },
+      );
+      return {
+        ...parsed,
+        devices: parsed.devices.map((d) => ({ ...d, identity: { ...d.identity, site } })),
+        problems: [...tooDeep, ...parsed.problems],
+      };
+    } catch (error) {
+      if (!(error instanceof PayloadError)) throw error;
+      throw new SourceError(
+        `The ${description} sent an unusable list${multiSite ? ` for site "${site}"` : ''}: ${error.message}`,
+        'invalid-body',
+      );
+    }
+  }
+
+  // Each site has its own outage: one that fails is said once, and the others keep counting.
+  const siteOutages = new Map<string, OutageLog>();
+  const outageOf = (site: string) => {
+    let outage = siteOutages.get(site);
+    if (outage === undefined) {
+      outage = new OutageLog(`Site "${site}" of the ${description}`);
+      siteOutages.set(site, outage);
+    }
+    return outage;
+  };
+
+  async function fetchSites(sites: readonly string[]): Promise<ParsedPayload> {
+    const results = await settleWithLimit(sites, options.parallelSites ?? 1, fetchSite);
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    // A refused login or key is the whole controller's problem, as is every site failing.
+    const refusal = failures.find((e) => e instanceof SourceError && e.kind === 'login-refused');
+    if (refusal !== undefined) throw refusal;
+    if (failures.length === sites.length) {
+      const first = failures[0];
+      if (sites.length === 1 || !(first instanceof SourceError)) throw first;
+      throw new SourceError(
+        `Every site of the ${description} failed (${sites.join(', ')}); the first: ${first.message}`,
+        first.kind,
+        first.retryAfterMs,
+      );
+    }
+    const merged: ParsedPayload = {
+      devices: [],
+      problems: [],
+      collisions: [],
+      notices: [],
+      partsDown: [],
+    };
+    const seen = new Map<string, string>();
+    results.forEach((result, index) => {
+      const site = sites[index] as string;
+      const outage = outageOf(site);
+      if (result.status === 'rejected') {
+        const message =
+          result.reason instanceof Error ? result.reason.message : String(result.reason);
+        const line = outage.failure(message);
+        if (line !== null)
+          merged.notices?.push(
+            `❌ Site "${site}": ${line}. The other sites are recorded; this one is tried again every poll.`,
+          );
+        merged.partsDown?.push(`Site "${site}" of the ${description} is not answering: ${message}`);
+        return;
+      }
+      const back = outage.success();
+      if (back !== null) merged.notices?.push(`✅ ${back}`);
+      const payload = result.value;
+      for (const device of payload.devices) {
+        const other = seen.get(device.identity.mac);
+        if (other !== undefined) {
+          merged.problems.push({
+            device: device.identity.name,
+            reason: `its MAC ${device.identity.mac} is also listed in site "${other}"; counted there only`,
+          });
+          continue;
+        }
+        seen.set(device.identity.mac, site);
+        merged.devices.push(device);
+      }
+      merged.problems.push(...payload.problems);
+      merged.collisions?.push(...(payload.collisions ?? []));
+    });
+    return merged;
+  }
+
+  const selection: SiteSelection = parseSiteSelection(options.site) ?? {
+    kind: 'names',
+    names: [options.site],
+  };
+  const multiSite = selection.kind === 'all' || selection.names.length > 1;
 
   return {
     description,
@@ -233,80 +436,9 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
       return flavour;
     },
     async fetchDevices() {
-      if (refused !== null) throw refused;
-      let response: HttpResponse;
-      try {
-        response = await readDevices();
-      } catch (error) {
-        throw asSourceError(error, description, fingerprint);
-      }
-      if (response.status === 429) throw rateLimited(response);
-      if (response.status === 401 || response.status === 403) {
-        if (options.auth.kind === 'api-key') {
-          refused = new SourceError(
-            `The ${description} refused the API key (HTTP ${response.status}). Polling stopped: create a key in UniFi Network (Settings › Control Plane › Integrations) and enter it in Settings (or --api-key)`,
-            'login-refused',
-          );
-          throw refused;
-        }
-        throw new SourceError(
-          `The ${description} refused access to site "${options.site}" (HTTP ${response.status}): check that this user may read that site`,
-          'http-status',
-        );
-      }
-      if (response.status === 400 || response.status === 404) {
-        throw new SourceError(
-          `The ${description} has no site "${options.site}" (HTTP ${response.status}): use the site's short name from its URL (…/manage/site/NAME/…), usually "default"`,
-          'http-status',
-        );
-      }
-      if (response.status < 200 || response.status > 299) {
-        throw new SourceError(
-          `The ${description} answered HTTP ${response.status}: check the controller and its log`,
-          'http-status',
-        );
-      }
-      let body: unknown;
-      try {
-        body = parseJsonExact(response.body);
-      } catch {
-        throw new SourceError(
-          `The ${description} sent a body that is not JSON: check that the URL points at the UniFi Network controller`,
-          'invalid-body',
-        );
-      }
-      const data = record(body)?.data;
-      if (!Array.isArray(data)) {
-        throw new SourceError(
-          `The ${description} sent no device list ("data" is missing): check the site name`,
-          'invalid-body',
-        );
-      }
-      try {
-        // A device nested absurdly deep is skipped alone, named, before its fields are read.
-        const tooDeep: DeviceProblem[] = [];
-        const usable = data.filter((entry, index) => {
-          if (isPendingAdoption(record(entry) ?? {})) return false;
-          if (!exceedsDepth(entry, MAX_DEVICE_DEPTH)) return true;
-          const device = record(entry);
-          tooDeep.push({
-            device: text(device?.name) ?? text(device?.mac) ?? `device #${index + 1}`,
-            reason: tooDeepReason(),
-          });
-          return false;
-        });
-        const parsed = parseDevicePayload(
-          usable.flatMap((entry) => unifiDeviceToReadings(record(entry) ?? {})),
-          { roles: true },
-        );
-        return { ...parsed, problems: [...tooDeep, ...parsed.problems] };
-      } catch (error) {
-        if (!(error instanceof PayloadError)) throw error;
-        throw new SourceError(
-          `The ${description} sent an unusable list: ${error.message}`,
-          'invalid-body',
-        );
-      }
+      if (!multiSite) return fetchSite(options.site);
+      const sites = selection.kind === 'all' ? await listSites() : selection.names;
+      return fetchSites(sites);
     },
   };
 }
