@@ -240,8 +240,9 @@ export function HistoryApp() {
               }
               onChange={() => setRouterIds(siteIds)}
             />
-            {headlineLabel(edgeRule)}
-            {site === null ? 'All routers' : `All routers of ${site.label}`}
+            {site === null
+              ? headlineLabel(edgeRule)
+              : `${headlineLabel(edgeRule)} of ${site.label}`}
           </label>
           {routers.map((router) => (
             <label key={router.id}>

@@ -75,7 +75,11 @@ describe('additional sources in Settings', () => {
     const text = readFileSync(path, 'utf8');
     expect(text).not.toContain('branch-secret');
     expect(text).toContain('sealed:terces-hcnarb');
-    expect((await store.load()).settings).toEqual({ ...withMore, rebootPolicy: 'new-baseline' });
+    expect((await store.load()).settings).toEqual({
+      ...withMore,
+      rebootPolicy: 'new-baseline',
+      maxResponseMb: 64,
+    });
   });
 
   it('never shows a page their secrets, and keeps a stored one only for the same controller and account', () => {
