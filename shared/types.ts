@@ -46,6 +46,8 @@ export interface DeviceReading {
   throughput: LegacyThroughput;
   /** Live rates the source measured itself (UniFi's `rx_bytes-r`), used by the live view. */
   rates?: { rxBytesPerSecond: number; txBytesPerSecond: number } | null;
+  /** False when the source lists the device but reports it offline (UniFi `state` 0). */
+  online?: boolean;
 }
 
 /** Why a reset was detected: counters went down, uptime went down, or uptime is shorter than the gap. */

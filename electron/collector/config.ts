@@ -9,6 +9,9 @@ import { DEFAULT_MYSQL_URL, type MysqlSettings, parseMysqlUrl } from '../core/db
 /** The demo's own database, as `npm run demo` uses (shared/settings.ts DEMO_SETTINGS). */
 export const DEFAULT_DEMO_MYSQL_URL = 'mysql://root@127.0.0.1:3306/bandwidth_tracker_demo';
 
+import { type QuotaDefinition, workstationTimeZone } from '../../shared/quota';
+import { checkOfflinePolls, isTimeZone } from '../../shared/quota-input';
+import { parseQuotaSpec } from '../../shared/quota-spec';
 import { DEFAULT_JOURNAL_LIMIT } from '../core/journal';
 import { DEFAULT_MAX_RESPONSE_MB, megabytes } from '../core/sources/bounded-body';
 import type { SourceSettings } from '../core/sources/create-source';
@@ -39,6 +42,10 @@ export interface CollectorConfig {
   rebootPolicy: RebootPolicy;
   /** The most one answer of the device source may hold, in bytes (as sent and decompressed). */
   maxResponseBytes: number;
+  /** `--quota`, repeatable: each sets its target's quota in MySQL at start. */
+  quotas: QuotaDefinition[];
+  /** `--offline-polls`: stored in MySQL at start when given. */
+  offlinePolls: number | undefined;
 }
 
 /** `$XDG_STATE_HOME/bandwidth-tracker/journal.jsonl`, or under ~/.local/state. */
@@ -83,6 +90,14 @@ export const USAGE = `Usage: npm run collector -- [options]
                      booted after the last poll) (env BT_REBOOT_POLICY)
   --max-response-mb N  the most one answer of the device source may hold, in MB, as sent
                      and decompressed (env BT_MAX_RESPONSE_MB; default ${DEFAULT_MAX_RESPONSE_MB})
+  --quota TARGET=SIZE[@DAY]  a monthly quota with billing day DAY (default 1); or
+                     TARGET=SIZE/week or TARGET=SIZE/day; optionally ending :down, :up or
+                     :both (default). TARGET is wan (the internet: every edge router),
+                     wan@SITE, a router name or a MAC; SIZE in decimal units (1TB). Repeatable;
+                     stored in MySQL, replacing that target's quota. Days are counted in this
+                     computer's time zone (TZ). Announced at 80, 90 and 100 %.
+  --offline-polls N  announce a router offline after N polls without it (default 3; stored
+                     in MySQL)
   --quiet            print each cycle's summary and problems only, not a line per device
   --help             show this help`;
 
@@ -90,7 +105,7 @@ type Env = Record<string, string | undefined>;
 
 /** Flags win over environment variables, which win over defaults. Returns null for --help. */
 export function readCollectorConfig(argv: readonly string[], env: Env): CollectorConfig | null {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -118,6 +133,8 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
         'max-link-gbps': { type: 'string' },
         'reboot-policy': { type: 'string' },
         'max-response-mb': { type: 'string' },
+        quota: { type: 'string', multiple: true },
+        'offline-polls': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -132,6 +149,7 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
     const fromFlag = values[flag];
     if (typeof fromFlag === 'string') return { value: fromFlag, from: `--${flag}` };
     const fromEnv = env[envName];
+    if (Array.isArray(fromFlag)) return undefined;
     if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, from: envName };
     return undefined;
   };
@@ -183,12 +201,34 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
     maxLinkGbps:
       maxLink === undefined ? DEFAULT_MAX_LINK_GBPS : readGbps(maxLink.value, maxLink.from),
     rebootPolicy: readRebootPolicy(rebootPolicy),
+    quotas: readQuotas(values.quota, env.TZ),
+    offlinePolls:
+      typeof values['offline-polls'] === 'string'
+        ? readOfflinePolls(values['offline-polls'])
+        : undefined,
     maxResponseBytes: megabytes(
       maxResponse === undefined
         ? DEFAULT_MAX_RESPONSE_MB
         : readMegabytes(maxResponse.value, maxResponse.from),
     ),
   };
+}
+
+function readQuotas(given: unknown, tz: string | undefined): QuotaDefinition[] {
+  const specs = Array.isArray(given) ? given.map(String) : [];
+  const zone = tz !== undefined && tz !== '' && isTimeZone(tz) ? tz : workstationTimeZone();
+  return specs.map((spec) => {
+    const parsed = parseQuotaSpec(spec, zone);
+    if (!parsed.ok) throw new ConfigError(`--quota ${parsed.reason}`);
+    return parsed.quota;
+  });
+}
+
+function readOfflinePolls(text: string): number {
+  const value = Number(text);
+  const problem = /^\d+$/.test(text) ? checkOfflinePolls(value) : 'Give a whole number.';
+  if (problem !== null) throw new ConfigError(`--offline-polls "${text}": ${problem}`);
+  return value;
 }
 
 type Pick = (flag: string, envName: string) => { value: string; from: string } | undefined;

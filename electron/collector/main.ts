@@ -54,6 +54,8 @@ async function main(): Promise<number> {
       rebootPolicy: config.rebootPolicy,
     },
     mysqlSettingsName: '--mysql-url',
+    quotas: config.quotas,
+    offlinePolls: config.offlinePolls,
   });
   log(
     `Bandwidth Tracker collector: polling ${describeSource(config.source)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,

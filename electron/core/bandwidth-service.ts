@@ -11,6 +11,7 @@ import type {
   ServiceStatus,
   Unsubscribe,
 } from '../../shared/ipc-contract';
+import type { QuotaDefinition } from '../../shared/quota';
 import { type DetectedReboot, RebootLedger } from '../../shared/reboot-notice';
 import type { RebootPolicy } from '../../shared/settings';
 import { CycleRecorder } from './cycle-recorder';
@@ -25,6 +26,9 @@ import { queryHistory } from './history-query';
 import { CycleJournal } from './journal';
 import { LiveState } from './live-state';
 import { abortableSleep, type CycleOutcome, Poller, type RecordingHealth } from './poller';
+import { offlineEventOf, quotaEventOf } from './quotas/alert-events';
+import { AlertWatch } from './quotas/alert-watch';
+import { applyStartupQuotas, QuotaCalls } from './quotas/quota-calls';
 import { createSource, type SourceSettings } from './sources/create-source';
 import type { DeviceSource } from './sources/device-source';
 import { DEFAULT_LIMITS, type TrackerLimits } from './tracker';
@@ -76,6 +80,10 @@ export interface ServiceOptions {
    * default, the tray app) or the collector's `--mysql-url`.
    */
   mysqlSettingsName?: string;
+  /** Quotas to set at start (`--quota`), each replacing the stored quota of its target. */
+  quotas?: QuotaDefinition[];
+  /** Polls a router may be missing before it is announced offline, set at start. */
+  offlinePolls?: number;
 }
 
 const STARTING: ServiceStatus = { state: 'starting', message: null };
@@ -110,6 +118,9 @@ export class BandwidthService {
   private recordingHealth: (() => RecordingHealth) | null = null;
   private recording: RecordingStatus = NOT_STARTED_RECORDING;
   private running: { stop: AbortController; done: Promise<number> } | null = null;
+  private readonly alerts: AlertWatch;
+  /** Quota and alert calls of the pages, on the open database. */
+  readonly quotas: QuotaCalls;
 
   constructor(private readonly options: ServiceOptions) {
     this.settings = options.settings;
@@ -117,6 +128,17 @@ export class BandwidthService {
     this.log = options.log ?? ((line) => console.log(line));
     this.live = new LiveState(options.timeZone);
     this.ledger = new RebootLedger(options.announcedReboots?.load() ?? []);
+    this.alerts = new AlertWatch(this.log);
+    this.quotas = new QuotaCalls(() => this.connectedPool(), this.alerts, this.now);
+  }
+
+  private connectedPool(): Pool {
+    if (this.pool === null) {
+      throw new Error(
+        this.database.message ?? 'The database is not connected yet: wait a moment and try again',
+      );
+    }
+    return this.pool;
   }
 
   private get mysqlSettingsName(): string {
@@ -220,6 +242,7 @@ export class BandwidthService {
         });
       }
       await this.live.load(pool, this.now());
+      await applyStartupQuotas(pool, this.options, this.log);
       this.setStatus('database', OK);
       const source =
         this.options.createSource?.(settings) ??
@@ -249,6 +272,7 @@ export class BandwidthService {
         quiet: this.options.quiet,
         now: this.now,
         onCycle: (outcome) => this.afterCycle(outcome),
+        afterCommit: (cycle, devices) => this.checkAlerts(pool, cycle.at, devices),
       });
       this.recordingHealth = () => poller.recordingHealth();
       return await poller.run({
@@ -411,6 +435,17 @@ export class BandwidthService {
         }
       }
     }
+  }
+
+  /** Quotas and offline routers after a committed cycle: console lines, then events. */
+  private async checkAlerts(
+    pool: Pool,
+    at: Date,
+    devices: Parameters<AlertWatch['afterCommit']>[1],
+  ): Promise<void> {
+    const result = await this.alerts.afterCommit(pool, devices, at);
+    if (result.crossings.length > 0) this.emit('quotaCrossed', quotaEventOf(result.crossings));
+    if (result.offline.length > 0) this.emit('routerOffline', offlineEventOf(result.offline));
   }
 
   private updateRecording(): void {
