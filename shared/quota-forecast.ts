@@ -15,9 +15,16 @@ export interface ForecastInput {
   used: bigint;
   /** Where the usage is counted from (the period start, to the UTC hour). */
   countedFrom: Date;
-  /** Bytes counted from `recentFrom` to `now`; `recentFrom` is later than `countedFrom`, or equal to it. */
+  /** Bytes of the rollup hours from `recentFrom` on; `recentFrom` is later than `countedFrom`, or equal to it. */
   recentBytes: bigint;
   recentFrom: Date;
+  /**
+   * The seconds the polls behind `recentBytes` measured. A rollup hour holds the deltas of the
+   * polls made in it, the first of which reaches back into the hour before: dividing by the
+   * seconds measured, not by the clock, keeps the recent rate equal to the average under
+   * constant traffic.
+   */
+  recentSeconds: number;
   periodEnd: Date;
   now: Date;
 }
@@ -28,10 +35,10 @@ export function forecastBytes(input: ForecastInput): bigint | null {
   if (elapsed <= 0) return null;
   const remaining = Math.max(0, input.periodEnd.getTime() - input.now.getTime());
   const averageRate = Number(input.used) / elapsed;
-  const recentElapsed = input.now.getTime() - input.recentFrom.getTime();
+  const recentMs = input.recentSeconds * 1000;
   const rate =
-    input.recentFrom.getTime() > input.countedFrom.getTime() && recentElapsed > 0
-      ? (averageRate + Number(input.recentBytes) / recentElapsed) / 2
+    input.recentFrom.getTime() > input.countedFrom.getTime() && recentMs > 0
+      ? (averageRate + Number(input.recentBytes) / recentMs) / 2
       : averageRate;
   return input.used + BigInt(Math.round(rate * remaining));
 }

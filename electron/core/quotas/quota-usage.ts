@@ -19,6 +19,8 @@ export interface UsageWindow {
 export interface UsageTotals {
   all: ByteTotals;
   recent: ByteTotals;
+  /** Seconds the recent bytes cover, per router (what the polls measured, not the clock). */
+  recentSeconds: number;
 }
 
 export function bytesFor(totals: ByteTotals, direction: QuotaDirection): bigint {
@@ -66,21 +68,23 @@ export class UsageReader {
     return {
       all: add(finished.totals.all, current.all),
       recent: add(finished.totals.recent, current.recent),
+      recentSeconds: finished.totals.recentSeconds + current.recentSeconds,
     };
   }
 
   private async sum(db: Pool, window: UsageWindow, from: Date, to: Date): Promise<UsageTotals> {
     if (from >= to || window.routerIds?.length === 0) {
-      return { all: { rx: 0n, tx: 0n }, recent: { rx: 0n, tx: 0n } };
+      return { all: { rx: 0n, tx: 0n }, recent: { rx: 0n, tx: 0n }, recentSeconds: 0 };
     }
     const filter = window.routerIds === null ? '' : 'AND router_id IN (?)';
-    const values: unknown[] = [window.recentFrom, window.recentFrom, from, to];
+    const values: unknown[] = [window.recentFrom, window.recentFrom, window.recentFrom, from, to];
     if (window.routerIds !== null) values.push(window.routerIds);
     // SUM of BIGINT UNSIGNED is a DECIMAL: read as text, so the bytes stay exact.
     const [rows] = await db.query<RowDataPacket[]>(
       `SELECT CAST(COALESCE(SUM(rx_bytes), 0) AS CHAR) AS rx, CAST(COALESCE(SUM(tx_bytes), 0) AS CHAR) AS tx,
               CAST(COALESCE(SUM(CASE WHEN hour_start >= ? THEN rx_bytes END), 0) AS CHAR) AS recent_rx,
-              CAST(COALESCE(SUM(CASE WHEN hour_start >= ? THEN tx_bytes END), 0) AS CHAR) AS recent_tx
+              CAST(COALESCE(SUM(CASE WHEN hour_start >= ? THEN tx_bytes END), 0) AS CHAR) AS recent_tx,
+              COALESCE(SUM(CASE WHEN hour_start >= ? THEN covered_seconds END) / COUNT(DISTINCT router_id), 0) AS recent_seconds
          FROM bandwidth_hourly WHERE hour_start >= ? AND hour_start < ? ${filter}`,
       values,
     );
@@ -88,6 +92,7 @@ export class UsageReader {
     return {
       all: { rx: big(row.rx), tx: big(row.tx) },
       recent: { rx: big(row.recent_rx), tx: big(row.recent_tx) },
+      recentSeconds: Number(row.recent_seconds ?? 0),
     };
   }
 }

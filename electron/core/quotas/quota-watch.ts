@@ -63,6 +63,7 @@ export class QuotaWatch {
       countedFrom: from,
       recentBytes: bytesFor(totals.recent, quota.direction),
       recentFrom,
+      recentSeconds: totals.recentSeconds,
       periodEnd: to,
       now,
     });
