@@ -3,6 +3,7 @@ import { notRecordingText, recordingNotices } from '../../shared/recording-statu
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes, formatMbps, formatTime, sumBytes } from '../common/format';
 import { useAppState } from '../hooks/useAppState';
+import { QuotaBars } from './QuotaBars';
 import { RouterRow } from './RouterRow';
 import { byCurrentRate, inOrder } from './router-order';
 import { Sparkline } from './Sparkline';
@@ -91,6 +92,8 @@ export function PopoverApp() {
           )}
         </p>
       </header>
+
+      <QuotaBars />
 
       {routers.length === 0 ? (
         <p className="notice popover__empty">

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { validateQuotaInput } from '../../shared/quota-input';
 import {
   forecastBytes,
   forecastExceeds,
   reachedThresholds,
   recentWindowStart,
 } from '../../shared/quota-forecast';
+import { validateQuotaInput } from '../../shared/quota-input';
 import { offlineText, quotaLine } from '../../shared/quota-notice';
 import { daysLeft, periodBounds } from '../../shared/quota-period';
 import { parseQuotaSpec, parseSize, parseThresholds } from '../../shared/quota-spec';
@@ -49,7 +49,11 @@ describe('periodBounds', () => {
   });
 
   it('weeks start on Monday; half-hour zones keep their own midnight', () => {
-    const week = periodBounds({ kind: 'week', billingDay: 1 }, new Date('2026-11-29T10:00:00Z'), 'UTC');
+    const week = periodBounds(
+      { kind: 'week', billingDay: 1 },
+      new Date('2026-11-29T10:00:00Z'),
+      'UTC',
+    );
     expect(week.start.toISOString()).toBe('2026-11-23T00:00:00.000Z');
     expect(week.end.toISOString()).toBe('2026-11-30T00:00:00.000Z');
     const india = periodBounds(month(1), new Date('2026-11-15T00:00:00Z'), 'Asia/Kolkata');
