@@ -18,6 +18,7 @@ import { useAppState } from '../hooks/useAppState';
 import { useHistory } from '../hooks/useHistory';
 import { BucketTable } from './BucketTable';
 import { HistoryChart } from './HistoryChart';
+import { QuotaLegend, useQuotaOverlay } from './QuotaLegend';
 import { SummaryTable } from './SummaryTable';
 import './history.css';
 
@@ -111,6 +112,7 @@ export function HistoryApp() {
     () => (result === null ? null : historySeries(result, TIME_ZONE)),
     [result],
   );
+  const quotaOverlay = useQuotaOverlay(range, series);
   const total =
     series === null ? 0n : [...series.rxBytes, ...series.txBytes].reduce((a, b) => a + b, 0n);
   const routers = state?.routers ?? [];
@@ -255,7 +257,9 @@ export function HistoryApp() {
           <HistoryChart
             series={series}
             description={`Traffic per ${result.bucket}: ${formatBytes(total)} in total over the range`}
+            quota={quotaOverlay}
           />
+          <QuotaLegend overlay={quotaOverlay} series={series} />
           <BucketTable series={series} bucketName={result.bucket} />
           <SummaryTable rows={result.summary} />
         </>

@@ -12,6 +12,7 @@ import {
 } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import type { HistorySeries } from '../../shared/history-series';
+import type { QuotaOverlay } from '../../shared/quota-overlay';
 import { formatMbpsTick } from '../../shared/units';
 import { formatBytes, formatMbps } from '../common/format';
 
@@ -27,14 +28,19 @@ Chart.register(
   Tooltip,
 );
 
-type Props = { series: HistorySeries; description: string };
+type Props = {
+  series: HistorySeries;
+  description: string;
+  /** The monthly view's quota: period boundaries, usage since each, and the quota's size. */
+  quota?: QuotaOverlay | null;
+};
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
 
 /** Volume per bucket as stacked bars, average rate as a line, reboots as markers. */
-export function HistoryChart({ series, description }: Props) {
+export function HistoryChart({ series, description, quota = null }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
@@ -89,8 +95,10 @@ export function HistoryChart({ series, description }: Props) {
             backgroundColor: cssVar('--bad'),
             yAxisID: 'bytes',
           },
+          ...quotaDatasets(quota),
         ],
       },
+      plugins: quota === null ? [] : [periodBoundaries(quota, cssVar('--warn'))],
       options: {
         responsive: true,
         maintainAspectRatio: false,
@@ -140,8 +148,12 @@ export function HistoryChart({ series, description }: Props) {
                       ? `Average rate: ${formatMbps(rate)} (counted after a gap in polling: the average over the gap)`
                       : `Average rate: ${formatMbps(rate)} (while polled)`;
                   }
-                  default:
+                  case 3:
                     return `Reboots: ${series.reboots[i] ?? 0}`;
+                  case 4:
+                    return `${quota?.label}: ${formatBytes(quota?.cumulative[i] ?? 0)} used in its period so far`;
+                  default:
+                    return `${quota?.label}: ${formatBytes(quota?.sizeBytes ?? 0)}`;
                 }
               },
             },
@@ -150,13 +162,68 @@ export function HistoryChart({ series, description }: Props) {
       },
     });
     return () => chart.destroy();
-  }, [series]);
+  }, [series, quota]);
 
   return (
     <div className="history-chart">
       <canvas ref={canvas} role="img" aria-label={description} data-testid="history-canvas" />
     </div>
   );
+}
+
+/** Usage since the period start, and the quota's size as a dashed line, both on the bytes axis. */
+function quotaDatasets(quota: QuotaOverlay | null) {
+  if (quota === null) return [];
+  const color = cssVar('--warn');
+  return [
+    {
+      type: 'line' as const,
+      label: `${quota.label}: used in the period`,
+      data: quota.cumulative,
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: 2,
+      pointRadius: 0,
+      yAxisID: 'bytes',
+    },
+    {
+      type: 'line' as const,
+      label: quota.label,
+      data: quota.cumulative.map(() => quota.sizeBytes),
+      borderColor: color,
+      backgroundColor: color,
+      borderDash: [6, 4],
+      borderWidth: 1.5,
+      pointRadius: 0,
+      yAxisID: 'bytes',
+    },
+  ];
+}
+
+/** A vertical line where each quota period starts (Chart.js has no such marker of its own). */
+function periodBoundaries(quota: QuotaOverlay, color: string) {
+  return {
+    id: 'quotaPeriodBoundaries',
+    afterDatasetsDraw(chart: Chart) {
+      const x = chart.scales.x;
+      const area = chart.chartArea;
+      if (x === undefined) return;
+      const { ctx } = chart;
+      ctx.save();
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([3, 3]);
+      for (const index of quota.boundaries) {
+        // Between the bucket before and the first bucket of the period.
+        const at = x.getPixelForValue(index) - (x.getPixelForValue(1) - x.getPixelForValue(0)) / 2;
+        ctx.beginPath();
+        ctx.moveTo(at, area.top);
+        ctx.lineTo(at, area.bottom);
+        ctx.stroke();
+      }
+      ctx.restore();
+    },
+  };
 }
 
 /** A value with no value on either side: a line through it would have no length. */

@@ -14,6 +14,7 @@ import {
 } from '../../shared/settings';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { Field } from './Field';
+import { QuotaSettings } from './QuotaSettings';
 import { SecretField } from './SecretField';
 import { SourceFields } from './SourceFields';
 import { secretsStillApply } from './secret-targets';
@@ -412,6 +413,7 @@ export function SettingsApp() {
           </p>
         )}
       </form>
+      {!view.firstRun && <QuotaSettings />}
     </main>
   );
 }
