@@ -22,7 +22,7 @@ export interface ForecastInput {
    * The seconds the polls behind `recentBytes` measured. A rollup hour holds the deltas of the
    * polls made in it, the first of which reaches back into the hour before: dividing by the
    * seconds measured, not by the clock, keeps the recent rate equal to the average under
-   * constant traffic.
+   * constant traffic. The window's length is the floor.
    */
   recentSeconds: number;
   periodEnd: Date;
@@ -35,7 +35,12 @@ export function forecastBytes(input: ForecastInput): bigint | null {
   if (elapsed <= 0) return null;
   const remaining = Math.max(0, input.periodEnd.getTime() - input.now.getTime());
   const averageRate = Number(input.used) / elapsed;
-  const recentMs = input.recentSeconds * 1000;
+  // Never less than the window's length: a collector started an hour ago has measured an hour,
+  // and its bytes spread over the whole window are the safer rate (its start is unknown).
+  const recentMs = Math.max(
+    input.recentSeconds * 1000,
+    input.now.getTime() - input.recentFrom.getTime(),
+  );
   const rate =
     input.recentFrom.getTime() > input.countedFrom.getTime() && recentMs > 0
       ? (averageRate + Number(input.recentBytes) / recentMs) / 2

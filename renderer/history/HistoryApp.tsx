@@ -112,7 +112,7 @@ export function HistoryApp() {
     () => (result === null ? null : historySeries(result, TIME_ZONE)),
     [result],
   );
-  const quotaOverlay = useQuotaOverlay(range, series);
+  const quotaOverlay = useQuotaOverlay(range, result?.bucket ?? null, series);
   const total =
     series === null ? 0n : [...series.rxBytes, ...series.txBytes].reduce((a, b) => a + b, 0n);
   const routers = state?.routers ?? [];

@@ -98,7 +98,7 @@ export function HistoryChart({ series, description, quota = null }: Props) {
           ...quotaDatasets(quota),
         ],
       },
-      plugins: quota === null ? [] : [periodBoundaries(quota, cssVar('--warn'))],
+      plugins: quota === null ? [] : [periodBoundaries(quota, cssVar('--text-muted'))],
       options: {
         responsive: true,
         maintainAspectRatio: false,
@@ -174,27 +174,31 @@ export function HistoryChart({ series, description, quota = null }: Props) {
 /** Usage since the period start, and the quota's size as a dashed line, both on the bytes axis. */
 function quotaDatasets(quota: QuotaOverlay | null) {
   if (quota === null) return [];
-  const color = cssVar('--warn');
+  const used = cssVar('--ok');
+  const limit = cssVar('--bad');
+  // Each in a stack of its own: on the stacked bytes axis they would otherwise add up.
   return [
     {
       type: 'line' as const,
       label: `${quota.label}: used in the period`,
       data: quota.cumulative,
-      borderColor: color,
-      backgroundColor: color,
+      borderColor: used,
+      backgroundColor: used,
       borderWidth: 2,
       pointRadius: 0,
+      stack: 'quota-used',
       yAxisID: 'bytes',
     },
     {
       type: 'line' as const,
       label: quota.label,
       data: quota.cumulative.map(() => quota.sizeBytes),
-      borderColor: color,
-      backgroundColor: color,
+      borderColor: limit,
+      backgroundColor: limit,
       borderDash: [6, 4],
       borderWidth: 1.5,
       pointRadius: 0,
+      stack: 'quota-size',
       yAxisID: 'bytes',
     },
   ];
