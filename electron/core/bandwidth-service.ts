@@ -28,6 +28,7 @@ import { LiveState } from './live-state';
 import { abortableSleep, type CycleOutcome, Poller, type RecordingHealth } from './poller';
 import { offlineEventOf, quotaEventOf } from './quotas/alert-events';
 import { AlertWatch } from './quotas/alert-watch';
+import { ensureDemoQuota } from './quotas/demo-quota';
 import { applyStartupQuotas, QuotaCalls } from './quotas/quota-calls';
 import { createSource, type SourceSettings } from './sources/create-source';
 import type { DeviceSource } from './sources/device-source';
@@ -240,6 +241,7 @@ export class BandwidthService {
           retention: settings.retention,
           limits: this.options.limits,
         });
+        await ensureDemoQuota(pool, this.now(), this.log);
       }
       await this.live.load(pool, this.now());
       await applyStartupQuotas(pool, this.options, this.log);

@@ -219,3 +219,48 @@ describe('what is said', () => {
     ).toBe('Office AP has been offline since 14:02');
   });
 });
+
+describe('offline as the source says it', () => {
+  it('a UniFi device with state 0 is listed but offline; others are online', async () => {
+    const { parseDevicePayload } = await import('../../electron/core/payload');
+    const { unifiDeviceToReadings } = await import('../../electron/core/sources/unifi-source');
+    const device = (state: number) =>
+      unifiDeviceToReadings({
+        mac: 'aa:bb:cc:00:00:20',
+        name: 'Office AP',
+        type: 'uap',
+        state,
+        tx_bytes: 10,
+        rx_bytes: 20,
+        uptime: 100,
+      });
+    const [gone] = parseDevicePayload(device(0)).devices;
+    const [connected] = parseDevicePayload(device(1)).devices;
+    expect(gone?.online).toBe(false);
+    expect(connected?.online).toBeUndefined();
+  });
+});
+
+describe('quota calls from a page', () => {
+  it('accept a quota form of the right shape only', async () => {
+    const { checkCallArgs } = await import('../../shared/ipc-validation');
+    const form = {
+      target: 'wan',
+      size: '1TB',
+      period: 'month',
+      billingDay: 1,
+      direction: 'both',
+      thresholds: '80',
+      timeZone: '',
+    };
+    expect(checkCallArgs('saveQuota', [form])).toEqual({ ok: true, args: [form] });
+    expect(checkCallArgs('saveQuota', [{ ...form, period: 'year' }])).toMatchObject({ ok: false });
+    expect(checkCallArgs('saveQuota', [{ ...form, size: 'x'.repeat(301) }])).toMatchObject({
+      ok: false,
+    });
+    expect(checkCallArgs('deleteQuota', [3])).toEqual({ ok: true, args: [3] });
+    expect(checkCallArgs('deleteQuota', ['3'])).toMatchObject({ ok: false });
+    expect(checkCallArgs('setOfflinePolls', [1.5])).toMatchObject({ ok: false });
+    expect(checkCallArgs('getQuotas', [1])).toMatchObject({ ok: false });
+  });
+});
