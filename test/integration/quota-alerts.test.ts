@@ -279,6 +279,8 @@ describe('constant traffic', () => {
     for (let n = 1; n <= 100; n += 1) {
       const lines = await poll(copy);
       const view = lastView(copy);
+      // Kept sums (finished hours added one by one, old ones leaving the recent window) stay exact.
+      expect(view.usedBytes).toBe(String(BigInt(n) * GB));
       expect(view.forecastBytes).toBe(String((BigInt(view.usedBytes) * 720n) / BigInt(n)));
       if (lines.some((l) => l.includes('is over the'))) warned.push(n);
     }

@@ -35,30 +35,73 @@ function big(value: unknown): bigint {
   return BigInt(String(value ?? '0').split('.')[0] ?? '0');
 }
 
+/** Finished hours of one period, summed so far. */
+interface FinishedHours {
+  /** Hours before this instant are in the sums. */
+  through: number;
+  all: ByteTotals;
+  /** The recent sums count hours from here. */
+  recentFrom: number;
+  recent: ByteTotals;
+  recentSeconds: number;
+  /** When the period was last summed whole. */
+  summedAt: number;
+}
+
+/** Summed whole again this often, to take in cycles a journal replayed into earlier hours. */
+const RESUM_MS = 24 * HOUR_MS;
+
 /**
- * The period's usage from the hourly rollup. Finished hours are read once per hour and kept;
- * each poll reads only the current hour, so a month of 10,000 routers is not summed every poll.
- * (A journal replayed into an earlier hour is picked up at the next hour.)
+ * The period's usage from the hourly rollup. The finished hours are summed once, then each new
+ * finished hour is added and each hour leaving the recent window taken out, and every poll reads
+ * only the current hour: a month of 10,000 routers is summed once a day, not every poll.
  */
 export class UsageReader {
-  private cache = new Map<string, { hour: number; totals: UsageTotals }>();
+  private readonly finished = new Map<string, FinishedHours>();
 
   async read(db: Pool, window: UsageWindow, now: Date): Promise<UsageTotals> {
     const currentHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
-    const key = `${window.from.getTime()}|${window.to.getTime()}|${window.recentFrom.getTime()}|${window.routerIds?.join(',') ?? '*'}`;
-    let finished = this.cache.get(key);
-    if (finished?.hour !== currentHour) {
-      const totals = await this.sum(
-        db,
-        window,
-        window.from,
-        new Date(Math.min(currentHour, window.to.getTime())),
-      );
-      finished = { hour: currentHour, totals };
-      for (const [old, entry] of this.cache) if (entry.hour !== currentHour) this.cache.delete(old);
-      this.cache.set(key, finished);
+    const finishedEnd = new Date(Math.min(currentHour, window.to.getTime()));
+    const key = `${window.from.getTime()}|${window.to.getTime()}|${window.routerIds?.join(',') ?? '*'}`;
+    let state = this.finished.get(key);
+    if (state === undefined || now.getTime() - state.summedAt > RESUM_MS) {
+      // Periods move on: what is kept is only the periods read lately.
+      if (state === undefined && this.finished.size > 100) this.finished.clear();
+      const whole = await this.sum(db, window, window.from, finishedEnd);
+      state = {
+        through: finishedEnd.getTime(),
+        all: whole.all,
+        recentFrom: window.recentFrom.getTime(),
+        recent: whole.recent,
+        recentSeconds: whole.recentSeconds,
+        summedAt: now.getTime(),
+      };
+      this.finished.set(key, state);
     }
-    if (currentHour >= window.to.getTime()) return finished.totals;
+    if (window.recentFrom.getTime() > state.recentFrom) {
+      const leaving = await this.sum(
+        db,
+        { ...window, recentFrom: new Date(state.recentFrom) },
+        new Date(state.recentFrom),
+        window.recentFrom,
+      );
+      state.recent = subtract(state.recent, leaving.recent);
+      state.recentSeconds = Math.max(0, state.recentSeconds - leaving.recentSeconds);
+      state.recentFrom = window.recentFrom.getTime();
+    }
+    if (finishedEnd.getTime() > state.through) {
+      const added = await this.sum(db, window, new Date(state.through), finishedEnd);
+      state.all = add(state.all, added.all);
+      state.recent = add(state.recent, added.recent);
+      state.recentSeconds += added.recentSeconds;
+      state.through = finishedEnd.getTime();
+    }
+    const kept: UsageTotals = {
+      all: state.all,
+      recent: state.recent,
+      recentSeconds: state.recentSeconds,
+    };
+    if (currentHour >= window.to.getTime()) return kept;
     const current = await this.sum(
       db,
       window,
@@ -66,9 +109,9 @@ export class UsageReader {
       window.to,
     );
     return {
-      all: add(finished.totals.all, current.all),
-      recent: add(finished.totals.recent, current.recent),
-      recentSeconds: finished.totals.recentSeconds + current.recentSeconds,
+      all: add(kept.all, current.all),
+      recent: add(kept.recent, current.recent),
+      recentSeconds: kept.recentSeconds + current.recentSeconds,
     };
   }
 
@@ -99,4 +142,8 @@ export class UsageReader {
 
 function add(a: ByteTotals, b: ByteTotals): ByteTotals {
   return { rx: a.rx + b.rx, tx: a.tx + b.tx };
+}
+
+function subtract(a: ByteTotals, b: ByteTotals): ByteTotals {
+  return { rx: a.rx - b.rx, tx: a.tx - b.tx };
 }
