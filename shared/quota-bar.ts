@@ -6,6 +6,8 @@ import { formatBytes } from './units';
 export interface QuotaBarFigures {
   /** Share used, 0–100 for the bar (the text says more when over). */
   usedPercent: number;
+  /** Share used, also past 100. */
+  usedShare: number;
   /** Where the forecast falls on the bar, 0–100; null without a forecast. */
   forecastPercent: number | null;
   usedText: string;
@@ -31,15 +33,16 @@ export function quotaBarFigures(view: QuotaView): QuotaBarFigures {
   const lowest = view.thresholds[0] ?? 80;
   return {
     usedPercent: Math.min(100, usedShare),
+    usedShare,
     forecastPercent: forecast === null ? null : Math.min(100, share(forecast)),
-    usedText: `${formatBytes(used)} used (${Math.floor(usedShare)} %) since ${view.since}`,
+    usedText: `${formatBytes(used)} used`,
     leftText:
       used >= size ? `${formatBytes(used - size)} over` : `${formatBytes(size - used)} left`,
     daysLeftText: view.daysLeft === 1 ? '1 day left' : `${view.daysLeft} days left`,
     forecastText:
       forecast === null
         ? null
-        : `forecast ${formatBytes(forecast)} by ${view.by}${forecast > size ? ' (over the quota)' : ''}`,
+        : `forecast ${formatBytes(forecast)} by ${view.by}${forecast > size ? ' (over)' : ''}`,
     level:
       used >= size || (forecast !== null && forecast > size)
         ? 'over'

@@ -2,6 +2,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import type { QuotaInput, QuotaView } from '../../shared/ipc-contract';
 import { workstationTimeZone } from '../../shared/quota';
 import { quotaTitle } from '../../shared/quota-bar';
+import { FORECAST_METHOD } from '../../shared/quota-forecast';
 import { checkOfflinePolls, validateQuotaInput } from '../../shared/quota-input';
 import { formatBytes } from '../../shared/units';
 import { bandwidthClient } from '../client/bandwidth-client';
@@ -141,7 +142,8 @@ export function QuotaSettings() {
     <section className="quota-settings" aria-labelledby="quota-settings-title">
       <h2 id="quota-settings-title">Quotas and alerts</h2>
       <p className="quota-settings__intro">
-        Shared by every computer on this database. Thresholds are announced once per period.
+        Shared by every computer on this database. Thresholds are announced once per period.{' '}
+        {FORECAST_METHOD}
       </p>
       {error !== null && (
         <p className="notice notice--bad" role="status">

@@ -96,15 +96,21 @@ describe('quotas in the pages (Chromium, real MariaDB, real device API)', () => 
       );
       const figures = (await bar.locator('.quota-bar__figures').textContent()) ?? '';
       expect(figures).toMatch(
-        /^850\.00 MB used \(85 %\) since \d+ \w+ · 150\.00 MB left · forecast [\d.]+ [MGT]B by \d+ \w+/,
+        /^850\.00 MB used · 150\.00 MB left · forecast [\d.]+ [MGT]B by \d+ \w+( \(over\))?$/,
       );
-      expect(await bar.locator('.quota-bar__days').textContent()).toMatch(/^\d+ days? left$/);
+      expect(await bar.locator('.quota-bar__days').textContent()).toMatch(
+        /^85 % · \d+ days? left$/,
+      );
       expect(await bar.getAttribute('class')).toMatch(/quota-bar--(warn|over)/);
       const fill = await bar
         .locator('.quota-bar__fill')
         .evaluate((el) => (el as HTMLElement).style.width);
       expect(fill).toBe('85%');
-      expect(await page.locator('.quota-bars__method').textContent()).toMatch(
+      // The forecast says how it is made, on hover and to screen readers.
+      const forecast = bar.locator('.quota-bar__forecast-text');
+      expect(await forecast.getAttribute('title')).toMatch(/^Forecast: half the last 3 days/);
+      const describedBy = await forecast.getAttribute('aria-describedby');
+      expect(await page.locator(`#${describedBy}`).textContent()).toMatch(
         /^Forecast: half the last 3 days/,
       );
       // The muted figures keep AA contrast (4.5:1) on the page in this theme.
