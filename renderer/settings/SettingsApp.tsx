@@ -358,7 +358,7 @@ export function SettingsApp() {
               checked={draft.notifications}
               onChange={(e) => set({ notifications: e.target.checked })}
             />
-            Notify me when a router reboots
+            Notify me when a router reboots or goes offline, and when a quota fills up
           </label>
           <label className="settings-check">
             <input

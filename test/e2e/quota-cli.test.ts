@@ -46,6 +46,8 @@ it('--quota prints each threshold at the cycle that crosses it, once, across a r
     '0.2',
     '--quota',
     'wan=500MB/day:down',
+    '--quota',
+    'Nowhere AP=1GB/week',
   ];
   // Counted in UTC days, so the test does not straddle the workstation's midnight by surprise.
   const env = { TZ: 'UTC' };
@@ -53,6 +55,9 @@ it('--quota prints each threshold at the cycle that crosses it, once, across a r
   expect(first.code).toBe(0);
   expect(first.stdout).toContain(
     '📦 Quota for wan: 500.00 MB daily download quota, days counted in UTC; announced at 80, 90, 100 %.',
+  );
+  expect(first.stdout).toContain(
+    '📦 No router named "Nowhere AP" (or with that MAC) has been polled yet: its quota counts from when one is.',
   );
   const firstLines = quotaLinesByCycle(first.stdout);
   expect(firstLines.filter(([, l]) => l.includes(' % of the '))).toEqual([

@@ -264,3 +264,63 @@ describe('quota calls from a page', () => {
     expect(checkCallArgs('getQuotas', [1])).toMatchObject({ ok: false });
   });
 });
+
+describe('the history overlay and the popover bar', () => {
+  const view = {
+    id: 1,
+    target: 'wan',
+    label: 'Internet',
+    found: true,
+    sizeBytes: String(TB),
+    usedBytes: String(850n * GB),
+    forecastBytes: String(1_070n * GB),
+    period: 'month' as const,
+    billingDay: 31,
+    direction: 'down' as const,
+    timeZone: 'Europe/Paris',
+    thresholds: [80, 90, 100],
+    periodStart: '',
+    periodEnd: '',
+    since: '31 Oct',
+    by: '29 Nov',
+    daysLeft: 3,
+    method: '',
+  };
+
+  it('restarts the sum on each period start, in the quota zone, counting its direction', async () => {
+    const { quotaOverlay } = await import('../../shared/quota-overlay');
+    // Paris days from 26 Nov to 2 Dec: billing day 31 starts a period on 30 Nov (30 days).
+    const starts = Array.from({ length: 7 }, (_, i) =>
+      new Date(Date.UTC(2026, 10, 25 + i, 23)).toISOString(),
+    );
+    const overlay = quotaOverlay(
+      starts,
+      starts.map(() => GB),
+      starts.map(() => 5n * GB),
+      view,
+    );
+    expect(overlay.boundaries).toEqual([4]);
+    expect(overlay.cumulative).toEqual([1, 2, 3, 4, 1, 2, 3].map((n) => n * 1e9));
+    expect(overlay.sizeBytes).toBe(1e12);
+  });
+
+  it('says used, left, days left and the forecast, and flags a forecast over the quota', async () => {
+    const { quotaBarFigures } = await import('../../shared/quota-bar');
+    expect(quotaBarFigures(view)).toMatchObject({
+      usedPercent: 85,
+      forecastPercent: 100,
+      usedText: '850.00 GB used',
+      leftText: '150.00 GB left',
+      daysLeftText: '3 days left',
+      forecastText: 'forecast 1.07 TB by 29 Nov (over)',
+      level: 'over',
+    });
+    expect(
+      quotaBarFigures({ ...view, usedBytes: String(1_100n * GB), forecastBytes: null }),
+    ).toMatchObject({ usedPercent: 100, usedShare: 110, leftText: '100.00 GB over' });
+    expect(
+      quotaBarFigures({ ...view, usedBytes: String(500n * GB), forecastBytes: String(900n * GB) })
+        .level,
+    ).toBe('ok');
+  });
+});
