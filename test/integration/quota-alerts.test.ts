@@ -238,6 +238,31 @@ describe('quota thresholds', () => {
     });
   });
 
+  it('the DST change of October: 25 October in Paris lasts 25 hours, 100 % comes in its 24th counted hour', async () => {
+    net = new Network('2026-10-24T22:00:00Z'); // 25 Oct 00:00 CEST
+    await setQuota(
+      db.pool,
+      quota({ sizeBytes: 24n * GB, period: { kind: 'day', billingDay: 1 }, thresholds: [100] }),
+    );
+    const copy = startCopy();
+    const full: string[] = [];
+    for (let n = 0; n <= 25; n += 1) {
+      for (const line of await poll(copy))
+        if (line.includes('100 % of')) full.push(net.clock.toISOString());
+      if (n === 1) {
+        expect(lastView(copy)).toMatchObject({
+          forecastBytes: String(25n * GB),
+          periodEnd: '2026-10-25T23:00:00.000Z',
+        });
+      }
+    }
+    expect(full).toEqual(['2026-10-25T22:00:00.000Z']);
+    expect(lastView(copy)).toMatchObject({
+      since: '26 Oct',
+      periodStart: '2026-10-25T23:00:00.000Z',
+    });
+  });
+
   it('the early warning comes at the first poll whose straight-line forecast exceeds 100 %', async () => {
     // Nothing for the first 5 days, then a constant 1 GB an hour: the forecast is the straight
     // line from the days with traffic only once the recent window holds nothing else.
@@ -310,6 +335,26 @@ describe('offline alerts', () => {
       [8, `🔌 Office AP is back online (offline since ${local('2026-11-10T11:00:00Z')})`],
       [12, `📴 Office AP has been offline since ${local('2026-11-10T18:00:00Z')}`],
     ]);
+  });
+
+  it('says "back" once after a restart, and two copies announce an outage once', async () => {
+    net = new Network('2026-11-10T08:00:00Z');
+    net.listed.add(OFFICE_AP.mac);
+    // Two watches on one database see the same cycles, as two copies would.
+    let copy = startCopy(2);
+    await poll(copy);
+    net.listed.delete(OFFICE_AP.mac);
+    const printed: string[] = [];
+    for (let n = 0; n < 4; n += 1) printed.push(...(await poll(copy)));
+    expect(printed.filter((l) => l.includes('has been offline'))).toHaveLength(1);
+    copy = startCopy(); // a restart: this copy never saw Office AP
+    await poll(copy);
+    net.listed.add(OFFICE_AP.mac);
+    const back = await poll(copy);
+    expect(back.map((l) => l.replace(/^\[[\d:]+\] /, '').slice(0, 28))).toEqual([
+      '🔌 Office AP is back online ',
+    ]);
+    expect(await poll(copy)).toEqual([]);
   });
 
   it('a source that does not answer gives no per-router notices; the setting is read from MySQL', async () => {
