@@ -274,7 +274,7 @@ export class BandwidthService {
         quiet: this.options.quiet,
         now: this.now,
         onCycle: (outcome) => this.afterCycle(outcome),
-        afterCommit: (cycle, devices) => this.checkAlerts(pool, cycle.at, devices),
+        afterCommit: (cycle, devices) => this.checkAlerts(pool, cycle, devices),
       });
       this.recordingHealth = () => poller.recordingHealth();
       return await poller.run({
@@ -442,10 +442,10 @@ export class BandwidthService {
   /** Quotas and offline routers after a committed cycle: console lines, then events. */
   private async checkAlerts(
     pool: Pool,
-    at: Date,
-    devices: Parameters<AlertWatch['afterCommit']>[1],
+    cycle: Parameters<AlertWatch['afterCommit']>[1],
+    devices: Parameters<AlertWatch['afterCommit']>[2],
   ): Promise<void> {
-    const result = await this.alerts.afterCommit(pool, devices, at);
+    const result = await this.alerts.afterCommit(pool, cycle, devices);
     if (result.crossings.length > 0) this.emit('quotaCrossed', quotaEventOf(result.crossings));
     if (result.offline.length > 0) this.emit('routerOffline', offlineEventOf(result.offline));
   }

@@ -70,7 +70,7 @@ function startCopy(watches = 1): Copy {
     // Several watches at once stand for several copies on one database seeing the same cycle.
     afterCommit: async (cycle, devices) => {
       results.push(
-        ...(await Promise.all(alertWatches.map((w) => w.afterCommit(db.pool, devices, cycle.at)))),
+        ...(await Promise.all(alertWatches.map((w) => w.afterCommit(db.pool, cycle, devices)))),
       );
     },
   });

@@ -8,6 +8,7 @@ import {
 } from '../../../shared/quota-notice';
 import type { DeviceReading } from '../../../shared/types';
 import { clockStamp, printable } from '../console-report';
+import type { RecordedCycle } from '../cycle-recorder';
 import { OfflineWatch } from './offline-watch';
 import { QuotaWatch } from './quota-watch';
 import { loadRouterDirectory } from './router-directory';
@@ -28,10 +29,19 @@ export class AlertWatch {
 
   constructor(private readonly log: (line: string) => void) {}
 
-  async afterCommit(db: Pool, devices: readonly DeviceReading[], at: Date): Promise<AlertResult> {
-    const directory = await loadRouterDirectory(db);
-    const quota = await this.quotas.check(db, directory, at);
-    const offline = await this.offline.check(db, directory.routers, devices, at);
+  async afterCommit(
+    db: Pool,
+    cycle: Pick<RecordedCycle, 'at' | 'tracked'>,
+    devices: readonly DeviceReading[],
+  ): Promise<AlertResult> {
+    const at = cycle.at;
+    const quota = await this.quotas.check(db, () => loadRouterDirectory(db), at);
+    const written = cycle.tracked.map((t) => ({
+      routerId: t.routerId,
+      mac: t.identity.mac,
+      name: t.identity.name,
+    }));
+    const offline = await this.offline.check(db, written, devices, at);
     const stamp = clockStamp(at);
     for (const crossing of quota.crossings) {
       this.log(`${stamp} ${printable(quotaLine(crossing))}`);
@@ -46,6 +56,6 @@ export class AlertWatch {
 
   /** The quotas as they stand, without announcing anything (for a page that opens). */
   async quotaViews(db: Pool, at: Date): Promise<QuotaView[]> {
-    return (await this.quotas.check(db, await loadRouterDirectory(db), at, false)).views;
+    return (await this.quotas.check(db, () => loadRouterDirectory(db), at, false)).views;
   }
 }

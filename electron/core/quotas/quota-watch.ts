@@ -12,7 +12,7 @@ import type { QuotaCrossing } from '../../../shared/quota-notice';
 import { daysLeft, floorToHour, periodBounds, shortDate } from '../../../shared/quota-period';
 import { loadQuotas } from './quota-store';
 import { bytesFor, UsageReader } from './quota-usage';
-import { type KnownRouter, routersOfTarget } from './router-directory';
+import { type RouterDirectory, routersOfTarget } from './router-directory';
 
 export interface QuotaCheck {
   /** Crossings this copy announced (its INSERT inserted the announcement). */
@@ -27,17 +27,20 @@ export interface QuotaCheck {
 export class QuotaWatch {
   private readonly usage = new UsageReader();
 
+  /** `directory` is read only when there are quotas: without, a cycle costs one tiny query. */
   async check(
     db: Pool,
-    directory: { routers: readonly KnownRouter[]; edgeIsEveryRouter: boolean },
+    directory: () => Promise<RouterDirectory>,
     now: Date,
     announce = true,
   ): Promise<QuotaCheck> {
     const quotas = await loadQuotas(db);
+    if (quotas.length === 0) return { crossings: [], views: [] };
+    const routers = await directory();
     const crossings: QuotaCrossing[] = [];
     const views: QuotaView[] = [];
     for (const quota of quotas) {
-      const { view, crossing } = await this.checkOne(db, quota, directory, now, announce);
+      const { view, crossing } = await this.checkOne(db, quota, routers, now, announce);
       views.push(view);
       crossings.push(...crossing);
     }
@@ -47,7 +50,7 @@ export class QuotaWatch {
   private async checkOne(
     db: Pool,
     quota: StoredQuota,
-    directory: { routers: readonly KnownRouter[]; edgeIsEveryRouter: boolean },
+    directory: RouterDirectory,
     now: Date,
     announce: boolean,
   ): Promise<{ view: QuotaView; crossing: QuotaCrossing[] }> {

@@ -10,10 +10,14 @@ export interface KnownRouter {
   edge: boolean;
 }
 
-/** Every stored router with what quotas and offline alerts need; one query per cycle. */
-export async function loadRouterDirectory(
-  db: Pool,
-): Promise<{ routers: KnownRouter[]; edgeIsEveryRouter: boolean }> {
+export interface RouterDirectory {
+  routers: KnownRouter[];
+  /** No router is the edge: the internet is every router, as the headline counts it. */
+  edgeIsEveryRouter: boolean;
+}
+
+/** Every stored router with what quota targets need; one query per cycle with quotas. */
+export async function loadRouterDirectory(db: Pool): Promise<RouterDirectory> {
   const [rows] = await db.query<RowDataPacket[]>(
     'SELECT id, name, mac_address, site, source_role, marked_role FROM routers ORDER BY id',
   );
@@ -43,7 +47,7 @@ export async function loadRouterDirectory(
  */
 export function routersOfTarget(
   target: string,
-  directory: { routers: readonly KnownRouter[]; edgeIsEveryRouter: boolean },
+  directory: RouterDirectory,
 ): { ids: number[] | null; name: string | null } {
   if (target === 'wan') {
     return {
