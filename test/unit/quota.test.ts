@@ -324,3 +324,25 @@ describe('the history overlay and the popover bar', () => {
     ).toBe('ok');
   });
 });
+
+describe('quota targets', () => {
+  it('wan is the edge routers (every router when none is), wan@SITE one site, else a name or MAC', async () => {
+    const { routersOfTarget } = await import('../../electron/core/quotas/router-directory');
+    const routers = [
+      { id: 1, name: 'Gateway', mac: 'AA:BB:CC:00:00:01', site: 'default', edge: true },
+      { id: 2, name: 'Branch GW', mac: 'AA:BB:CC:00:00:02', site: 'branch', edge: true },
+      { id: 3, name: 'Office AP', mac: 'AA:BB:CC:00:00:03', site: 'default', edge: false },
+    ];
+    const directory = { routers, edgeIsEveryRouter: false };
+    expect(routersOfTarget('wan', directory).ids).toEqual([1, 2]);
+    expect(routersOfTarget('wan', { routers, edgeIsEveryRouter: true }).ids).toBeNull();
+    expect(routersOfTarget('wan@branch', directory).ids).toEqual([2]);
+    expect(routersOfTarget('wan@nowhere', directory).ids).toEqual([]);
+    expect(routersOfTarget('aa-bb-cc-00-00-03', directory)).toEqual({
+      ids: [3],
+      name: 'Office AP',
+    });
+    expect(routersOfTarget('Office AP', directory)).toEqual({ ids: [3], name: 'Office AP' });
+    expect(routersOfTarget('office ap', directory).ids).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { normalizeMac } from '../../../shared/mac';
 import { edgeSetOf } from '../../../shared/router-role';
 import type { RouterRole } from '../../../shared/types';
 
@@ -64,9 +65,10 @@ export function routersOfTarget(
       name: null,
     };
   }
-  const mac = target.toUpperCase();
+  // `aa-bb-cc-dd-ee-01` and `AA:BB:CC:DD:EE:01` name the same router; a name is matched as written.
+  const mac = normalizeMac(target);
   const router =
-    directory.routers.find((r) => r.mac === mac) ??
+    (mac === null ? undefined : directory.routers.find((r) => r.mac === mac)) ??
     directory.routers.find((r) => r.name === target);
   return { ids: router === undefined ? [] : [router.id], name: router?.name ?? null };
 }
