@@ -377,3 +377,18 @@ describe('offline alerts', () => {
     ]);
   });
 });
+
+describe('usage sums', () => {
+  it('a page asking while a cycle checks does not count an hour twice', async () => {
+    net = new Network('2026-10-31T23:00:00Z');
+    await setQuota(db.pool, quota({ sizeBytes: 1_000n * GB }));
+    const watch = new AlertWatch(() => {});
+    const copy = startCopy();
+    for (let n = 0; n <= 5; n += 1) {
+      await poll(copy);
+      // Several readers at once, as the popover, Settings and the history can be.
+      const views = await Promise.all([1, 2, 3].map(() => watch.quotaViews(db.pool, net.clock)));
+      for (const [view] of views) expect(view?.usedBytes).toBe(String(BigInt(n) * GB));
+    }
+  });
+});

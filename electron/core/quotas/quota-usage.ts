@@ -58,8 +58,16 @@ const RESUM_MS = 24 * HOUR_MS;
  */
 export class UsageReader {
   private readonly finished = new Map<string, FinishedHours>();
+  /** One read at a time: a page asking while a cycle checks must not add an hour twice. */
+  private queue: Promise<unknown> = Promise.resolve();
 
-  async read(db: Pool, window: UsageWindow, now: Date): Promise<UsageTotals> {
+  read(db: Pool, window: UsageWindow, now: Date): Promise<UsageTotals> {
+    const next = this.queue.then(() => this.readNow(db, window, now));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async readNow(db: Pool, window: UsageWindow, now: Date): Promise<UsageTotals> {
     const currentHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
     const finishedEnd = new Date(Math.min(currentHour, window.to.getTime()));
     const key = `${window.from.getTime()}|${window.to.getTime()}|${window.routerIds?.join(',') ?? '*'}`;
