@@ -148,8 +148,9 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
   const pick = (flag: string, envName: string): { value: string; from: string } | undefined => {
     const fromFlag = values[flag];
     if (typeof fromFlag === 'string') return { value: fromFlag, from: `--${flag}` };
-    const fromEnv = env[envName];
+    // Repeatable flags (`--quota`) are read on their own, never from here.
     if (Array.isArray(fromFlag)) return undefined;
+    const fromEnv = env[envName];
     if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, from: envName };
     return undefined;
   };
