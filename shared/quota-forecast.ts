@@ -5,10 +5,12 @@
 
 /** How long the "recent days" are. */
 export const RECENT_WINDOW_MS = 3 * 24 * 3_600_000;
+/** The share of the recent window the polls must have measured for its rate to count. */
+const RECENT_COVERAGE = 0.9;
 
 /** Shown beside the forecast, so the figure can be judged. */
 export const FORECAST_METHOD =
-  'Forecast: half the last 3 days’ rate, half the period’s average rate, carried to the end of the period (the period’s average alone during its first 3 days).';
+  'Forecast: half the last 3 days’ rate, half the period’s average rate, carried to the end of the period (the period’s average alone during its first 3 days, or when the last 3 days were not all recorded).';
 
 export interface ForecastInput {
   /** Bytes counted from `countedFrom` to `now`. */
@@ -22,7 +24,7 @@ export interface ForecastInput {
    * The seconds the polls behind `recentBytes` measured. A rollup hour holds the deltas of the
    * polls made in it, the first of which reaches back into the hour before: dividing by the
    * seconds measured, not by the clock, keeps the recent rate equal to the average under
-   * constant traffic. The window's length is the floor.
+   * constant traffic.
    */
   recentSeconds: number;
   periodEnd: Date;
@@ -35,15 +37,16 @@ export function forecastBytes(input: ForecastInput): bigint | null {
   if (elapsed <= 0) return null;
   const remaining = Math.max(0, input.periodEnd.getTime() - input.now.getTime());
   const averageRate = Number(input.used) / elapsed;
-  // Never less than the window's length: a collector started an hour ago has measured an hour,
-  // and its bytes spread over the whole window are the safer rate (its start is unknown).
-  const recentMs = Math.max(
-    input.recentSeconds * 1000,
-    input.now.getTime() - input.recentFrom.getTime(),
-  );
+  // The recent rate counts only when the polls measured (nearly) the whole window: a collector
+  // started minutes ago, or one that was off for a day, knows too little of those days, and the
+  // straight line is then the honest figure.
+  const windowMs = input.now.getTime() - input.recentFrom.getTime();
+  const measuredMs = input.recentSeconds * 1000;
   const rate =
-    input.recentFrom.getTime() > input.countedFrom.getTime() && recentMs > 0
-      ? (averageRate + Number(input.recentBytes) / recentMs) / 2
+    input.recentFrom.getTime() > input.countedFrom.getTime() &&
+    windowMs > 0 &&
+    measuredMs >= windowMs * RECENT_COVERAGE
+      ? (averageRate + Number(input.recentBytes) / Math.max(measuredMs, windowMs)) / 2
       : averageRate;
   return input.used + BigInt(Math.round(rate * remaining));
 }

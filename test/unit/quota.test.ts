@@ -100,6 +100,20 @@ describe('forecast', () => {
     expect(forecast).toBe(240n * GB + 480n * 2n * GB);
   });
 
+  it('is the straight line when the last 3 days were not all recorded (a collector started today)', () => {
+    const now = new Date('2026-11-11T00:00:00Z');
+    const forecast = forecastBytes({
+      used: 24n * GB, // all of it in the 2 hours this collector has run
+      countedFrom,
+      recentBytes: 24n * GB,
+      recentFrom: recentWindowStart(countedFrom, now),
+      recentSeconds: 2 * 3600,
+      periodEnd,
+      now,
+    });
+    expect(forecast).toBe(72n * GB); // 24 GB in 240 hours, carried over 720
+  });
+
   it('has nothing to say before time has passed', () => {
     expect(
       forecastBytes({
