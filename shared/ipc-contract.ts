@@ -208,6 +208,81 @@ export interface Calls {
   openWindow: [[WindowName, { routerId?: number }], null];
   /** Marks a router as the internet edge or an inside device, in MySQL for every copy. */
   setRouterRole: [[RouterRoleChoice], SetRouterRoleResult];
+  /** Every quota with its usage and forecast, and the offline alert setting. */
+  getQuotas: [[], QuotaState];
+  /** Sets the quota of its target (replacing one there): field errors, or the new state. */
+  saveQuota: [[QuotaInput], SaveQuotaResult];
+  deleteQuota: [[number], QuotaState];
+  setOfflinePolls: [[number], SaveQuotaResult];
+}
+
+/** One quota as the popover, Settings and the history show it. */
+export interface QuotaView {
+  id: number;
+  target: string;
+  /** `Internet`, `Internet (SITE)` or the router's name. */
+  label: string;
+  /** False when no stored router matches the target (yet). */
+  found: boolean;
+  sizeBytes: ByteCount;
+  usedBytes: ByteCount;
+  forecastBytes: ByteCount | null;
+  period: 'month' | 'week' | 'day';
+  billingDay: number;
+  direction: 'down' | 'up' | 'both';
+  timeZone: string;
+  thresholds: number[];
+  periodStart: string;
+  periodEnd: string;
+  /** `1 Nov` and `30 Nov`: the period's first and last day. */
+  since: string;
+  by: string;
+  daysLeft: number;
+  /** How the forecast is made, said beside it. */
+  method: string;
+}
+
+export interface QuotaState {
+  quotas: QuotaView[];
+  /** Polls a router may be missing before it is announced offline. */
+  offlinePolls: number;
+}
+
+/** What the Settings form sends: texts as typed, checked by the core. */
+export interface QuotaInput {
+  target: string;
+  size: string;
+  period: 'month' | 'week' | 'day';
+  billingDay: number;
+  direction: 'down' | 'up' | 'both';
+  thresholds: string;
+  /** Empty: the workstation's own zone. */
+  timeZone: string;
+}
+
+export type SaveQuotaResult =
+  | { ok: true; state: QuotaState }
+  | { ok: false; errors: Partial<Record<string, string>> };
+
+export interface QuotaEvent {
+  crossings: Array<{
+    quotaId: number;
+    kind: 'threshold' | 'forecast';
+    /** The console line's text, without the clock. */
+    line: string;
+    title: string;
+    body: string;
+  }>;
+}
+
+export interface OfflineEvent {
+  changes: Array<{
+    routerId: number;
+    name: string;
+    change: 'offline' | 'back';
+    since: string;
+    at: string;
+  }>;
 }
 
 export interface CycleEvent {
@@ -232,6 +307,10 @@ export interface RebootEvent {
 export interface Events {
   cycleCompleted: CycleEvent;
   routerRebooted: RebootEvent;
+  /** Quota thresholds or forecasts announced this cycle (once per period, across copies). */
+  quotaCrossed: QuotaEvent;
+  /** Routers announced offline, or back, this cycle. */
+  routerOffline: OfflineEvent;
   statusChanged: AppState;
   /** Show this router (a notification was clicked). */
   historyFocus: { routerId: number };
@@ -254,10 +333,16 @@ const CALLS: { [K in CallName]: true } = {
   setPaused: true,
   openWindow: true,
   setRouterRole: true,
+  getQuotas: true,
+  saveQuota: true,
+  deleteQuota: true,
+  setOfflinePolls: true,
 };
 const EVENTS: { [E in EventName]: true } = {
   cycleCompleted: true,
   routerRebooted: true,
+  quotaCrossed: true,
+  routerOffline: true,
   statusChanged: true,
   historyFocus: true,
 };

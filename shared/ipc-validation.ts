@@ -1,5 +1,5 @@
 import { checkHistoryDate } from './history-range';
-import type { CallArgs, CallName, HistoryRequest } from './ipc-contract';
+import type { CallArgs, CallName, HistoryRequest, QuotaInput } from './ipc-contract';
 
 export type ArgsCheck<K extends CallName> =
   | { ok: true; args: CallArgs<K> }
@@ -92,7 +92,42 @@ export function checkCallArgs<K extends CallName>(name: K, args: unknown): ArgsC
         return fail('role must be edge, inside or null');
       return ok([{ routerId, role }]);
     }
+    case 'getQuotas':
+      return args.length === 0 ? ok([]) : fail('takes no arguments');
+    case 'saveQuota': {
+      const quota = checkQuotaInput(args);
+      return typeof quota === 'string' ? fail(quota) : ok([quota]);
+    }
+    case 'deleteQuota':
+    case 'setOfflinePolls':
+      return args.length === 1 && Number.isSafeInteger(args[0]) && (args[0] as number) >= 0
+        ? ok([args[0]])
+        : fail('takes one whole number');
     default:
       return fail('unknown call');
   }
+}
+
+/** A quota form's shape (texts of bounded length, known choices); its values are the handler's to judge. */
+function checkQuotaInput(args: unknown[]): QuotaInput | string {
+  if (args.length !== 1 || !isRecord(args[0])) return 'takes one quota object';
+  const q = args[0];
+  const text = (value: unknown) => typeof value === 'string' && value.length <= 300;
+  if (!text(q.target) || !text(q.size) || !text(q.thresholds) || !text(q.timeZone)) {
+    return 'target, size, thresholds and time zone must be short texts';
+  }
+  if (q.period !== 'month' && q.period !== 'week' && q.period !== 'day') return 'unknown period';
+  if (q.direction !== 'down' && q.direction !== 'up' && q.direction !== 'both') {
+    return 'unknown direction';
+  }
+  if (!Number.isSafeInteger(q.billingDay)) return 'billingDay must be a whole number';
+  return {
+    target: q.target as string,
+    size: q.size as string,
+    period: q.period,
+    billingDay: q.billingDay as number,
+    direction: q.direction,
+    thresholds: q.thresholds as string,
+    timeZone: q.timeZone as string,
+  };
 }

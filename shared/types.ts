@@ -51,6 +51,8 @@ export interface DeviceReading {
    * router's `counter_source`); without it, the poll's own source.
    */
   source?: string;
+  /** False when the source lists the device but reports it offline (UniFi `state` 0). */
+  online?: boolean;
 }
 
 /** Why a reset was detected: counters went down, uptime went down, or uptime is shorter than the gap. */

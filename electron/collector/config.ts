@@ -11,6 +11,9 @@ import { edgeMarksFrom } from '../core/edge-marks';
 /** The demo's own database, as `npm run demo` uses (shared/settings.ts DEMO_SETTINGS). */
 export const DEFAULT_DEMO_MYSQL_URL = 'mysql://root@127.0.0.1:3306/bandwidth_tracker_demo';
 
+import { type QuotaDefinition, workstationTimeZone } from '../../shared/quota';
+import { checkOfflinePolls, isTimeZone } from '../../shared/quota-input';
+import { parseQuotaSpec } from '../../shared/quota-spec';
 import { DEFAULT_JOURNAL_LIMIT } from '../core/journal';
 import { DEFAULT_MAX_RESPONSE_MB, megabytes } from '../core/sources/bounded-body';
 import { DEFAULT_PARALLEL_FETCHES } from '../core/sources/bounded-parallel';
@@ -48,6 +51,10 @@ export interface CollectorConfig {
   maxResponseBytes: number;
   /** Routers to mark as the internet edge, by name or MAC (`--edge`, repeatable; `BT_EDGE`). */
   edgeMarks: string[];
+  /** `--quota`, repeatable: each sets its target's quota in MySQL at start. */
+  quotas: QuotaDefinition[];
+  /** `--offline-polls`: stored in MySQL at start when given. */
+  offlinePolls: number | undefined;
 }
 
 /** `$XDG_STATE_HOME/bandwidth-tracker/journal.jsonl`, or under ~/.local/state. */
@@ -103,6 +110,14 @@ export const USAGE = `Usage: npm run collector -- [options]
   --edge NAME_OR_MAC mark a router as the internet edge: the totals count the edge routers
                      only (repeatable; env BT_EDGE, comma-separated). Stored in MySQL for
                      every copy; a UniFi gateway's WAN is the edge without it
+  --quota TARGET=SIZE[@DAY]  a monthly quota with billing day DAY (default 1); or
+                     TARGET=SIZE/week or TARGET=SIZE/day; optionally ending :down, :up or
+                     :both (default). TARGET is wan (the internet: every edge router),
+                     wan@SITE, a router name or a MAC; SIZE in decimal units (1TB). Repeatable;
+                     stored in MySQL, replacing that target's quota. Days are counted in this
+                     computer's time zone (TZ). Announced at 80, 90 and 100 %.
+  --offline-polls N  announce a router offline after N polls without it (default 3; stored
+                     in MySQL)
   --quiet            print each cycle's summary and problems only, not a line per device
   --help             show this help`;
 
@@ -141,6 +156,8 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
         'reboot-policy': { type: 'string' },
         'max-response-mb': { type: 'string' },
         edge: { type: 'string', multiple: true },
+        quota: { type: 'string', multiple: true },
+        'offline-polls': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -154,6 +171,8 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
   const pick = (flag: string, envName: string): { value: string; from: string } | undefined => {
     const fromFlag = values[flag];
     if (typeof fromFlag === 'string') return { value: fromFlag, from: `--${flag}` };
+    // Repeatable flags (`--quota`) are read on their own, never from here.
+    if (Array.isArray(fromFlag)) return undefined;
     const fromEnv = env[envName];
     if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, from: envName };
     return undefined;
@@ -218,12 +237,34 @@ export function readCollectorConfig(argv: readonly string[], env: Env): Collecto
       maxLink === undefined ? DEFAULT_MAX_LINK_GBPS : readGbps(maxLink.value, maxLink.from),
     rebootPolicy: readRebootPolicy(rebootPolicy),
     edgeMarks: edgeMarksFrom(values.edge as string[] | undefined, env.BT_EDGE),
+    quotas: readQuotas(values.quota, env.TZ),
+    offlinePolls:
+      typeof values['offline-polls'] === 'string'
+        ? readOfflinePolls(values['offline-polls'])
+        : undefined,
     maxResponseBytes: megabytes(
       maxResponse === undefined
         ? DEFAULT_MAX_RESPONSE_MB
         : readMegabytes(maxResponse.value, maxResponse.from),
     ),
   };
+}
+
+function readQuotas(given: unknown, tz: string | undefined): QuotaDefinition[] {
+  const specs = Array.isArray(given) ? given.map(String) : [];
+  const zone = tz !== undefined && tz !== '' && isTimeZone(tz) ? tz : workstationTimeZone();
+  return specs.map((spec) => {
+    const parsed = parseQuotaSpec(spec, zone);
+    if (!parsed.ok) throw new ConfigError(`--quota ${parsed.reason}`);
+    return parsed.quota;
+  });
+}
+
+function readOfflinePolls(text: string): number {
+  const value = Number(text);
+  const problem = /^\d+$/.test(text) ? checkOfflinePolls(value) : 'Give a whole number.';
+  if (problem !== null) throw new ConfigError(`--offline-polls "${text}": ${problem}`);
+  return value;
 }
 
 type Pick = (flag: string, envName: string) => { value: string; from: string } | undefined;

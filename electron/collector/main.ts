@@ -61,6 +61,8 @@ async function main(): Promise<number> {
     mysqlSettingsName: '--mysql-url',
     responseLimitSettingName: RESPONSE_LIMIT_SETTING,
     edgeMarks: config.edgeMarks,
+    quotas: config.quotas,
+    offlinePolls: config.offlinePolls,
   });
   log(
     `Bandwidth Tracker collector: polling ${describeSources(config.sources)} every ${config.intervalMs / 1000} s into MySQL ${config.mysql.host}:${config.mysql.port}/${config.mysql.database}`,

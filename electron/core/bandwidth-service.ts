@@ -13,6 +13,7 @@ import type {
   SetRouterRoleResult,
   Unsubscribe,
 } from '../../shared/ipc-contract';
+import type { QuotaDefinition } from '../../shared/quota';
 import { type DetectedReboot, RebootLedger } from '../../shared/reboot-notice';
 import { RESPONSE_LIMIT_IN_SETTINGS, type RebootPolicy } from '../../shared/settings';
 import { CycleRecorder } from './cycle-recorder';
@@ -29,6 +30,10 @@ import { queryHistory } from './history-query';
 import { CycleJournal } from './journal';
 import { LiveState } from './live-state';
 import { abortableSleep, type CycleOutcome, Poller, type RecordingHealth } from './poller';
+import { offlineEventOf, quotaEventOf } from './quotas/alert-events';
+import { AlertWatch } from './quotas/alert-watch';
+import { ensureDemoQuota } from './quotas/demo-quota';
+import { applyStartupQuotas, QuotaCalls } from './quotas/quota-calls';
 import { createSources, type SourceSettings } from './sources/create-source';
 import type { DeviceSource } from './sources/device-source';
 import { DEFAULT_LIMITS, type TrackerLimits } from './tracker';
@@ -93,6 +98,10 @@ export interface ServiceOptions {
   edgeMarks?: readonly string[];
   /** How often the writer reads every router's roles again (default ROLES_REFRESH_MS). */
   rolesRefreshMs?: number;
+  /** Quotas to set at start (`--quota`), each replacing the stored quota of its target. */
+  quotas?: QuotaDefinition[];
+  /** Polls a router may be missing before it is announced offline, set at start. */
+  offlinePolls?: number;
 }
 
 /** How often the writer reads the roles again, for marks another copy made in its Settings. */
@@ -138,6 +147,9 @@ export class BandwidthService {
   private routersAtLastMarks = 0;
   /** The roles work of the last cycle; a cycle while it still runs starts none. */
   private rolesWork: Promise<void> | null = null;
+  private readonly alerts: AlertWatch;
+  /** Quota and alert calls of the pages, on the open database. */
+  readonly quotas: QuotaCalls;
 
   constructor(private readonly options: ServiceOptions) {
     this.settings = options.settings;
@@ -146,6 +158,17 @@ export class BandwidthService {
     this.live = new LiveState(options.timeZone);
     this.ledger = new RebootLedger(options.announcedReboots?.load() ?? []);
     this.pendingEdgeMarks = [...new Set(options.edgeMarks ?? [])];
+    this.alerts = new AlertWatch(this.log);
+    this.quotas = new QuotaCalls(() => this.connectedPool(), this.alerts, this.now);
+  }
+
+  private connectedPool(): Pool {
+    if (this.pool === null) {
+      throw new Error(
+        this.database.message ?? 'The database is not connected yet: wait a moment and try again',
+      );
+    }
+    return this.pool;
   }
 
   private get mysqlSettingsName(): string {
@@ -329,11 +352,13 @@ export class BandwidthService {
           retention: settings.retention,
           limits: this.options.limits,
         });
+        await ensureDemoQuota(pool, this.now(), this.log);
       }
       await this.live.load(pool, this.now());
       this.rolesReadAt = this.now().getTime();
       this.routersAtLastMarks = -1;
       await this.applyEdgeMarks(pool, false);
+      await applyStartupQuotas(pool, this.options, this.log);
       this.setStatus('database', OK);
       const source =
         this.options.createSource?.(settings) ??
@@ -365,6 +390,7 @@ export class BandwidthService {
         quiet: this.options.quiet,
         now: this.now,
         onCycle: (outcome) => this.afterCycle(outcome),
+        afterCommit: (cycle, devices) => this.checkAlerts(pool, cycle, devices),
       });
       this.recordingHealth = () => poller.recordingHealth();
       return await poller.run({
@@ -532,6 +558,17 @@ export class BandwidthService {
         }
       }
     }
+  }
+
+  /** Quotas and offline routers after a committed cycle: console lines, then events. */
+  private async checkAlerts(
+    pool: Pool,
+    cycle: Parameters<AlertWatch['afterCommit']>[1],
+    devices: Parameters<AlertWatch['afterCommit']>[2],
+  ): Promise<void> {
+    const result = await this.alerts.afterCommit(pool, cycle, devices);
+    if (result.crossings.length > 0) this.emit('quotaCrossed', quotaEventOf(result.crossings));
+    if (result.offline.length > 0) this.emit('routerOffline', offlineEventOf(result.offline));
   }
 
   private updateRecording(): void {

@@ -139,6 +139,18 @@ export function createCallHandlers(
     async getHistory(request) {
       return service.history(request);
     },
+    async getQuotas() {
+      return service.quotas.state();
+    },
+    async saveQuota(input) {
+      return service.quotas.save(input);
+    },
+    async deleteQuota(id) {
+      return service.quotas.delete(id);
+    },
+    async setOfflinePolls(polls) {
+      return service.quotas.setOfflinePolls(polls);
+    },
     async getSettings() {
       const { settings, firstRun } = await store.load();
       return toSettingsView(settings, firstRun, store.readOnly);

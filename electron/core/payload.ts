@@ -196,6 +196,8 @@ export function parseDevicePayload(body: unknown, options: PayloadOptions = {}):
       throughput,
       rates: readRates(raw['rx_bytes-r'], raw['tx_bytes-r']),
     };
+    // UniFi lists a disconnected device with `state` 0 (1 is connected); its counters are stale.
+    if (raw.state === 0 || raw.state === '0') reading.online = false;
     const seen = firstIndex.get(mac);
     if (seen !== undefined) {
       // The same device listed twice is harmless; two devices claiming one MAC are not.

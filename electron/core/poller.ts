@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RouterIdentity } from '../../shared/types';
+import type { DeviceReading, RouterIdentity } from '../../shared/types';
 import { ClockStepWatch } from './clock-step';
 import { clockStamp, cycleSummary, describeCycle, printable } from './console-report';
 import {
@@ -89,6 +89,11 @@ export interface PollerOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Called after every cycle, whatever its outcome: the tray and the UI hang off this. */
   onCycle?: (outcome: CycleOutcome) => void;
+  /**
+   * Awaited after a cycle is committed, before the next poll, with what the source answered:
+   * quota and offline checks read the committed rollups here.
+   */
+  afterCommit?: (cycle: RecordedCycle, devices: readonly DeviceReading[]) => Promise<void>;
 }
 
 function monotonicOf(origin: PollOrigin | undefined) {
@@ -216,6 +221,7 @@ export class Poller {
         this.recordingResumed(at);
         this.followDisplay(cycle, origin);
         this.logCycle(cycle);
+        await this.afterCommit(cycle, pending.devices);
         return { kind: 'recorded', cycle };
       } catch (caught) {
         if (caught instanceof WriterLockLost) {
@@ -445,6 +451,20 @@ export class Poller {
     }
     this.role = role;
     return role;
+  }
+
+  /** The cycle is committed whatever the check does: a failing check is said, never retried as a write. */
+  private async afterCommit(
+    cycle: RecordedCycle,
+    devices: readonly DeviceReading[],
+  ): Promise<void> {
+    try {
+      await this.options.afterCommit?.(cycle, devices);
+    } catch (error) {
+      this.log(
+        `${clockStamp(this.now())} ⚠️ Could not check quotas and offline routers after this cycle (${this.shortError(error)}); they are checked again after the next one.`,
+      );
+    }
   }
 
   /** The live view of a cycle that only reached the journal. */

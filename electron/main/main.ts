@@ -9,6 +9,7 @@ import { BandwidthService } from '../core/bandwidth-service';
 import { createCallHandlers, toServiceSettings } from '../core/call-handlers';
 import { edgeFlagsOf, edgeMarksFrom } from '../core/edge-marks';
 import { FileSettingsStore } from '../core/settings-store';
+import { AlertNotifier } from './alert-notifier';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerIpcHandlers } from './ipc-router';
 import { type LaunchHost, setLaunchAtLogin } from './login-item';
@@ -104,6 +105,10 @@ async function start(): Promise<void> {
     quit: () => app.quit(),
   });
   const notifier = new RebootNotifier((routerId) => windows.openHistory(routerId));
+  const alertNotifier = new AlertNotifier(
+    () => windows.openHistory(),
+    (routerId) => windows.openHistory(routerId),
+  );
 
   const handlers = createCallHandlers(service, store, {
     openWindow: (name, options) =>
@@ -131,6 +136,14 @@ async function start(): Promise<void> {
   service.on('routerRebooted', (event) => {
     windows.broadcast('routerRebooted', event);
     notifier.notify(event, notificationsOn);
+  });
+  service.on('quotaCrossed', (event) => {
+    windows.broadcast('quotaCrossed', event);
+    alertNotifier.quota(event, notificationsOn);
+  });
+  service.on('routerOffline', (event) => {
+    windows.broadcast('routerOffline', event);
+    alertNotifier.offline(event, notificationsOn);
   });
 
   const showApp = () => (firstRun ? windows.openSettings() : windows.openHistory());

@@ -22,6 +22,7 @@ import { useHistory } from '../hooks/useHistory';
 import { SiteFilter } from '../sites/SiteFilter';
 import { BucketTable } from './BucketTable';
 import { HistoryChart } from './HistoryChart';
+import { QuotaLegend, useQuotaOverlay } from './QuotaLegend';
 import { SummaryTable } from './SummaryTable';
 import './history.css';
 
@@ -131,6 +132,7 @@ export function HistoryApp() {
     [result, headlineIds],
   );
   const edgeRule = result?.edge?.rule ?? state?.totals.edgeRule;
+  const quotaOverlay = useQuotaOverlay(range, result?.bucket ?? null, series);
   const total =
     series === null ? 0n : [...series.rxBytes, ...series.txBytes].reduce((a, b) => a + b, 0n);
   const edgeIds = new Set(result?.edge?.routerIds ?? []);
@@ -296,7 +298,9 @@ export function HistoryApp() {
           <HistoryChart
             series={series}
             description={`${routerIds.length === 0 ? `${headlineLabel(edgeRule)}: traffic` : 'Traffic'} per ${result.bucket}: ${formatBytes(total)} in total over the range`}
+            quota={quotaOverlay}
           />
+          <QuotaLegend overlay={quotaOverlay} series={series} />
           <BucketTable series={series} bucketName={result.bucket} />
           <SummaryTable rows={result.summary} edge={result.edge} />
         </>

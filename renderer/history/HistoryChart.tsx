@@ -12,6 +12,7 @@ import {
 } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import type { HistorySeries } from '../../shared/history-series';
+import type { QuotaOverlay } from '../../shared/quota-overlay';
 import { formatMbpsTick } from '../../shared/units';
 import { formatBytes, formatMbps } from '../common/format';
 
@@ -27,7 +28,12 @@ Chart.register(
   Tooltip,
 );
 
-type Props = { series: HistorySeries; description: string };
+type Props = {
+  series: HistorySeries;
+  description: string;
+  /** The monthly view's quota: period boundaries, usage since each, and the quota's size. */
+  quota?: QuotaOverlay | null;
+};
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -51,12 +57,16 @@ function datasetValues(series: HistorySeries): Array<Array<number | null>> {
  * made once and its data replaced on each refresh, so a cycle's update neither redraws it from
  * scratch nor forgets the series the user hid in the legend or the tooltip being read.
  */
-export function HistoryChart({ series, description }: Props) {
+export function HistoryChart({ series, description, quota = null }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart | null>(null);
   // The tooltip and point callbacks read the series being shown, not the one at creation.
   const shown = useRef(series);
   shown.current = series;
+  const shownQuota = useRef(quota);
+  shownQuota.current = quota;
+  // The quota's two lines are datasets: the chart is made again only when they come or go.
+  const hasQuota = quota !== null;
 
   useEffect(() => {
     if (canvas.current === null) return;
@@ -107,8 +117,10 @@ export function HistoryChart({ series, description }: Props) {
             backgroundColor: cssVar('--bad'),
             yAxisID: 'bytes',
           },
+          ...quotaDatasets(shownQuota.current),
         ],
       },
+      plugins: hasQuota ? [periodBoundaries(shownQuota, cssVar('--text-muted'))] : [],
       options: {
         responsive: true,
         maintainAspectRatio: false,
@@ -159,8 +171,12 @@ export function HistoryChart({ series, description }: Props) {
                       ? `Average rate: ${formatMbps(rate)} (counted after a gap in polling: the average over the gap)`
                       : `Average rate: ${formatMbps(rate)} (while polled)`;
                   }
-                  default:
+                  case 3:
                     return `Reboots: ${series.reboots[i] ?? 0}`;
+                  case 4:
+                    return `${shownQuota.current?.label}: ${formatBytes(shownQuota.current?.cumulative[i] ?? 0)} used in its period so far`;
+                  default:
+                    return `${shownQuota.current?.label}: ${formatBytes(shownQuota.current?.sizeBytes ?? 0)}`;
                 }
               },
             },
@@ -173,24 +189,83 @@ export function HistoryChart({ series, description }: Props) {
       created.destroy();
       chart.current = null;
     };
-  }, []);
+  }, [hasQuota]);
 
   useEffect(() => {
     const current = chart.current;
     if (current === null) return;
     current.data.labels = series.labels;
-    datasetValues(series).forEach((values, i) => {
+    [...datasetValues(series), ...quotaDatasets(quota).map((d) => d.data)].forEach((values, i) => {
       const dataset = current.data.datasets[i];
       if (dataset !== undefined) dataset.data = values;
     });
     current.update('none');
-  }, [series]);
+  }, [series, quota]);
 
   return (
     <div className="history-chart">
       <canvas ref={canvas} role="img" aria-label={description} data-testid="history-canvas" />
     </div>
   );
+}
+
+/** Usage since the period start, and the quota's size as a dashed line, both on the bytes axis. */
+function quotaDatasets(quota: QuotaOverlay | null) {
+  if (quota === null) return [];
+  const used = cssVar('--ok');
+  const limit = cssVar('--bad');
+  // Each in a stack of its own: on the stacked bytes axis they would otherwise add up.
+  return [
+    {
+      type: 'line' as const,
+      label: `${quota.label}: used in the period`,
+      data: quota.cumulative,
+      borderColor: used,
+      backgroundColor: used,
+      borderWidth: 2,
+      pointRadius: 0,
+      stack: 'quota-used',
+      yAxisID: 'bytes',
+    },
+    {
+      type: 'line' as const,
+      label: quota.label,
+      data: quota.cumulative.map(() => quota.sizeBytes),
+      borderColor: limit,
+      backgroundColor: limit,
+      borderDash: [6, 4],
+      borderWidth: 1.5,
+      pointRadius: 0,
+      stack: 'quota-size',
+      yAxisID: 'bytes',
+    },
+  ];
+}
+
+/** A vertical line where each quota period starts (Chart.js has no such marker of its own). */
+function periodBoundaries(shown: { current: QuotaOverlay | null }, color: string) {
+  return {
+    id: 'quotaPeriodBoundaries',
+    afterDatasetsDraw(chart: Chart) {
+      const x = chart.scales.x;
+      const area = chart.chartArea;
+      if (x === undefined) return;
+      const { ctx } = chart;
+      ctx.save();
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([3, 3]);
+      for (const index of shown.current?.boundaries ?? []) {
+        // Between the bucket before and the first bucket of the period.
+        const at = x.getPixelForValue(index) - (x.getPixelForValue(1) - x.getPixelForValue(0)) / 2;
+        ctx.beginPath();
+        ctx.moveTo(at, area.top);
+        ctx.lineTo(at, area.bottom);
+        ctx.stroke();
+      }
+      ctx.restore();
+    },
+  };
 }
 
 /** A value with no value on either side: a line through it would have no length. */

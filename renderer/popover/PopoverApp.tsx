@@ -7,6 +7,7 @@ import { useAppState } from '../hooks/useAppState';
 import { SiteGroupedList } from '../sites/SiteGroupedList';
 import { countingZone } from './counting-zone';
 import { HeadlineScope, headlineTitle } from './HeadlineScope';
+import { QuotaBars } from './QuotaBars';
 import { byCurrentRate, inOrder } from './router-order';
 import { Sparkline } from './Sparkline';
 import './popover.css';
@@ -102,6 +103,8 @@ export function PopoverApp() {
         </p>
         <HeadlineScope rule={state.totals.edgeRule} routerCount={state.routers.length} />
       </header>
+
+      <QuotaBars />
 
       {routers.length === 0 ? (
         <p className="notice popover__empty">

@@ -22,6 +22,7 @@ import {
   moreSourcesDraftOf,
   moreSourcesInputOf,
 } from './more-sources-draft';
+import { QuotaSettings } from './QuotaSettings';
 import { RouterRoles } from './RouterRoles';
 import { SecretField } from './SecretField';
 import { SourceFields } from './SourceFields';
@@ -399,7 +400,7 @@ export function SettingsApp() {
               checked={draft.notifications}
               onChange={(e) => set({ notifications: e.target.checked })}
             />
-            Notify me when a router reboots
+            Notify me when a router reboots or goes offline, and when a quota fills up
           </label>
           <label className="settings-check">
             <input
@@ -455,6 +456,7 @@ export function SettingsApp() {
         )}
       </form>
       <RouterRoles />
+      {!view.firstRun && <QuotaSettings />}
     </main>
   );
 }

@@ -89,9 +89,11 @@ describe('the demo on first start and after a restart (collector, Chromium, real
       expect(Number(resets?.n)).toBeGreaterThan(500);
       await page.close();
 
-      // The popover at its own size lists all 12 routers without scrolling, buttons in view.
-      const popover = await browser.newPage({ viewport: { width: 380, height: 520 } });
+      // The popover at its own size lists all 12 routers without scrolling, buttons in view,
+      // under the demo's quota bar.
+      const popover = await browser.newPage({ viewport: { width: 380, height: 568 } });
       await popover.goto(`${baseUrl}/`);
+      await expect.poll(() => popover.getByTestId('quota-bar').count()).toBe(1);
       const rows = popover.locator('.router-row');
       await expect.poll(() => rows.count()).toBe(12);
       await expect.poll(() => popover.locator('.router-row__measuring').count()).toBe(0);

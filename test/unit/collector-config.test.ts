@@ -25,6 +25,8 @@ describe('readCollectorConfig', () => {
       journal: { path: defaultJournalPath({}), limit: 1_008_000 },
       maxLinkGbps: 10,
       rebootPolicy: 'new-baseline',
+      quotas: [],
+      offlinePolls: undefined,
       maxResponseBytes: 64_000_000,
       source: { kind: 'seed', apiUrl: 'http://127.0.0.1:5001' },
       edgeMarks: [],

@@ -104,6 +104,7 @@ export function unifiDeviceToReadings(device: Record<string, unknown>): Record<s
     'rx_bytes-r': counters?.downloadRate,
     'tx_bytes-r': counters?.uploadRate,
     uptime: device.uptime,
+    state: device.state,
     ...(counters?.mayWrap32 ? { counter_bits: 32 } : {}),
     xput_down: index === 0 ? (uplink?.xput_down ?? speedTest?.xput_download) : undefined,
     xput_up: index === 0 ? (uplink?.xput_up ?? speedTest?.xput_upload) : undefined,

@@ -9,6 +9,7 @@ import { addCoveredSeconds } from './008-covered-seconds';
 import { addCounterResets } from './009-counter-resets';
 import { widenLegacyColumns } from './011-legacy-column-widths';
 import { addRouterRolesAndSites } from './012-router-roles-and-sites';
+import { createQuotasAndAlerts } from './013-quotas-and-alerts';
 import type { Migration } from './registry-types';
 
 export type { Migration } from './registry-types';
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   addCounterResets,
   widenLegacyColumns,
   addRouterRolesAndSites,
+  createQuotasAndAlerts,
 ];
