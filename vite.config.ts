@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { pageSourcesDigest } from './electron/tools/page-sources';
 
 const page = (name: string) => fileURLToPath(new URL(`./renderer/${name}.html`, import.meta.url));
 
-/** The file the collector reads to know the pages in a folder are a production build. */
+/** The file the collector reads to know the pages in a folder are a production build of this code. */
 export const BUILD_MARKER = 'build.json';
 
 // The pages are always a production build: a NODE_ENV inherited from a test runner ("test")
@@ -19,7 +20,10 @@ function productionMarker(): Plugin {
       this.emitFile({
         type: 'asset',
         fileName: BUILD_MARKER,
-        source: `${JSON.stringify({ nodeEnv: 'production' })}\n`,
+        source: `${JSON.stringify({
+          nodeEnv: 'production',
+          sources: pageSourcesDigest(fileURLToPath(new URL('.', import.meta.url))),
+        })}\n`,
       });
     },
   };
