@@ -6,8 +6,8 @@ import { isWaylandSession, popoverAnchor, popoverPosition } from '../../shared/p
 import { APP_ORIGIN } from '../../shared/trusted-sender';
 import { pageUrl } from './app-protocol';
 
-// 568 high: the demo's 12 routers and one quota bar (44 px) fit without scrolling.
-const POPOVER_SIZE = { width: 380, height: 568 };
+// 380×520: the demo's 12 routers and one quota bar fit without scrolling (the rows are tight for it).
+const POPOVER_SIZE = { width: 380, height: 520 };
 /**
  * A tray click first blurs the open popover (which hides it), then arrives as a click: a click
  * this soon after a blur-hide is that same click, and must leave the popover closed.

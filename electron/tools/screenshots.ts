@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       await page.goto(`${ui.url}${path}`);
       return { page, done: () => page.screenshot({ path: join(OUT, name) }) };
     };
-    const popover = await shoot('/', 'popover.png', 380, 568);
+    const popover = await shoot('/', 'popover.png', 380, 520);
     await popover.page.locator('.router-row').nth(11).waitFor();
     await popover.page.waitForTimeout(500);
     await popover.done();

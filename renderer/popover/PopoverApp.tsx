@@ -117,8 +117,12 @@ export function PopoverApp() {
 
       <footer className="popover__footer">
         <p className="popover__status" role="status" aria-live="polite">
-          Last poll:{' '}
-          <time dateTime={state.lastPollAt ?? undefined}>{formatTime(state.lastPollAt, zone)}</time>
+          <span className="popover__last-poll">
+            Last poll:{' '}
+            <time dateTime={state.lastPollAt ?? undefined}>
+              {formatTime(state.lastPollAt, zone)}
+            </time>
+          </span>
           {state.role === 'reader' && (
             <span className="popover__role" data-testid="copy-role">
               Read-only: another copy on this database records; this one takes over if it stops.

@@ -91,7 +91,7 @@ describe('the demo on first start and after a restart (collector, Chromium, real
 
       // The popover at its own size lists all 12 routers without scrolling, buttons in view,
       // under the demo's quota bar.
-      const popover = await browser.newPage({ viewport: { width: 380, height: 568 } });
+      const popover = await browser.newPage({ viewport: { width: 380, height: 520 } });
       await popover.goto(`${baseUrl}/`);
       await expect.poll(() => popover.getByTestId('quota-bar').count()).toBe(1);
       const rows = popover.locator('.router-row');
