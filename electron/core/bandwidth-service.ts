@@ -390,7 +390,8 @@ export class BandwidthService {
         quiet: this.options.quiet,
         now: this.now,
         onCycle: (outcome) => this.afterCycle(outcome),
-        afterCommit: (cycle, devices) => this.checkAlerts(pool, cycle, devices),
+        afterCommit: (cycle, devices, unanswered) =>
+          this.checkAlerts(pool, cycle, devices, unanswered),
       });
       this.recordingHealth = () => poller.recordingHealth();
       return await poller.run({
@@ -565,8 +566,9 @@ export class BandwidthService {
     pool: Pool,
     cycle: Parameters<AlertWatch['afterCommit']>[1],
     devices: Parameters<AlertWatch['afterCommit']>[2],
+    unanswered: Parameters<AlertWatch['afterCommit']>[3],
   ): Promise<void> {
-    const result = await this.alerts.afterCommit(pool, cycle, devices);
+    const result = await this.alerts.afterCommit(pool, cycle, devices, unanswered);
     if (result.crossings.length > 0) this.emit('quotaCrossed', quotaEventOf(result.crossings));
     if (result.offline.length > 0) this.emit('routerOffline', offlineEventOf(result.offline));
   }

@@ -28,6 +28,17 @@ export interface ParsedPayload {
   notices?: string[];
   /** Parts of the source that failed this poll, one sentence each: the status says so. */
   partsDown?: string[];
+  /**
+   * The same parts as data: a source (by description) or a site that did not answer. Its
+   * routers are missing from the answer because nobody was asked, not because they are offline.
+   */
+  unanswered?: UnansweredPart[];
+}
+
+/** A part of the answer that is missing; a field left out matches any source or any site. */
+export interface UnansweredPart {
+  source?: string;
+  site?: string;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { WriterRole } from './db/writer-lock';
 import { isUnfixableWriteError } from './dead-letter';
 import type { CycleJournal, PendingCycle, PollOrigin } from './journal';
 import { OutageLog } from './outage';
+import type { UnansweredPart } from './payload';
 import { type DeviceSource, SourceError } from './sources/device-source';
 import { MAX_RETRY_AFTER_MS } from './sources/retry-after';
 import { BandwidthTracker, DEFAULT_LIMITS, type TrackerLimits } from './tracker';
@@ -93,7 +94,11 @@ export interface PollerOptions {
    * Awaited after a cycle is committed, before the next poll, with what the source answered:
    * quota and offline checks read the committed rollups here.
    */
-  afterCommit?: (cycle: RecordedCycle, devices: readonly DeviceReading[]) => Promise<void>;
+  afterCommit?: (
+    cycle: RecordedCycle,
+    devices: readonly DeviceReading[],
+    unanswered: readonly UnansweredPart[],
+  ) => Promise<void>;
 }
 
 function monotonicOf(origin: PollOrigin | undefined) {
@@ -221,7 +226,7 @@ export class Poller {
         this.recordingResumed(at);
         this.followDisplay(cycle, origin);
         this.logCycle(cycle);
-        await this.afterCommit(cycle, pending.devices);
+        await this.afterCommit(cycle, pending.devices, payload.unanswered ?? []);
         return { kind: 'recorded', cycle };
       } catch (caught) {
         if (caught instanceof WriterLockLost) {
@@ -457,9 +462,10 @@ export class Poller {
   private async afterCommit(
     cycle: RecordedCycle,
     devices: readonly DeviceReading[],
+    unanswered: readonly UnansweredPart[],
   ): Promise<void> {
     try {
-      await this.options.afterCommit?.(cycle, devices);
+      await this.options.afterCommit?.(cycle, devices, unanswered);
     } catch (error) {
       this.log(
         `${clockStamp(this.now())} ⚠️ Could not check quotas and offline routers after this cycle (${this.shortError(error)}); they are checked again after the next one.`,

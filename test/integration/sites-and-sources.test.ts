@@ -7,6 +7,7 @@ import { describeMysqlError } from '../../electron/core/db/connection';
 import { migrate } from '../../electron/core/db/migrate';
 import { loadCounterSources } from '../../electron/core/db/router-sources';
 import { Poller } from '../../electron/core/poller';
+import { AlertWatch } from '../../electron/core/quotas/alert-watch';
 import { createSources } from '../../electron/core/sources/create-source';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import {
@@ -89,8 +90,16 @@ function poller(
   sources: Parameters<typeof createSources>[0],
   parallel?: number,
   recorder = new CycleRecorder(db.pool),
+  alerts?: AlertWatch,
 ) {
   return new Poller({
+    ...(alerts === undefined
+      ? {}
+      : {
+          afterCommit: async (cycle, devices, unanswered) => {
+            await alerts.afterCommit(db.pool, cycle, devices, unanswered);
+          },
+        }),
     source: createSources(sources, 5_000, () => new Date(), undefined, undefined, {
       parallel,
       storedOwners: () => loadCounterSources(db.pool),
@@ -240,6 +249,42 @@ describe('every site of a controller, and several sources at once', () => {
     hq.setSiteFailing('branch2', true);
     const [outcome] = await polls(p, 1);
     expect(outcome?.kind).toBe('source-failed');
+  }, 60_000);
+
+  it('announces a router offline only when its own source and site answered without it', async () => {
+    let branchDevices: RawDevice[] = [acPro] as RawDevice[];
+    const hq = await controller('unifi-os', {
+      default: { description: 'Head office', devices: moving([apB] as RawDevice[]) },
+      branch2: {
+        description: 'Branch 2',
+        devices: () => branchDevices.map((d) => advanced(d, step)),
+      },
+    });
+    const shop = await controller('classic', {
+      default: { description: 'Default', devices: moving([usg] as RawDevice[]) },
+    });
+    const alerts = new AlertWatch((line) => lines.push(line));
+    const p = poller([unifi(hq, 'all'), unifi(shop, 'default')], undefined, undefined, alerts);
+    await polls(p, 2);
+    const offlineLines = () => lines.filter((l) => l.includes('📴') || l.includes('🔌'));
+    // A whole source down, then one site failing, each for more than the 3 polls: not asked,
+    // so its routers are neither offline nor back (the source's own notice says it).
+    shop.setDown(true);
+    await polls(p, 4);
+    shop.setDown(false);
+    hq.setSiteFailing('branch2', true);
+    await polls(p, 4);
+    hq.setSiteFailing('branch2', false);
+    await polls(p, 1);
+    expect(offlineLines()).toEqual([]);
+    // The site answers without its AP: that one is offline after 3 polls, said once.
+    branchDevices = [];
+    await polls(p, 4);
+    expect(offlineLines()).toEqual([expect.stringContaining('📴')]);
+    expect(offlineLines()[0]).toContain(String(acPro?.name));
+    branchDevices = [acPro] as RawDevice[];
+    await polls(p, 1);
+    expect(offlineLines()).toEqual([expect.stringContaining('📴'), expect.stringContaining('🔌')]);
   }, 60_000);
 
   it('asks no more sources at once than allowed', async () => {

@@ -9,6 +9,7 @@ import {
 import type { DeviceReading } from '../../../shared/types';
 import { clockStamp, printable } from '../console-report';
 import type { RecordedCycle } from '../cycle-recorder';
+import type { UnansweredPart } from '../payload';
 import { OfflineWatch } from './offline-watch';
 import { QuotaWatch } from './quota-watch';
 import { loadRouterDirectory } from './router-directory';
@@ -33,6 +34,8 @@ export class AlertWatch {
     db: Pool,
     cycle: Pick<RecordedCycle, 'at' | 'tracked'>,
     devices: readonly DeviceReading[],
+    /** Sources or sites that did not answer: their routers are not missing, only not asked. */
+    unanswered: readonly UnansweredPart[] = [],
   ): Promise<AlertResult> {
     const at = cycle.at;
     const quota = await this.quotas.check(db, () => loadRouterDirectory(db), at);
@@ -41,7 +44,7 @@ export class AlertWatch {
       mac: t.identity.mac,
       name: t.identity.name,
     }));
-    const offline = await this.offline.check(db, written, devices, at);
+    const offline = await this.offline.check(db, written, devices, at, unanswered);
     const stamp = clockStamp(at);
     for (const crossing of quota.crossings) {
       this.log(`${stamp} ${printable(quotaLine(crossing))}`);

@@ -1,6 +1,7 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { OfflineChange } from '../../../shared/quota-notice';
 import type { DeviceReading } from '../../../shared/types';
+import type { UnansweredPart } from '../payload';
 import { loadOfflinePolls } from './quota-store';
 
 /** A router this copy has written, by MAC. */
@@ -20,6 +21,8 @@ export interface SeenRouter {
  */
 export class OfflineWatch {
   private readonly seen = new Map<string, SeenRouter>();
+  /** Where each router was last listed: a source (several at once) and a site, when known. */
+  private readonly origin = new Map<string, UnansweredPart>();
   /** Per router: the first poll it was missing and how many polls in a row. */
   private readonly missing = new Map<number, { since: Date; polls: number }>();
 
@@ -28,10 +31,26 @@ export class OfflineWatch {
     written: readonly SeenRouter[],
     devices: readonly DeviceReading[],
     now: Date,
+    unanswered: readonly UnansweredPart[] = [],
   ): Promise<OfflineChange[]> {
     for (const router of written) this.seen.set(router.mac, router);
     const online = new Set<string>();
-    for (const device of devices) if (device.online !== false) online.add(device.identity.mac);
+    for (const device of devices) {
+      if (device.online !== false) online.add(device.identity.mac);
+      this.origin.set(device.identity.mac, {
+        ...(device.source === undefined ? {} : { source: device.source }),
+        ...(device.identity.site == null ? {} : { site: device.identity.site }),
+      });
+    }
+    // A router of a source or site that did not answer was not asked: neither gone nor back.
+    const notAsked = (mac: string) => {
+      const from = this.origin.get(mac) ?? {};
+      return unanswered.some(
+        (part) =>
+          (part.source === undefined || part.source === from.source) &&
+          (part.site === undefined || part.site === from.site),
+      );
+    };
     const [rows] = await db.query<RowDataPacket[]>(
       `SELECT o.router_id, o.offline_since, r.mac_address, r.name
          FROM offline_announcements o JOIN routers r ON r.id = o.router_id`,
@@ -51,6 +70,7 @@ export class OfflineWatch {
     const changes: OfflineChange[] = [];
     for (const router of watched.values()) {
       const { routerId, name } = router;
+      if (!online.has(router.mac) && notAsked(router.mac)) continue;
       if (online.has(router.mac)) {
         this.missing.delete(routerId);
         const since = announced.get(routerId);

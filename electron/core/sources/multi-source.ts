@@ -1,6 +1,6 @@
 import type { DeviceReading } from '../../../shared/types';
 import { OutageLog } from '../outage';
-import type { ParsedPayload } from '../payload';
+import type { ParsedPayload, UnansweredPart } from '../payload';
 import { DEFAULT_PARALLEL_FETCHES, settleWithLimit } from './bounded-parallel';
 import { type DeviceSource, SourceError } from './device-source';
 
@@ -119,6 +119,7 @@ export function createMultiSource(options: MultiSourceOptions): DeviceSource {
       await loadOwners();
       const notices: string[] = [];
       const partsDown: string[] = [];
+      const unanswered: UnansweredPart[] = [];
       const merged: ParsedPayload = { devices: [], problems: [], collisions: [] };
       const answers = results.map((result, i) => {
         const outage = outages[i] as OutageLog;
@@ -131,6 +132,7 @@ export function createMultiSource(options: MultiSourceOptions): DeviceSource {
               `❌ ${line}. The other sources are recorded; this one is tried again every poll.`,
             );
           partsDown.push(message);
+          unanswered.push({ source: (parts[i] as { identity: string }).identity });
           return null;
         }
         const back = outage.success();
@@ -140,10 +142,12 @@ export function createMultiSource(options: MultiSourceOptions): DeviceSource {
         merged.collisions?.push(...(payload.collisions ?? []));
         notices.push(...(payload.notices ?? []));
         partsDown.push(...(payload.partsDown ?? []));
+        for (const part of payload.unanswered ?? [])
+          unanswered.push({ ...part, source: (parts[i] as { identity: string }).identity });
         return payload;
       });
       merged.devices = merge(answers, notices);
-      return { ...merged, notices, partsDown };
+      return { ...merged, notices, partsDown, unanswered };
     },
   };
 }

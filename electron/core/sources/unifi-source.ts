@@ -388,6 +388,7 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
       collisions: [],
       notices: [],
       partsDown: [],
+      unanswered: [],
     };
     const seen = new Map<string, string>();
     results.forEach((result, index) => {
@@ -402,6 +403,7 @@ export function createUnifiSource(options: UnifiOptions): UnifiSource {
             `❌ Site "${site}": ${line}. The other sites are recorded; this one is tried again every poll.`,
           );
         merged.partsDown?.push(`Site "${site}" of the ${description} is not answering: ${message}`);
+        merged.unanswered?.push({ site });
         return;
       }
       const back = outage.success();
