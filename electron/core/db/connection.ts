@@ -36,7 +36,7 @@ export function createConnection(settings: MysqlSettings): Promise<Connection> {
 }
 
 export function createPool(settings: MysqlSettings): Pool {
-  return mysql.createPool({
+  const pool = mysql.createPool({
     ...connectionOptions(settings),
     database: settings.database,
     connectionLimit: 4,
@@ -46,6 +46,12 @@ export function createPool(settings: MysqlSettings): Pool {
     // Queue instead of failing when every connection is busy.
     waitForConnections: true,
   });
+  // Column defaults (`created_at`) take the session's clock: UTC, like every time the app
+  // writes, or a server in another zone would shift "first seen" by hours.
+  pool.pool.on('connection', (connection) => {
+    connection.query("SET time_zone = '+00:00'", () => {});
+  });
+  return pool;
 }
 
 const UNREACHABLE_CODES = new Set([
