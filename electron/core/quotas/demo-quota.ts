@@ -1,6 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { workstationTimeZone } from '../../../shared/quota';
 import { formatBytes } from '../../../shared/units';
+import { loadEdgeSet } from '../db/router-roles';
 import { loadQuotas, setQuota } from './quota-store';
 
 const DAY_MS = 86_400_000;
@@ -17,10 +18,13 @@ export async function ensureDemoQuota(
   log: (line: string) => void,
 ): Promise<void> {
   if ((await loadQuotas(db)).length > 0) return;
+  // The internet traffic, as the quota counts it: the edge routers' (the demo's gateway).
+  const edge = [...(await loadEdgeSet(db)).ids];
+  if (edge.length === 0) return;
   const [rows] = await db.query<RowDataPacket[]>(
     `SELECT CAST(COALESCE(SUM(rx_bytes + tx_bytes), 0) AS CHAR) AS bytes
-       FROM bandwidth_hourly WHERE hour_start >= ?`,
-    [new Date(now.getTime() - 30 * DAY_MS)],
+       FROM bandwidth_hourly WHERE hour_start >= ? AND router_id IN (?)`,
+    [new Date(now.getTime() - 30 * DAY_MS), edge],
   );
   const lastMonth = BigInt(String(rows[0]?.bytes ?? '0'));
   const step = 50n * GB;
