@@ -9,20 +9,25 @@ import {
 import { bytesToMbps } from '../../shared/units';
 import { localDateOf, startOfLocalDate } from '../../shared/zoned-time';
 import type { RecordedCycle } from './cycle-recorder';
+import { addBytes, compactBytes, type ExactBytes, largerBytes } from './exact-bytes';
 
 const REBOOT_BADGE_MS = 60 * 60 * 1000;
 
-/** A router's live figures as kept here: the contract's fields, with exact bigints and Dates. */
+/**
+ * A router's live figures as kept here: the contract's fields, with exact counts and Dates.
+ * Counts are numbers while exact (see exact-bytes.ts): updated in place every cycle, they
+ * allocate nothing, where a bigint per count per cycle filled the old generation.
+ */
 interface RouterFigures
   extends Pick<RouterLive, 'id' | 'mac' | 'name' | 'ip' | 'location' | 'rxMbps' | 'txMbps'> {
-  todayRx: bigint;
-  todayTx: bigint;
-  lifetimeRx: bigint;
-  lifetimeTx: bigint;
+  todayRx: ExactBytes;
+  todayTx: ExactBytes;
+  lifetimeRx: ExactBytes;
+  lifetimeTx: ExactBytes;
   lastSeenAt: Date | null;
   lastRebootAt: Date | null;
-  monthRx: bigint;
-  monthTx: bigint;
+  monthRx: ExactBytes;
+  monthTx: ExactBytes;
   /** A rate was measured (two readings, or the source's own): until then the popover says "measuring…". */
   rateKnown: boolean;
   /** Rates of the last hour's polls (RX + TX Mbps), oldest first, at most one per slot. */
@@ -77,6 +82,8 @@ export class LiveState {
   private lastCycleAt: Date | null = null;
   /** Total rate of each cycle in the last hour, for the header's sparkline. */
   private totalSamples: RateSample[] = [];
+  /** The routers the last applied cycle changed (one array, reused every cycle). */
+  private readonly changed: RouterFigures[] = [];
 
   constructor(
     private readonly timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -116,6 +123,7 @@ export class LiveState {
     );
     this.routers.clear();
     this.idsByMac.clear();
+    this.changed.length = 0;
     this.todayKey = this.dayKey(now);
     this.monthKey = this.dayKey(now).slice(0, this.dayKey(now).lastIndexOf('-'));
     for (const row of rows) {
@@ -128,14 +136,14 @@ export class LiveState {
         location: row.location ?? null,
         rxMbps: 0,
         txMbps: 0,
-        todayRx: BigInt(row.today_rx),
-        todayTx: BigInt(row.today_tx),
-        lifetimeRx: BigInt(row.total_rx_bytes),
-        lifetimeTx: BigInt(row.total_tx_bytes),
+        todayRx: compactBytes(BigInt(row.today_rx)),
+        todayTx: compactBytes(BigInt(row.today_tx)),
+        lifetimeRx: compactBytes(BigInt(row.total_rx_bytes)),
+        lifetimeTx: compactBytes(BigInt(row.total_tx_bytes)),
         lastSeenAt: row.last_bandwidth_update ?? null,
         lastRebootAt: row.last_reset ?? null,
-        monthRx: BigInt(row.month_rx),
-        monthTx: BigInt(row.month_tx),
+        monthRx: compactBytes(BigInt(row.month_rx)),
+        monthTx: compactBytes(BigInt(row.month_tx)),
         rateKnown: false,
         samples: [],
       });
@@ -181,38 +189,55 @@ export class LiveState {
 
   /** Applies a recorded cycle; returns the routers it changed. */
   applyCycle(cycle: RecordedCycle): RouterLive[] {
+    this.apply(cycle);
+    return this.changedViews();
+  }
+
+  /**
+   * The routers the last applied cycle changed, as the pages see them. Built only when asked:
+   * with no page open, 10,000 views a cycle (strings and a sparkline each) were pure garbage.
+   */
+  changedViews(): RouterLive[] {
+    const at = this.lastCycleAt ?? new Date();
+    return this.changed.map((router) => this.view(router, at));
+  }
+
+  /** Applies a recorded cycle to the figures; `changedViews` then says what changed. */
+  apply(cycle: RecordedCycle): void {
     const key = this.dayKey(cycle.at);
     if (key !== this.todayKey) {
       // Local midnight passed: today starts from zero.
       for (const router of this.routers.values()) {
-        router.todayRx = 0n;
-        router.todayTx = 0n;
+        router.todayRx = 0;
+        router.todayTx = 0;
       }
       this.todayKey = key;
     }
     const month = key.slice(0, key.lastIndexOf('-'));
     if (month !== this.monthKey) {
       for (const router of this.routers.values()) {
-        router.monthRx = 0n;
-        router.monthTx = 0n;
+        router.monthRx = 0;
+        router.monthTx = 0;
       }
       this.monthKey = month;
     }
     this.lastCycleAt = cycle.at;
-    const changed: RouterFigures[] = [];
+    const changed = this.changed;
+    changed.length = 0;
     for (const device of cycle.tracked) {
       const router = this.ensure(device.routerId, device.identity);
       const { delta, previous, counters } = device;
       if (delta.kind === 'baseline') {
-        router.lifetimeRx = largerOf(router.lifetimeRx, counters.rxBytes);
-        router.lifetimeTx = largerOf(router.lifetimeTx, counters.txBytes);
+        router.lifetimeRx = largerBytes(router.lifetimeRx, compactBytes(counters.rxBytes));
+        router.lifetimeTx = largerBytes(router.lifetimeTx, compactBytes(counters.txBytes));
+      } else {
+        router.lifetimeRx = addBytes(router.lifetimeRx, delta.rxDiff);
+        router.lifetimeTx = addBytes(router.lifetimeTx, delta.txDiff);
       }
-      router.todayRx += delta.rxDiff;
-      router.todayTx += delta.txDiff;
-      router.monthRx += delta.rxDiff;
-      router.monthTx += delta.txDiff;
-      router.lifetimeRx += delta.kind === 'baseline' ? 0n : delta.rxDiff;
-      router.lifetimeTx += delta.kind === 'baseline' ? 0n : delta.txDiff;
+      router.todayRx = addBytes(router.todayRx, delta.rxDiff);
+      router.todayTx = addBytes(router.todayTx, delta.txDiff);
+      router.monthRx = addBytes(router.monthRx, delta.rxDiff);
+      router.monthTx = addBytes(router.monthTx, delta.txDiff);
       const elapsed = previous === null ? 0 : cycle.at.getTime() - previous.at.getTime();
       // A source that measures rates itself (a UniFi controller) is more current than two polls.
       const rates = device.rates ?? null;
@@ -234,7 +259,6 @@ export class LiveState {
       const existing = id === undefined ? undefined : this.routers.get(id);
       if (existing !== undefined) changed.push(existing);
     }
-    return changed.map((router) => this.view(router, cycle.at));
   }
 
   /** The id of a router known to the database, by MAC. */
@@ -249,22 +273,22 @@ export class LiveState {
   totals(): LiveTotals {
     let rxMbps = 0;
     let txMbps = 0;
-    let todayRx = 0n;
-    let todayTx = 0n;
+    let todayRx: ExactBytes = 0;
+    let todayTx: ExactBytes = 0;
     for (const router of this.routers.values()) {
       const fresh = this.seenInLastCycle(router);
       if (fresh) {
         rxMbps += router.rxMbps;
         txMbps += router.txMbps;
       }
-      todayRx += router.todayRx;
-      todayTx += router.todayTx;
+      todayRx = addBytes(todayRx, router.todayRx);
+      todayTx = addBytes(todayTx, router.todayTx);
     }
-    let monthRx = 0n;
-    let monthTx = 0n;
+    let monthRx: ExactBytes = 0;
+    let monthTx: ExactBytes = 0;
     for (const router of this.routers.values()) {
-      monthRx += router.monthRx;
-      monthTx += router.monthTx;
+      monthRx = addBytes(monthRx, router.monthRx);
+      monthTx = addBytes(monthTx, router.monthTx);
     }
     return {
       rxMbps,
@@ -291,14 +315,14 @@ export class LiveState {
         location: identity.location,
         rxMbps: 0,
         txMbps: 0,
-        todayRx: 0n,
-        todayTx: 0n,
-        lifetimeRx: 0n,
-        lifetimeTx: 0n,
+        todayRx: 0,
+        todayTx: 0,
+        lifetimeRx: 0,
+        lifetimeTx: 0,
         lastSeenAt: null,
         lastRebootAt: null,
-        monthRx: 0n,
-        monthTx: 0n,
+        monthRx: 0,
+        monthTx: 0,
         rateKnown: false,
         samples: [],
       };
@@ -371,10 +395,6 @@ function keepLastHour(samples: RateSample[], at: number, mbps: number): void {
   }
   samples.push({ at, mbps });
   while ((samples[0]?.at ?? at) <= at - SPARKLINE_SPAN_MS) samples.shift();
-}
-
-function largerOf(a: bigint, b: bigint): bigint {
-  return a > b ? a : b;
 }
 
 /** The source's own rate when it has one, else the counted delta over the time between polls. */

@@ -372,11 +372,16 @@ async function benchProcess(
       }
     });
     const profile = process.env.BT_BENCH_PROFILE;
-    const log = join(tmpdir(), `bt-bench-log-${process.pid}.txt`);
+    // Extra Node flags for an experiment (`--trace-gc`, `--heap-prof`, another heap size).
+    const extraFlags = (process.env.BT_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    // BT_BENCH_LOG=FILE keeps the process's output there (with `--trace-gc`, its GC lines).
+    const kept = process.env.BT_BENCH_LOG;
+    const log = kept ? `${kept}.${devices}` : join(tmpdir(), `bt-bench-log-${process.pid}.txt`);
     const child = spawn(
       process.execPath,
       [
         ...flags,
+        ...extraFlags,
         ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
         'dist-electron/collector.mjs',
         '--api-url',
@@ -396,7 +401,7 @@ async function benchProcess(
     await new Promise((resolve) => child.on('exit', resolve));
     api.close();
     const lines = readFileSync(log, 'utf8').split('\n').length;
-    rmSync(log, { force: true });
+    if (!kept) rmSync(log, { force: true });
     // The first two cycles insert the routers and set the baselines: warm-up, not measured.
     const times = arrivals.slice(3).map((at, i) => at - (arrivals[i + 2] ?? at));
     const median = percentile(times, 50);
