@@ -282,6 +282,17 @@ async function benchHistory(snapshotDays: number): Promise<void> {
   });
 }
 
+/** CPU time the process used so far (user + system), in ms: less swayed by the load than wall time. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, counted in clock ticks (100 a second).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024, 1);
@@ -361,10 +372,12 @@ async function benchProcess(
   return withDatabase(`process${devices}`, async (_pool, settings) => {
     const flags = buildCollector();
     const arrivals: number[] = [];
+    const cpu: number[] = [];
     let pid: number | undefined;
     const pending = [...checkpoints].sort((a, b) => a - b);
     const api = await startDeviceApi(devices, (index) => {
       arrivals.push(performance.now());
+      cpu.push(pid === undefined ? Number.NaN : cpuMs(pid));
       // Request n+1 arrives once cycle n is written: sample the memory there.
       while (pending.length > 0 && index >= (pending[0] ?? Infinity) && pid !== undefined) {
         const after = pending.shift() ?? 0;
@@ -406,12 +419,16 @@ async function benchProcess(
     const times = arrivals.slice(3).map((at, i) => at - (arrivals[i + 2] ?? at));
     const median = percentile(times, 50);
     const p95 = percentile(times, 95);
+    // From the third request (the warm-up cycles done) to the last one.
+    const measured = cpu.length - 1 - 2;
+    const cpuPerCycle = ((cpu.at(-1) ?? 0) - (cpu[2] ?? 0)) / measured;
     report({
       figure: 'process_cycle',
       devices,
       cycles,
       median_ms: round(median),
       p95_ms: round(p95),
+      cpu_ms_per_cycle: round(cpuPerCycle, 1),
       console_lines: lines,
     });
     return { median, p95 };
