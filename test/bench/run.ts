@@ -17,10 +17,11 @@ import { parseJsonExact } from '../../electron/core/exact-json';
 import { queryHistory } from '../../electron/core/history-query';
 import { parseDevicePayload } from '../../electron/core/payload';
 import type { HistoryRequest } from '../../shared/ipc-contract';
+import { benchRender } from './render-bench';
 
 const SERVER = parseMysqlUrl(process.env.BT_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
 const quick = process.argv.includes('--quick');
-/** `--only=cycle,history,process` runs a subset. */
+/** `--only=cycle,history,process,render` runs a subset. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -475,6 +476,24 @@ async function main(): Promise<void> {
         ...(fn === undefined
           ? {}
           : { cycle_function_ms: round(fn), process_to_function: round(median / fn, 2) }),
+      });
+    }
+  }
+
+  if (wanted('render')) {
+    for (const devices of quick ? [10_000] : [1000, 10_000]) {
+      await withDatabase(`render${devices}`, async (_pool, settings) => {
+        const api = await startDeviceApi(devices, () => {});
+        try {
+          const figures = await benchRender(devices, api.url, settings);
+          if (typeof figures === 'string') console.error(`Skipped the render figures: ${figures}`);
+          else {
+            const rounded = Object.entries(figures).map(([k, v]) => [k, round(v, 1)]);
+            report({ figure: 'render', routers: devices, ...Object.fromEntries(rounded) });
+          }
+        } finally {
+          api.close();
+        }
       });
     }
   }
