@@ -1,15 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { Pool } from 'mysql2/promise';
-import type {
-  AppState,
-  CopyRole,
-  EventName,
-  Events,
-  HistoryRequest,
-  HistoryResult,
-  RecordingStatus,
-  ServiceStatus,
-  Unsubscribe,
+import {
+  type AppState,
+  type CopyRole,
+  type EventName,
+  type Events,
+  type HistoryRequest,
+  type HistoryResult,
+  LIVE_EVENT_ROUTERS,
+  type RecordingStatus,
+  type RouterLive,
+  type ServiceStatus,
+  type Unsubscribe,
 } from '../../shared/ipc-contract';
 import { type DetectedReboot, RebootLedger } from '../../shared/reboot-notice';
 import type { RebootPolicy } from '../../shared/settings';
@@ -147,6 +149,11 @@ export class BandwidthService {
       waitingCycles: this.waitingCycles,
       recording: this.recording,
     };
+  }
+
+  /** The live figures of these routers, for a page that shows them (unknown ids are left out). */
+  routerViews(ids: readonly number[]): RouterLive[] {
+    return this.live.viewsOf(ids, this.now());
   }
 
   get currentSettings(): ServiceSettings {
@@ -384,10 +391,13 @@ export class BandwidthService {
         this.live.apply(cycle);
         // The pages' views of 10,000 routers are built only when a page (or shell) listens.
         if (this.emitter.listenerCount('cycleCompleted') > 0) {
+          // Bounded: past LIVE_EVENT_ROUTERS the pages ask for the rows they show.
+          const changed = this.live.changedCount;
           this.emit('cycleCompleted', {
             at: cycle.at.toISOString(),
-            routers: this.live.changedViews(),
+            routers: changed > LIVE_EVENT_ROUTERS ? [] : this.live.changedViews(),
             totals: this.live.totals(),
+            ...(changed > LIVE_EVENT_ROUTERS ? { omittedRouters: changed } : {}),
           });
         }
         const reboots: DetectedReboot[] = cycle.tracked

@@ -202,6 +202,21 @@ export class LiveState {
     return this.changed.map((router) => this.view(router, at));
   }
 
+  /** How many routers the last applied cycle changed. */
+  get changedCount(): number {
+    return this.changed.length;
+  }
+
+  /** The views of these routers, as `routerList` has them; unknown ids are left out. */
+  viewsOf(ids: readonly number[], now: Date): RouterLive[] {
+    const views: RouterLive[] = [];
+    for (const id of ids) {
+      const router = this.routers.get(id);
+      if (router !== undefined) views.push(this.view(router, now));
+    }
+    return views;
+  }
+
   /** Applies a recorded cycle to the figures; `changedViews` then says what changed. */
   apply(cycle: RecordedCycle): void {
     const key = this.dayKey(cycle.at);
