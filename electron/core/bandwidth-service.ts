@@ -134,10 +134,14 @@ export class BandwidthService {
     this.emitter.emit(event, payload);
   }
 
-  getState(): AppState {
+  /**
+   * The whole state. `routers: false` leaves the router list empty, for a caller that reads
+   * only the totals and statuses (the tray, every cycle): 10,000 views are not built for it.
+   */
+  getState(options: { routers?: boolean } = {}): AppState {
     const now = this.now();
     return {
-      routers: this.live.routerList(now),
+      routers: options.routers === false ? [] : this.live.routerList(now),
       totals: this.live.totals(),
       lastPollAt: this.live.lastPollAt?.toISOString() ?? null,
       source: this.source,

@@ -130,7 +130,8 @@ async function start(): Promise<void> {
     windows.broadcast('statusChanged', state);
   });
   service.on('cycleCompleted', (event) => {
-    tray.update(service.getState());
+    // The tray reads totals and statuses only: no list of every router each cycle.
+    tray.update(service.getState({ routers: false }));
     windows.broadcast('cycleCompleted', event);
   });
   service.on('routerRebooted', (event) => {

@@ -75,6 +75,10 @@ describe('live updates', () => {
     expect(rows).toEqual(shown.map((id) => state.routers.find((r) => r.id === id)));
     // The headline still covers every router: sum of 2 × 1,000 × (i + 1) over 10,000 routers.
     expect(last?.totals.todayRxBytes).toBe(String(2 * 1_000 * ((10_000 * 10_001) / 2)));
+    // The tray's state each cycle: the same totals, without a list of every router.
+    const tray = service.getState({ routers: false });
+    expect(tray.routers).toEqual([]);
+    expect(tray.totals).toEqual(state.totals);
   }, 120_000);
 
   it(`lists the routers themselves up to ${LIVE_EVENT_ROUTERS}`, async () => {
