@@ -458,11 +458,16 @@ export class BandwidthService {
     try {
       await this.live.load(pool, this.now());
       this.setStatus('database', OK);
-      this.emit('cycleCompleted', {
-        at: this.now().toISOString(),
-        routers: this.live.routerList(this.now()),
-        totals: this.live.totals(),
-      });
+      if (this.emitter.listenerCount('cycleCompleted') > 0) {
+        // Every router was read again: bounded like a cycle's event (see afterCycle).
+        const count = this.live.routerCount;
+        this.emit('cycleCompleted', {
+          at: this.now().toISOString(),
+          routers: count > LIVE_EVENT_ROUTERS ? [] : this.live.routerList(this.now()),
+          totals: this.live.totals(),
+          ...(count > LIVE_EVENT_ROUTERS ? { omittedRouters: count } : {}),
+        });
+      }
     } catch (error) {
       this.setStatus('database', {
         state: 'down',

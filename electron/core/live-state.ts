@@ -202,6 +202,11 @@ export class LiveState {
     return this.changed.map((router) => this.view(router, at));
   }
 
+  /** How many routers are known. */
+  get routerCount(): number {
+    return this.routers.size;
+  }
+
   /** How many routers the last applied cycle changed. */
   get changedCount(): number {
     return this.changed.length;
