@@ -214,6 +214,8 @@ export interface Calls {
   saveQuota: [[QuotaInput], SaveQuotaResult];
   deleteQuota: [[number], QuotaState];
   setOfflinePolls: [[number], SaveQuotaResult];
+  /** The live figures of these routers (at most LIVE_EVENT_ROUTERS): what a page shows, after an event that left them out. */
+  getRouters: [[number[]], RouterLive[]];
 }
 
 /** One quota as the popover, Settings and the history show it. */
@@ -285,11 +287,23 @@ export interface OfflineEvent {
   }>;
 }
 
+/**
+ * The most routers a cycle event lists. Past it the event carries the totals only, and a page
+ * asks for the rows it shows (`getRouters`): an update stays bounded however many routers
+ * there are (10,000 routers' rows were 5.9 MB a cycle, past what a browser view may fall behind).
+ */
+export const LIVE_EVENT_ROUTERS = 500;
+
 export interface CycleEvent {
   at: string;
   /** Routers seen this cycle, with their new figures; others keep theirs. */
   routers: RouterLive[];
   totals: LiveTotals;
+  /**
+   * Routers this cycle changed that are not listed, since they were more than
+   * LIVE_EVENT_ROUTERS (then `routers` is empty): a page fetches the ones it shows.
+   */
+  omittedRouters?: number;
 }
 
 export interface RebootEvent {
@@ -337,6 +351,7 @@ const CALLS: { [K in CallName]: true } = {
   saveQuota: true,
   deleteQuota: true,
   setOfflinePolls: true,
+  getRouters: true,
 };
 const EVENTS: { [E in EventName]: true } = {
   cycleCompleted: true,

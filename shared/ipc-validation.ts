@@ -1,5 +1,11 @@
 import { checkHistoryDate } from './history-range';
-import type { CallArgs, CallName, HistoryRequest, QuotaInput } from './ipc-contract';
+import {
+  type CallArgs,
+  type CallName,
+  type HistoryRequest,
+  LIVE_EVENT_ROUTERS,
+  type QuotaInput,
+} from './ipc-contract';
 
 export type ArgsCheck<K extends CallName> =
   | { ok: true; args: CallArgs<K> }
@@ -68,6 +74,15 @@ export function checkCallArgs<K extends CallName>(name: K, args: unknown): ArgsC
       return args.length === 1 && typeof args[0] === 'string' && args[0].length <= 2_000
         ? ok([args[0]])
         : fail('takes one controller URL');
+    case 'getRouters': {
+      const [ids] = args;
+      return args.length === 1 &&
+        Array.isArray(ids) &&
+        ids.length <= LIVE_EVENT_ROUTERS &&
+        ids.every((id) => Number.isSafeInteger(id) && id > 0)
+        ? ok([ids])
+        : fail(`takes one list of at most ${LIVE_EVENT_ROUTERS} router ids`);
+    }
     case 'setPaused':
       return args.length === 1 && typeof args[0] === 'boolean'
         ? ok([args[0]])

@@ -1,17 +1,19 @@
 import { EventEmitter } from 'node:events';
 import type { Pool } from 'mysql2/promise';
-import type {
-  AppState,
-  CopyRole,
-  EventName,
-  Events,
-  HistoryRequest,
-  HistoryResult,
-  RecordingStatus,
-  RouterRoleChoice,
-  ServiceStatus,
-  SetRouterRoleResult,
-  Unsubscribe,
+import {
+  type AppState,
+  type CopyRole,
+  type EventName,
+  type Events,
+  type HistoryRequest,
+  type HistoryResult,
+  LIVE_EVENT_ROUTERS,
+  type RecordingStatus,
+  type RouterLive,
+  type RouterRoleChoice,
+  type ServiceStatus,
+  type SetRouterRoleResult,
+  type Unsubscribe,
 } from '../../shared/ipc-contract';
 import type { QuotaDefinition } from '../../shared/quota';
 import { type DetectedReboot, RebootLedger } from '../../shared/reboot-notice';
@@ -184,10 +186,14 @@ export class BandwidthService {
     this.emitter.emit(event, payload);
   }
 
-  getState(): AppState {
+  /**
+   * The whole state. `routers: false` leaves the router list empty, for a caller that reads
+   * only the totals and statuses (the tray, every cycle): 10,000 views are not built for it.
+   */
+  getState(options: { routers?: boolean } = {}): AppState {
     const now = this.now();
     return {
-      routers: this.live.routerList(now),
+      routers: options.routers === false ? [] : this.live.routerList(now),
       totals: this.live.totals(),
       lastPollAt: this.live.lastPollAt?.toISOString() ?? null,
       source: this.source,
@@ -200,6 +206,11 @@ export class BandwidthService {
       recording: this.recording,
       timeZone: this.live.timeZone,
     };
+  }
+
+  /** The live figures of these routers, for a page that shows them (unknown ids are left out). */
+  routerViews(ids: readonly number[]): RouterLive[] {
+    return this.live.viewsOf(ids, this.now());
   }
 
   get currentSettings(): ServiceSettings {
@@ -526,12 +537,18 @@ export class BandwidthService {
         );
         const { cycle } = outcome;
         const edgeBefore = this.live.edgeVersion;
-        const routers = this.live.applyCycle(cycle);
-        this.emit('cycleCompleted', {
-          at: cycle.at.toISOString(),
-          routers,
-          totals: this.live.totals(),
-        });
+        this.live.apply(cycle);
+        // The pages' views of 10,000 routers are built only when a page (or shell) listens.
+        if (this.emitter.listenerCount('cycleCompleted') > 0) {
+          // Bounded: past LIVE_EVENT_ROUTERS the pages ask for the rows they show.
+          const changed = this.live.changedCount;
+          this.emit('cycleCompleted', {
+            at: cycle.at.toISOString(),
+            routers: changed > LIVE_EVENT_ROUTERS ? [] : this.live.changedViews(),
+            totals: this.live.totals(),
+            ...(changed > LIVE_EVENT_ROUTERS ? { omittedRouters: changed } : {}),
+          });
+        }
         // A new router can change which routers count: every page needs every router's flag.
         if (this.live.edgeVersion !== edgeBefore) this.emit('statusChanged', this.getState());
         this.followRoles();
@@ -604,11 +621,16 @@ export class BandwidthService {
       await this.live.load(pool, this.now());
       this.setStatus('database', OK);
       if (this.live.edgeVersion !== edgeBefore) this.emit('statusChanged', this.getState());
-      this.emit('cycleCompleted', {
-        at: this.now().toISOString(),
-        routers: this.live.routerList(this.now()),
-        totals: this.live.totals(),
-      });
+      if (this.emitter.listenerCount('cycleCompleted') > 0) {
+        // Every router was read again: bounded like a cycle's event (see afterCycle).
+        const count = this.live.routerCount;
+        this.emit('cycleCompleted', {
+          at: this.now().toISOString(),
+          routers: count > LIVE_EVENT_ROUTERS ? [] : this.live.routerList(this.now()),
+          totals: this.live.totals(),
+          ...(count > LIVE_EVENT_ROUTERS ? { omittedRouters: count } : {}),
+        });
+      }
     } catch (error) {
       this.setStatus('database', {
         state: 'down',

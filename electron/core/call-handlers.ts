@@ -136,6 +136,9 @@ export function createCallHandlers(
     async getState() {
       return service.getState();
     },
+    async getRouters(ids) {
+      return service.routerViews(ids);
+    },
     async getHistory(request) {
       return service.history(request);
     },

@@ -129,6 +129,14 @@ export class CycleRecorder {
     this.tracker = new BandwidthTracker<number>(limits);
   }
 
+  /**
+   * The baseline this recorder keeps for a router (the last reading it committed). Never
+   * changed in place, only replaced, so another tracker may keep the same object.
+   */
+  baselineOf(routerId: number): PreviousReading | undefined {
+    return this.tracker.get(routerId);
+  }
+
   /** The router id of a MAC this recorder has written, if any. */
   routerIdOf(mac: string): number | undefined {
     return this.routerIds.get(mac);
@@ -344,14 +352,22 @@ export class CycleRecorder {
       for (const [mac, id] of found) this.routerIds.set(mac, id);
       for (const { routerId, identity } of changedIdentities)
         this.writtenIdentity.set(routerId, identity);
-      for (const t of tracked)
-        this.tracker.accept(t.routerId, {
-          ...t.counters,
+      for (const t of tracked) {
+        // Built field by field (no spread): one object per router and cycle, which the poller's
+        // live display takes as its baseline too (see `baselineOf`) instead of a copy of its own.
+        const c = t.counters;
+        const baseline: PreviousReading = {
+          rxBytes: c.rxBytes,
+          txBytes: c.txBytes,
+          uptime: c.uptime,
           at,
           monotonic,
           order,
           source: t.source ?? origin?.source ?? t.previous?.source ?? null,
-        });
+        };
+        if (c.wraps32 === true) baseline.wraps32 = true;
+        this.tracker.accept(t.routerId, baseline);
+      }
       return {
         at,
         tracked,

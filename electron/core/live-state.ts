@@ -11,22 +11,27 @@ import type { RouterRole } from '../../shared/types';
 import { bytesToMbps } from '../../shared/units';
 import { localDateOf, startOfLocalDate } from '../../shared/zoned-time';
 import type { RecordedCycle } from './cycle-recorder';
+import { addBytes, compactBytes, type ExactBytes, largerBytes } from './exact-bytes';
 
 const REBOOT_BADGE_MS = 60 * 60 * 1000;
 
-/** A router's live figures as kept here: the contract's fields, with exact bigints and Dates. */
+/**
+ * A router's live figures as kept here: the contract's fields, with exact counts and Dates.
+ * Counts are numbers while exact (see exact-bytes.ts): updated in place every cycle, they
+ * allocate nothing, where a bigint per count per cycle filled the old generation.
+ */
 interface RouterFigures
   extends Pick<RouterLive, 'id' | 'mac' | 'name' | 'ip' | 'location' | 'rxMbps' | 'txMbps'> {
   site?: string | null;
   source?: string | null;
-  todayRx: bigint;
-  todayTx: bigint;
-  lifetimeRx: bigint;
-  lifetimeTx: bigint;
+  todayRx: ExactBytes;
+  todayTx: ExactBytes;
+  lifetimeRx: ExactBytes;
+  lifetimeTx: ExactBytes;
   lastSeenAt: Date | null;
   lastRebootAt: Date | null;
-  monthRx: bigint;
-  monthTx: bigint;
+  monthRx: ExactBytes;
+  monthTx: ExactBytes;
   /** A rate was measured (two readings, or the source's own): until then the popover says "measuring…". */
   rateKnown: boolean;
   /** Rates of the last hour's polls (RX + TX Mbps), oldest first, at most one per slot. */
@@ -87,6 +92,8 @@ export class LiveState {
   private edge: EdgeSet = { ids: new Set(), rule: 'all' };
   private edgeKey = '';
   private edgeChanges = 0;
+  /** The routers the last applied cycle changed (one array, reused every cycle). */
+  private readonly changed: RouterFigures[] = [];
 
   constructor(
     /** The zone whose local midnight starts "today" and whose first of the month starts "this month". */
@@ -169,6 +176,7 @@ export class LiveState {
     );
     this.routers.clear();
     this.idsByMac.clear();
+    this.changed.length = 0;
     this.todayKey = this.dayKey(now);
     this.monthKey = this.dayKey(now).slice(0, this.dayKey(now).lastIndexOf('-'));
     for (const row of rows) {
@@ -183,14 +191,14 @@ export class LiveState {
         source: row.counter_source ?? null,
         rxMbps: 0,
         txMbps: 0,
-        todayRx: BigInt(row.today_rx),
-        todayTx: BigInt(row.today_tx),
-        lifetimeRx: BigInt(row.total_rx_bytes),
-        lifetimeTx: BigInt(row.total_tx_bytes),
+        todayRx: compactBytes(BigInt(row.today_rx)),
+        todayTx: compactBytes(BigInt(row.today_tx)),
+        lifetimeRx: compactBytes(BigInt(row.total_rx_bytes)),
+        lifetimeTx: compactBytes(BigInt(row.total_tx_bytes)),
         lastSeenAt: row.last_bandwidth_update ?? null,
         lastRebootAt: row.last_reset ?? null,
-        monthRx: BigInt(row.month_rx),
-        monthTx: BigInt(row.month_tx),
+        monthRx: compactBytes(BigInt(row.month_rx)),
+        monthTx: compactBytes(BigInt(row.month_tx)),
         rateKnown: false,
         samples: [],
         sourceRole: (row.source_role as RouterRole | null) ?? null,
@@ -239,25 +247,56 @@ export class LiveState {
 
   /** Applies a recorded cycle; returns the routers it changed. */
   applyCycle(cycle: RecordedCycle): RouterLive[] {
+    this.apply(cycle);
+    return this.changedViews();
+  }
+
+  /**
+   * The routers the last applied cycle changed, as the pages see them. Built only when asked:
+   * with no page open, 10,000 views a cycle (strings and a sparkline each) were pure garbage.
+   */
+  changedViews(): RouterLive[] {
+    const at = this.lastCycleAt ?? new Date();
+    return this.changed.map((router) => this.view(router, at));
+  }
+
+  /** How many routers the last applied cycle changed. */
+  get changedCount(): number {
+    return this.changed.length;
+  }
+
+  /** The views of these routers, as `routerList` has them; unknown ids are left out. */
+  viewsOf(ids: readonly number[], now: Date): RouterLive[] {
+    const views: RouterLive[] = [];
+    for (const id of ids) {
+      const router = this.routers.get(id);
+      if (router !== undefined) views.push(this.view(router, now));
+    }
+    return views;
+  }
+
+  /** Applies a recorded cycle to the figures; `changedViews` then says what changed. */
+  apply(cycle: RecordedCycle): void {
     const key = this.dayKey(cycle.at);
     if (key !== this.todayKey) {
       // Local midnight passed: today starts from zero.
       for (const router of this.routers.values()) {
-        router.todayRx = 0n;
-        router.todayTx = 0n;
+        router.todayRx = 0;
+        router.todayTx = 0;
       }
       this.todayKey = key;
     }
     const month = key.slice(0, key.lastIndexOf('-'));
     if (month !== this.monthKey) {
       for (const router of this.routers.values()) {
-        router.monthRx = 0n;
-        router.monthTx = 0n;
+        router.monthRx = 0;
+        router.monthTx = 0;
       }
       this.monthKey = month;
     }
     this.lastCycleAt = cycle.at;
-    const changed: RouterFigures[] = [];
+    const changed = this.changed;
+    changed.length = 0;
     const routersBefore = this.routers.size;
     let rolesMoved = false;
     for (const device of cycle.tracked) {
@@ -271,15 +310,16 @@ export class LiveState {
       router.source = device.source ?? router.source;
       const { delta, previous, counters } = device;
       if (delta.kind === 'baseline') {
-        router.lifetimeRx = largerOf(router.lifetimeRx, counters.rxBytes);
-        router.lifetimeTx = largerOf(router.lifetimeTx, counters.txBytes);
+        router.lifetimeRx = largerBytes(router.lifetimeRx, compactBytes(counters.rxBytes));
+        router.lifetimeTx = largerBytes(router.lifetimeTx, compactBytes(counters.txBytes));
+      } else {
+        router.lifetimeRx = addBytes(router.lifetimeRx, delta.rxDiff);
+        router.lifetimeTx = addBytes(router.lifetimeTx, delta.txDiff);
       }
-      router.todayRx += delta.rxDiff;
-      router.todayTx += delta.txDiff;
-      router.monthRx += delta.rxDiff;
-      router.monthTx += delta.txDiff;
-      router.lifetimeRx += delta.kind === 'baseline' ? 0n : delta.rxDiff;
-      router.lifetimeTx += delta.kind === 'baseline' ? 0n : delta.txDiff;
+      router.todayRx = addBytes(router.todayRx, delta.rxDiff);
+      router.todayTx = addBytes(router.todayTx, delta.txDiff);
+      router.monthRx = addBytes(router.monthRx, delta.rxDiff);
+      router.monthTx = addBytes(router.monthTx, delta.txDiff);
       const elapsed = previous === null ? 0 : cycle.at.getTime() - previous.at.getTime();
       // A source that measures rates itself (a UniFi controller) is more current than two polls.
       const rates = device.rates ?? null;
@@ -302,7 +342,6 @@ export class LiveState {
       const existing = id === undefined ? undefined : this.routers.get(id);
       if (existing !== undefined) changed.push(existing);
     }
-    return changed.map((router) => this.view(router, cycle.at));
   }
 
   /** The id of a router known to the database, by MAC. */
@@ -318,10 +357,10 @@ export class LiveState {
   totals(): LiveTotals {
     let rxMbps = 0;
     let txMbps = 0;
-    let todayRx = 0n;
-    let todayTx = 0n;
-    let monthRx = 0n;
-    let monthTx = 0n;
+    let todayRx: ExactBytes = 0;
+    let todayTx: ExactBytes = 0;
+    let monthRx: ExactBytes = 0;
+    let monthTx: ExactBytes = 0;
     for (const id of this.edge.ids) {
       const router = this.routers.get(id);
       if (router === undefined) continue;
@@ -330,10 +369,10 @@ export class LiveState {
         rxMbps += router.rxMbps;
         txMbps += router.txMbps;
       }
-      todayRx += router.todayRx;
-      todayTx += router.todayTx;
-      monthRx += router.monthRx;
-      monthTx += router.monthTx;
+      todayRx = addBytes(todayRx, router.todayRx);
+      todayTx = addBytes(todayTx, router.todayTx);
+      monthRx = addBytes(monthRx, router.monthRx);
+      monthTx = addBytes(monthTx, router.monthTx);
     }
     return {
       rxMbps,
@@ -368,14 +407,14 @@ export class LiveState {
         location: identity.location,
         rxMbps: 0,
         txMbps: 0,
-        todayRx: 0n,
-        todayTx: 0n,
-        lifetimeRx: 0n,
-        lifetimeTx: 0n,
+        todayRx: 0,
+        todayTx: 0,
+        lifetimeRx: 0,
+        lifetimeTx: 0,
         lastSeenAt: null,
         lastRebootAt: null,
-        monthRx: 0n,
-        monthTx: 0n,
+        monthRx: 0,
+        monthTx: 0,
         rateKnown: false,
         samples: [],
         sourceRole: identity.role ?? null,
@@ -475,10 +514,6 @@ function edgeSparklineSamples(samples: readonly RateSample[]): RateSample[] {
     }
   }
   return [...slots.values()].sort((a, b) => a.at - b.at);
-}
-
-function largerOf(a: bigint, b: bigint): bigint {
-  return a > b ? a : b;
 }
 
 /** The source's own rate when it has one, else the counted delta over the time between polls. */

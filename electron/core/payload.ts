@@ -55,34 +55,35 @@ export const MAX_UPTIME_SECONDS = Number.MAX_SAFE_INTEGER;
 
 export class PayloadError extends Error {}
 
-type Field = { ok: true; value: bigint } | { ok: false; reason: string };
+/** A valid counter, or why it is not one (no result object per counter and poll). */
+type Field = bigint | string;
 
 function readCounter(raw: unknown, field: string): Field {
-  if (raw === undefined || raw === null) return { ok: false, reason: `${field} is missing` };
+  if (raw === undefined || raw === null) return `${field} is missing`;
   let value: bigint;
   if (typeof raw === 'bigint') {
     value = raw;
   } else if (typeof raw === 'number') {
     if (!Number.isFinite(raw) || !Number.isInteger(raw)) {
-      return { ok: false, reason: `${field} is not an integer (${raw})` };
+      return `${field} is not an integer (${raw})`;
     }
     // A JS number past 2^53 has already lost digits; refuse rather than count a guess.
     if (!Number.isSafeInteger(raw)) {
-      return { ok: false, reason: `${field} is too large to be exact (${raw})` };
+      return `${field} is too large to be exact (${raw})`;
     }
     value = BigInt(raw);
   } else if (typeof raw === 'string') {
     const text = raw.trim();
     if (!/^-?\d+$/.test(text)) {
-      return { ok: false, reason: `${field} is not an integer (${JSON.stringify(raw)})` };
+      return `${field} is not an integer (${JSON.stringify(raw)})`;
     }
     value = BigInt(text);
   } else {
-    return { ok: false, reason: `${field} is not a number (${typeof raw})` };
+    return `${field} is not a number (${typeof raw})`;
   }
-  if (value < 0n) return { ok: false, reason: `${field} is negative (${value})` };
-  if (value > MAX_COUNTER) return { ok: false, reason: `${field} is absurdly large (${value})` };
-  return { ok: true, value };
+  if (value < 0n) return `${field} is negative (${value})`;
+  if (value > MAX_COUNTER) return `${field} is absurdly large (${value})`;
+  return value;
 }
 
 /** Optional decimal figure (Mbps, ms, seconds): a number or numeric string, else null. */
@@ -180,12 +181,13 @@ export function parseDevicePayload(body: unknown, options: PayloadOptions = {}):
     const uptime = readUptime(raw.uptime);
     let counters: CounterReading | null = null;
     let problem: DeviceProblem | undefined;
-    if (rx.ok && tx.ok && uptime.ok) {
-      counters = { rxBytes: rx.value, txBytes: tx.value, uptime: uptime.value };
+    if (typeof rx === 'bigint' && typeof tx === 'bigint' && uptime.ok) {
+      counters = { rxBytes: rx, txBytes: tx, uptime: uptime.value };
       // A source that knows its counters are 32-bit says so (a UniFi uplink port).
       if (raw.counter_bits === 32) counters.wraps32 = true;
     } else {
-      const reasons = [rx, tx, uptime].flatMap((field) => (field.ok ? [] : [field.reason]));
+      const reasons = [rx, tx].filter((field) => typeof field === 'string');
+      if (!uptime.ok) reasons.push(uptime.reason);
       problem = { device: label, reason: `${reasons.join(', ')}; not tracked this cycle` };
     }
     const throughput: LegacyThroughput = {

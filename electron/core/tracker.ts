@@ -102,15 +102,15 @@ export function deltaBetween(
   time: Date | ReadingTime,
   limits: TrackerLimits = DEFAULT_LIMITS,
 ): CounterDelta {
-  const { at, monotonic } = time instanceof Date ? { at: time, monotonic: null } : time;
+  const at = time instanceof Date ? time : time.at;
+  const monotonic = time instanceof Date ? null : (time.monotonic ?? null);
   // Not fooled by a wall-clock step, and still right after a sleep (see elapsed-time.ts).
   const elapsed = elapsedBetween(previous, { at, uptime: current.uptime, monotonic });
   // At least one second: two polls stamped the same instant still allow a second's traffic.
   // When no clock bounds the gap, no jump can be judged too fast.
   const seconds = Math.max(elapsed.atMost, 1);
-  const limit = Number.isFinite(seconds)
-    ? BigInt(Math.ceil(limits.maxBytesPerSecond * seconds))
-    : null;
+  // A number, compared with the bigint deltas exactly: no bigint allocated per device and poll.
+  const limit = Number.isFinite(seconds) ? Math.ceil(limits.maxBytesPerSecond * seconds) : null;
   const policy = limits.rebootPolicy ?? 'new-baseline';
   let delta: CounterDelta;
   if (previous.uptime !== null && current.uptime !== null && current.uptime < previous.uptime) {
@@ -120,7 +120,7 @@ export function deltaBetween(
   } else if (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes) {
     // Unbounded (no clock bounds the gap): any 32-bit wrap fits.
     delta =
-      counterResetDelta(previous, current, limit ?? 2n ** 64n) ??
+      counterResetDelta(previous, current, limit === null ? 2n ** 64n : BigInt(limit)) ??
       rebootDelta('counters', current, policy, null);
   } else {
     delta = {

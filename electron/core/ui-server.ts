@@ -224,26 +224,42 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     });
     res.write(': connected\n\n');
     streams.add(res);
-    res.on('close', () => streams.delete(res));
+    listen();
+    res.on('close', () => {
+      streams.delete(res);
+      stopListeningIfIdle();
+    });
   }
 
-  const unsubscribers = EVENT_NAMES.map((event) =>
-    options.subscribe(event, (payload) => {
-      const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
-      for (const stream of streams) {
-        // Frames a view does not read pile up in memory: past the limit the view is dropped.
-        if (stream.writableLength + frame.length > maxBacklog) {
-          log(
-            `Dropped a browser view that stopped reading events (${stream.writableLength} bytes waiting); it reconnects when it reads again.`,
-          );
-          streams.delete(stream);
-          stream.destroy();
-          continue;
+  // The service's events are listened to only while a view is open: with none, the live
+  // views of every router are not even built (see BandwidthService.afterCycle).
+  let unsubscribers: Unsubscribe[] = [];
+  function stopListeningIfIdle(): void {
+    if (streams.size > 0) return;
+    for (const unsubscribe of unsubscribers) unsubscribe();
+    unsubscribers = [];
+  }
+  function listen(): void {
+    if (unsubscribers.length > 0) return;
+    unsubscribers = EVENT_NAMES.map((event) =>
+      options.subscribe(event, (payload) => {
+        const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+        for (const stream of streams) {
+          // Frames a view does not read pile up in memory: past the limit the view is dropped.
+          if (stream.writableLength + frame.length > maxBacklog) {
+            log(
+              `Dropped a browser view that stopped reading events (${stream.writableLength} bytes waiting); it reconnects when it reads again.`,
+            );
+            streams.delete(stream);
+            stream.destroy();
+            continue;
+          }
+          stream.write(frame);
         }
-        stream.write(frame);
-      }
-    }),
-  );
+        stopListeningIfIdle();
+      }),
+    );
+  }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
     const file = PAGES[pathname] ?? pathname.replace(/^\/+/, '');
@@ -289,6 +305,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     },
     async close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
+      unsubscribers = [];
       for (const stream of streams) stream.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

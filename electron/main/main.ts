@@ -1,6 +1,7 @@
 // The tray app's main process: a thin shell that wires the core to Tray, BrowserWindow,
 // Notification and ipcMain. Every decision lives in the core or in shared/.
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { app, dialog, ipcMain } from 'electron';
 import { DEFAULT_SETTINGS, DEMO_SETTINGS } from '../../shared/settings';
 import { trayTooltip } from '../../shared/tray-status';
@@ -9,6 +10,7 @@ import { BandwidthService } from '../core/bandwidth-service';
 import { createCallHandlers, toServiceSettings } from '../core/call-handlers';
 import { edgeFlagsOf, edgeMarksFrom } from '../core/edge-marks';
 import { FileSettingsStore } from '../core/settings-store';
+import { RUNTIME_V8_FLAGS } from '../core/v8-flags';
 import { AlertNotifier } from './alert-notifier';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerIpcHandlers } from './ipc-router';
@@ -26,6 +28,12 @@ const APP_DIR = __dirname;
 const RENDERER_DIR = join(APP_DIR, '..', 'dist', 'renderer');
 
 const log = (line: string) => console.log(line);
+
+// The core's V8 flags, as the collector runs with them (electron/core/v8-flags.ts). This
+// process's heap exists before this line runs, and `app.commandLine.appendSwitch('js-flags')`
+// reaches only the pages' processes: the heap-size flag comes from the launcher's
+// `--js-flags`, and the flags V8 reads on every collection are set here, for every launch.
+for (const flag of RUNTIME_V8_FLAGS) setFlagsFromString(flag);
 
 // End-to-end tests run the app against a throwaway profile.
 if (process.env.BT_USER_DATA_DIR) app.setPath('userData', process.env.BT_USER_DATA_DIR);
@@ -130,7 +138,8 @@ async function start(): Promise<void> {
     windows.broadcast('statusChanged', state);
   });
   service.on('cycleCompleted', (event) => {
-    tray.update(service.getState());
+    // The tray reads totals and statuses only: no list of every router each cycle.
+    tray.update(service.getState({ routers: false }));
     windows.broadcast('cycleCompleted', event);
   });
   service.on('routerRebooted', (event) => {

@@ -2,6 +2,7 @@
 // what to do in one paragraph and exits non-zero (no stack trace).
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CORE_V8_FLAGS } from '../core/v8-flags';
 import {
   downloadElectron,
   installedElectronBinary,
@@ -47,6 +48,14 @@ if (sandbox !== null) {
 run(['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
 run(['node_modules/tsx/dist/cli.mjs', 'electron/tools/build-main.ts']);
 
-const child = spawn(binary, ['.', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+// The main process hosts the core: it gets the collector's V8 flags (see v8-flags.ts).
+const child = spawn(
+  binary,
+  [`--js-flags=${CORE_V8_FLAGS.join(' ')}`, '.', ...process.argv.slice(2)],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));

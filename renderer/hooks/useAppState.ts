@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AppState, RouterLive } from '../../shared/ipc-contract';
+import { type AppState, LIVE_EVENT_ROUTERS, type RouterLive } from '../../shared/ipc-contract';
 import { bandwidthClient } from '../client/bandwidth-client';
 
 export interface AppStateView {
@@ -19,9 +19,20 @@ function mergeRouters(current: RouterLive[], changed: RouterLive[]): RouterLive[
   );
 }
 
-/** The live state: fetched once, then patched by each cycle's event (no re-fetch, no flicker). */
-export function useAppState(): AppStateView {
+/** The fetched rows replace theirs; the others are left as they were (not shown, not asked for). */
+function replaceRouters(current: RouterLive[], fresh: RouterLive[]): RouterLive[] {
+  const byId = new Map(fresh.map((router) => [router.id, router]));
+  return current.map((router) => byId.get(router.id) ?? router);
+}
+
+/**
+ * The live state: fetched once, then patched by each cycle's event (no re-fetch, no flicker).
+ * With more routers than an event lists (LIVE_EVENT_ROUTERS), the event brings the totals and
+ * the rows `shownIds` names are fetched: a page that shows a few of 10,000 routers gets those.
+ */
+export function useAppState(shownIds?: () => readonly number[]): AppStateView {
   const [view, setView] = useState<AppStateView>({ state: null, error: null });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: subscribes once; `shownIds` is read when an event comes.
   useEffect(() => {
     const client = bandwidthClient();
     let active = true;
@@ -31,6 +42,7 @@ export function useAppState(): AppStateView {
         active && setView({ state: null, error: String((error as Error).message ?? error) }),
     );
     const offCycle = client.onCycleCompleted((event) => {
+      const omitted = (event.omittedRouters ?? 0) > 0;
       setView((previous) =>
         previous.state === null
           ? previous
@@ -38,11 +50,32 @@ export function useAppState(): AppStateView {
               error: null,
               state: {
                 ...previous.state,
-                routers: mergeRouters(previous.state.routers, event.routers),
+                routers: omitted
+                  ? previous.state.routers
+                  : mergeRouters(previous.state.routers, event.routers),
                 totals: event.totals,
                 lastPollAt: event.at,
               },
             },
+      );
+      const ids = omitted ? (shownIds?.() ?? []).slice(0, LIVE_EVENT_ROUTERS) : [];
+      if (ids.length === 0) return;
+      client.getRouters([...ids]).then(
+        (fresh) =>
+          active &&
+          setView((previous) =>
+            previous.state === null
+              ? previous
+              : {
+                  error: null,
+                  state: {
+                    ...previous.state,
+                    routers: replaceRouters(previous.state.routers, fresh),
+                  },
+                },
+          ),
+        // The next cycle asks again; the rows keep their last figures meanwhile.
+        () => {},
       );
     });
     const offStatus = client.onStatusChanged((state) => setView({ state, error: null }));

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { headlineLabel } from '../../shared/edge-text';
+import { LIVE_EVENT_ROUTERS } from '../../shared/ipc-contract';
 import { notRecordingText, recordingNotices } from '../../shared/recording-status';
 import { bandwidthClient } from '../client/bandwidth-client';
 import { formatBytes, formatMbps, formatTime, sumBytes } from '../common/format';
@@ -7,13 +8,16 @@ import { useAppState } from '../hooks/useAppState';
 import { SiteGroupedList } from '../sites/SiteGroupedList';
 import { countingZone } from './counting-zone';
 import { HeadlineScope, headlineTitle } from './HeadlineScope';
+import { MoreRouters } from './MoreRouters';
 import { QuotaBars } from './QuotaBars';
 import { byCurrentRate, inOrder } from './router-order';
 import { Sparkline } from './Sparkline';
 import './popover.css';
 
 export function PopoverApp() {
-  const { state, error } = useAppState();
+  // The rows on screen: with thousands of routers, the ones whose figures each cycle fetches.
+  const shown = useRef<number[]>([]);
+  const { state, error } = useAppState(() => shown.current);
   const client = bandwidthClient();
   // Sorted busiest first when the popover opens (or comes back into view), then kept.
   const [order, setOrder] = useState<number[] | null>(null);
@@ -47,8 +51,13 @@ export function PopoverApp() {
       </main>
     );
   }
-  const routers =
+  const ordered =
     order === null ? [...state.routers].sort(byCurrentRate) : inOrder(state.routers, order);
+  // The busiest LIVE_EVENT_ROUTERS: a list of 10,000 rows took seconds to draw, and the rest
+  // are one click away in the history.
+  const routers =
+    ordered.length > LIVE_EVENT_ROUTERS ? ordered.slice(0, LIVE_EVENT_ROUTERS) : ordered;
+  shown.current = routers.map((router) => router.id);
   const today = sumBytes(state.totals.todayRxBytes, state.totals.todayTxBytes);
   const month =
     state.totals.monthRxBytes === undefined
@@ -114,6 +123,10 @@ export function PopoverApp() {
       ) : (
         <SiteGroupedList routers={routers} onOpen={openHistory} edgeRule={state.totals.edgeRule} />
       )}
+      <MoreRouters
+        count={ordered.length - routers.length}
+        onOpen={() => client.openWindow('history', {})}
+      />
 
       <footer className="popover__footer">
         <p className="popover__status" role="status" aria-live="polite">

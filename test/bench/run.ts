@@ -3,7 +3,7 @@
 // history queries over a generated year, and the collector process memory. Prints one JSON line per
 // figure, then a table. Runs against the local MariaDB in throwaway databases.
 import { spawn, spawnSync } from 'node:child_process';
-import { openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,10 +17,11 @@ import { parseJsonExact } from '../../electron/core/exact-json';
 import { queryHistory } from '../../electron/core/history-query';
 import { parseDevicePayload } from '../../electron/core/payload';
 import type { HistoryRequest } from '../../shared/ipc-contract';
+import { benchRender } from './render-bench';
 
 const SERVER = parseMysqlUrl(process.env.BT_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
 const quick = process.argv.includes('--quick');
-/** `--only=cycle,history,process` runs a subset. */
+/** `--only=cycle,history,process,render` runs a subset. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -282,6 +283,33 @@ async function benchHistory(snapshotDays: number): Promise<void> {
   });
 }
 
+/** Lines of a file read in chunks: 1,000 cycles of 10,000 lines are past the longest string. */
+function countLines(path: string): number {
+  const file = openSync(path, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  let lines = 1;
+  try {
+    for (;;) {
+      const read = readSync(file, chunk, 0, chunk.length, null);
+      if (read === 0) return lines;
+      for (let i = 0; i < read; i += 1) if (chunk[i] === 10) lines += 1;
+    }
+  } finally {
+    closeSync(file);
+  }
+}
+
+/** CPU time the process used so far (user + system), in ms: less swayed by the load than wall time. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, counted in clock ticks (100 a second).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024, 1);
@@ -361,10 +389,12 @@ async function benchProcess(
   return withDatabase(`process${devices}`, async (_pool, settings) => {
     const flags = buildCollector();
     const arrivals: number[] = [];
+    const cpu: number[] = [];
     let pid: number | undefined;
     const pending = [...checkpoints].sort((a, b) => a - b);
     const api = await startDeviceApi(devices, (index) => {
       arrivals.push(performance.now());
+      cpu.push(pid === undefined ? Number.NaN : cpuMs(pid));
       // Request n+1 arrives once cycle n is written: sample the memory there.
       while (pending.length > 0 && index >= (pending[0] ?? Infinity) && pid !== undefined) {
         const after = pending.shift() ?? 0;
@@ -372,11 +402,16 @@ async function benchProcess(
       }
     });
     const profile = process.env.BT_BENCH_PROFILE;
-    const log = join(tmpdir(), `bt-bench-log-${process.pid}.txt`);
+    // Extra Node flags for an experiment (`--trace-gc`, `--heap-prof`, another heap size).
+    const extraFlags = (process.env.BT_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    // BT_BENCH_LOG=FILE keeps the process's output there (with `--trace-gc`, its GC lines).
+    const kept = process.env.BT_BENCH_LOG;
+    const log = kept ? `${kept}.${devices}` : join(tmpdir(), `bt-bench-log-${process.pid}.txt`);
     const child = spawn(
       process.execPath,
       [
         ...flags,
+        ...extraFlags,
         ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
         'dist-electron/collector.mjs',
         '--api-url',
@@ -395,18 +430,22 @@ async function benchProcess(
     pid = child.pid;
     await new Promise((resolve) => child.on('exit', resolve));
     api.close();
-    const lines = readFileSync(log, 'utf8').split('\n').length;
-    rmSync(log, { force: true });
+    const lines = countLines(log);
+    if (!kept) rmSync(log, { force: true });
     // The first two cycles insert the routers and set the baselines: warm-up, not measured.
     const times = arrivals.slice(3).map((at, i) => at - (arrivals[i + 2] ?? at));
     const median = percentile(times, 50);
     const p95 = percentile(times, 95);
+    // From the third request (the warm-up cycles done) to the last one.
+    const measured = cpu.length - 1 - 2;
+    const cpuPerCycle = ((cpu.at(-1) ?? 0) - (cpu[2] ?? 0)) / measured;
     report({
       figure: 'process_cycle',
       devices,
       cycles,
       median_ms: round(median),
       p95_ms: round(p95),
+      cpu_ms_per_cycle: round(cpuPerCycle, 1),
       console_lines: lines,
     });
     return { median, p95 };
@@ -453,6 +492,24 @@ async function main(): Promise<void> {
         ...(fn === undefined
           ? {}
           : { cycle_function_ms: round(fn), process_to_function: round(median / fn, 2) }),
+      });
+    }
+  }
+
+  if (wanted('render')) {
+    for (const devices of quick ? [10_000] : [1000, 10_000]) {
+      await withDatabase(`render${devices}`, async (_pool, settings) => {
+        const api = await startDeviceApi(devices, () => {});
+        try {
+          const figures = await benchRender(devices, api.url, settings);
+          if (typeof figures === 'string') console.error(`Skipped the render figures: ${figures}`);
+          else {
+            const rounded = Object.entries(figures).map(([k, v]) => [k, round(v, 1)]);
+            report({ figure: 'render', routers: devices, ...Object.fromEntries(rounded) });
+          }
+        } finally {
+          api.close();
+        }
       });
     }
   }

@@ -1,0 +1,120 @@
+// The pages with thousands of routers, in Chromium: how long the popover and the history take
+// to show, how long a page is busy with each cycle's update, and how many bytes that update
+// is. The real core and HTTP transport serve them (BandwidthService + the --ui server), fed
+// by a device API on loopback; the pages are built from the current sources.
+import { rmSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { BandwidthService } from '../../electron/core/bandwidth-service';
+import { createCallHandlers } from '../../electron/core/call-handlers';
+import type { MysqlSettings } from '../../electron/core/db/settings';
+import { FixedSettingsStore } from '../../electron/core/settings-store';
+import { startUiServer } from '../../electron/core/ui-server';
+import { LIVE_EVENT_ROUTERS } from '../../shared/ipc-contract';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { chromiumMissing, launchChromium } from '../support/browser';
+import { buildRenderer } from '../support/renderer-build';
+
+export interface RenderFigures {
+  popover_ms: number;
+  history_ms: number;
+  /** Per cycle: the busiest stretch (long tasks, in ms) each page had applying the update. */
+  popover_update_longtask_ms: number;
+  history_update_longtask_ms: number;
+  /** The cycle event as the pages get it (JSON), per cycle. */
+  event_bytes: number;
+}
+
+/** Sum of long tasks (over 50 ms) the page runs from now until `until` resolves. */
+async function longTasksDuring(page: Page, until: () => Promise<void>): Promise<number> {
+  await page.evaluate(() => {
+    const w = window as unknown as { btLongTasks: number };
+    w.btLongTasks = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.btLongTasks += entry.duration;
+    }).observe({ type: 'longtask' });
+  });
+  await until();
+  // Let the page finish what the last event started.
+  await page.waitForTimeout(500);
+  return page.evaluate(() => (window as unknown as { btLongTasks: number }).btLongTasks);
+}
+
+export async function benchRender(
+  devices: number,
+  apiUrl: string,
+  mysql: MysqlSettings,
+): Promise<RenderFigures | string> {
+  const missing = chromiumMissing();
+  if (missing !== null) return missing;
+  const rendererDir = buildRenderer();
+  const service = new BandwidthService({
+    settings: { apiUrl, intervalMs: 3_000, timeoutMs: 30_000, mysql },
+    log: () => {},
+    quiet: true,
+  });
+  const cycles: number[] = [];
+  const waiters: Array<() => void> = [];
+  service.on('cycleCompleted', (event) => {
+    cycles.push(Buffer.byteLength(JSON.stringify(event)));
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const nextCycle = () => new Promise<void>((resolve) => waiters.push(resolve));
+  const ui = await startUiServer({
+    handlers: createCallHandlers(
+      service,
+      new FixedSettingsStore({ ...DEFAULT_SETTINGS, apiUrl, database: mysql }),
+      { openWindow: () => {} },
+    ),
+    subscribe: (event, listener) => service.on(event, listener),
+    staticDir: rendererDir,
+    port: 0,
+  });
+  service.start();
+  const browser = await launchChromium();
+  try {
+    // The baselines, then one counted cycle: every router has a rate.
+    await nextCycle();
+    await nextCycle();
+    const page = await browser.newPage({ viewport: { width: 420, height: 640 } });
+    let started = performance.now();
+    await page.goto(`${ui.url}/popover.html`);
+    // The popover lists the busiest LIVE_EVENT_ROUTERS (all of them before it was cut).
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.router-row').length >= n,
+      Math.min(devices, LIVE_EVENT_ROUTERS),
+      { timeout: 120_000, polling: 50 },
+    );
+    const popover = performance.now() - started;
+    const popoverUpdate = await longTasksDuring(page, async () => {
+      await nextCycle();
+      await nextCycle();
+    });
+    await page.close();
+
+    const history = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    started = performance.now();
+    await history.goto(`${ui.url}/history.html`);
+    await history.waitForFunction(
+      () => document.querySelectorAll('[data-testid="summary-table"] tbody tr').length > 0,
+      undefined,
+      { timeout: 120_000, polling: 50 },
+    );
+    const historyMs = performance.now() - started;
+    const historyUpdate = await longTasksDuring(history, async () => {
+      await nextCycle();
+      await nextCycle();
+    });
+    return {
+      popover_ms: popover,
+      history_ms: historyMs,
+      popover_update_longtask_ms: popoverUpdate / 2,
+      history_update_longtask_ms: historyUpdate / 2,
+      event_bytes: cycles.at(-1) ?? 0,
+    };
+  } finally {
+    await browser.close();
+    await service.stop();
+    await ui.close();
+    rmSync(rendererDir, { recursive: true, force: true });
+  }
+}
