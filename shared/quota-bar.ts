@@ -21,7 +21,12 @@ const PERIOD_NAME = { month: 'monthly', week: 'weekly', day: 'daily' } as const;
 const DIRECTION_NAME = { both: '', down: ' download', up: ' upload' } as const;
 
 export function quotaTitle(view: QuotaView): string {
-  return `${view.label} · ${formatBytes(BigInt(view.sizeBytes))} ${PERIOD_NAME[view.period]}${DIRECTION_NAME[view.direction]}`;
+  return `${view.label}${quotaTitleAfterLabel(view)}`;
+}
+
+/** The title after the target's label, which the pages isolate (a router's name may hold bidi controls). */
+export function quotaTitleAfterLabel(view: QuotaView): string {
+  return ` · ${formatBytes(BigInt(view.sizeBytes))} ${PERIOD_NAME[view.period]}${DIRECTION_NAME[view.direction]}`;
 }
 
 export function quotaBarFigures(view: QuotaView): QuotaBarFigures {

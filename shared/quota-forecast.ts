@@ -10,7 +10,7 @@ const RECENT_COVERAGE = 0.9;
 
 /** Shown beside the forecast, so the figure can be judged. */
 export const FORECAST_METHOD =
-  'Forecast: half the last 3 days’ rate, half the period’s average rate, carried to the end of the period (the period’s average alone during its first 3 days, or when the last 3 days were not all recorded).';
+  'Forecast: half the last 3 days’ rate, half the period’s average rate, carried to the end of the period (the period’s average alone during its first 3 days, or when the last 3 days were not all recorded; an average over the time recorded when much of the period was not).';
 
 export interface ForecastInput {
   /** Bytes counted from `countedFrom` to `now`. */
@@ -27,6 +27,8 @@ export interface ForecastInput {
    * constant traffic.
    */
   recentSeconds: number;
+  /** The seconds the polls behind `used` measured (per router); absent: the clock's. */
+  usedSeconds?: number;
   periodEnd: Date;
   now: Date;
 }
@@ -36,7 +38,13 @@ export function forecastBytes(input: ForecastInput): bigint | null {
   const elapsed = input.now.getTime() - input.countedFrom.getTime();
   if (elapsed <= 0) return null;
   const remaining = Math.max(0, input.periodEnd.getTime() - input.now.getTime());
-  const averageRate = Number(input.used) / elapsed;
+  // The period's average is over the time measured when the polls missed much of the period
+  // (a collector first started this afternoon): over the clock, its morning would count as idle.
+  const usedMs = (input.usedSeconds ?? Number.POSITIVE_INFINITY) * 1000;
+  const averageRate =
+    usedMs > 0 && usedMs < elapsed * RECENT_COVERAGE
+      ? Number(input.used) / usedMs
+      : Number(input.used) / elapsed;
   // The recent rate counts only when the polls measured (nearly) the whole window: a collector
   // started minutes ago, or one that was off for a day, knows too little of those days, and the
   // straight line is then the honest figure.

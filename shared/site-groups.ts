@@ -28,18 +28,19 @@ const NO_SITE = 'No site';
  * host, since every controller has a `default` site.
  */
 export function groupBySite(routers: readonly RouterLive[]): SiteGroup[] {
-  const sources = new Set(routers.map((r) => r.source ?? null));
+  const sources = new Set(routers.flatMap((r) => (r.source == null ? [] : [r.source])));
   const groups = new Map<string, SiteGroup>();
   for (const router of routers) {
     const site = router.site ?? null;
-    const source = router.source ?? null;
+    // With one source, a router not yet stored with it (new since the start) is of it too.
+    const source = sources.size > 1 ? (router.source ?? null) : null;
     const key = `${source ?? ''}\u0000${site ?? ''}`;
     let group = groups.get(key);
     if (group === undefined) {
       const name = site ?? NO_SITE;
       group = {
         key,
-        label: sources.size > 1 && source !== null ? `${name} · ${sourceShortName(source)}` : name,
+        label: source !== null ? `${name} · ${sourceShortName(source)}` : name,
         routers: [],
       };
       groups.set(key, group);

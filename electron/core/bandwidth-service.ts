@@ -18,6 +18,7 @@ import {
 import type { QuotaDefinition } from '../../shared/quota';
 import { type DetectedReboot, RebootLedger } from '../../shared/reboot-notice';
 import { RESPONSE_LIMIT_IN_SETTINGS, type RebootPolicy } from '../../shared/settings';
+import { clockStamp, printable } from './console-report';
 import { CycleRecorder } from './cycle-recorder';
 import { describeMysqlError } from './db/connection';
 import { openDatabase } from './db/open-database';
@@ -288,9 +289,9 @@ export class BandwidthService {
     }
     if (afterCycle && !this.pendingReported && this.pendingEdgeMarks.length > 0) {
       this.pendingReported = true;
-      const names = this.pendingEdgeMarks.map((name) => `"${name}"`).join(', ');
+      const names = this.pendingEdgeMarks.map((name) => `"${printable(name)}"`).join(', ');
       this.log(
-        `The internet edge ${names} matches no router's name or MAC yet: it is marked when such a router appears (check the spelling against the popover's list).`,
+        `${clockStamp(this.now())} ⚠️ The internet edge ${names} matches no router's name or MAC yet: it is marked when such a router appears (check the spelling against the popover's list).`,
       );
     }
   }

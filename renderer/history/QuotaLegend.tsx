@@ -35,8 +35,8 @@ export function QuotaLegend({
   const starts = overlay.boundaries.map((i) => series.labels[i] ?? '').filter((l) => l !== '');
   return (
     <p className="quota-legend" data-testid="quota-legend">
-      {overlay.label}: {formatBytes(overlay.sizeBytes)} (dashed line); the solid line is the traffic
-      of the routers shown since the period started.{' '}
+      <bdi>{overlay.label}</bdi>: {formatBytes(overlay.sizeBytes)} (dashed line); the solid line is
+      the traffic of the routers shown since the period started.{' '}
       {starts.length === 0
         ? 'No period starts in this range.'
         : `A new period starts on ${starts.join(', ')} (dotted lines).`}

@@ -1,5 +1,5 @@
 import type { QuotaView } from '../../shared/ipc-contract';
-import { quotaBarFigures, quotaTitle } from '../../shared/quota-bar';
+import { quotaBarFigures, quotaTitle, quotaTitleAfterLabel } from '../../shared/quota-bar';
 import { useQuotas } from '../hooks/useQuotas';
 import './quota-bars.css';
 
@@ -32,8 +32,9 @@ function QuotaBar({ quota, method }: { quota: QuotaView; method: string }) {
   return (
     <li className={`quota-bar quota-bar--${figures.level}`} data-testid="quota-bar">
       <div className="quota-bar__head">
-        <span className="quota-bar__title" title={`Since ${quota.since}`}>
-          {title}
+        <span className="quota-bar__title" title={`${title}, since ${quota.since}`}>
+          <bdi>{quota.label}</bdi>
+          {quotaTitleAfterLabel(quota)}
         </span>
         <span className="quota-bar__days">
           {Math.floor(figures.usedShare)} % · {figures.daysLeftText}
@@ -65,7 +66,10 @@ function QuotaBar({ quota, method }: { quota: QuotaView; method: string }) {
           </>
         )}
         {!quota.found && (
-          <span className="quota-bar__missing"> · no router “{quota.target}” yet</span>
+          <span className="quota-bar__missing">
+            {' '}
+            · no router “<bdi>{quota.target}</bdi>” yet
+          </span>
         )}
       </p>
     </li>

@@ -1,7 +1,7 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import type { QuotaInput, QuotaView } from '../../shared/ipc-contract';
 import { workstationTimeZone } from '../../shared/quota';
-import { quotaTitle } from '../../shared/quota-bar';
+import { quotaTitleAfterLabel } from '../../shared/quota-bar';
 import { FORECAST_METHOD } from '../../shared/quota-forecast';
 import { checkOfflinePolls, validateQuotaInput } from '../../shared/quota-input';
 import { formatBytes } from '../../shared/units';
@@ -155,7 +155,8 @@ export function QuotaSettings() {
           {state.quotas.map((quota) => (
             <li key={quota.id} className="quota-settings__item" data-testid="quota-item">
               <span>
-                {quotaTitle(quota)}
+                <bdi>{quota.label}</bdi>
+                {quotaTitleAfterLabel(quota)}
                 {quota.period === 'month' ? `, from day ${quota.billingDay}` : ''} ·{' '}
                 {quota.thresholds.join(', ')} % · {quota.timeZone}
               </span>

@@ -12,7 +12,8 @@ import { startUiServer } from '../../electron/core/ui-server';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { formatBytes } from '../../shared/units';
 import { chromiumMissing, launchChromium } from '../support/browser';
-import { type CollectorRun, startCollector } from '../support/collector-process';
+import { collectorCycles, startCollectorView, stopBrowserView } from '../support/browser-view';
+import type { CollectorRun } from '../support/collector-process';
 import { contrastFailures } from '../support/contrast';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { startFakeMysqlServer } from '../support/fake-mysql-server';
@@ -64,9 +65,8 @@ let baseUrl: string;
 let rendererDir: string;
 const dialogs: string[] = [];
 
-async function cycles(count: number): Promise<void> {
-  const seen = collector.stdout.match(/^📈 Updated/gm)?.length ?? 0;
-  await collector.waitFor(/^📈 Updated/, seen + count);
+function cycles(count: number): Promise<void> {
+  return collectorCycles(collector, count);
 }
 
 async function openPage(
@@ -97,7 +97,7 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
     rendererDir = buildRenderer();
     db = await createTestDatabase();
     server = await startDeviceServer(() => ({ devices: payload() }));
-    collector = startCollector(
+    ({ collector, baseUrl } = await startCollectorView(
       [
         '--api-url',
         server.url,
@@ -105,15 +105,11 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
         db.url,
         '--interval',
         '0.3',
-        '--ui-port',
-        '0',
         '--max-response-mb',
         '32',
       ],
-      { BT_RENDERER_DIR: rendererDir },
-    );
-    await collector.waitFor(/^Browser view: http:\/\/127\.0\.0\.1:\d+\//);
-    baseUrl = /Browser view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(collector.stdout)?.[1] ?? '';
+      rendererDir,
+    ));
     await cycles(1);
     // One cycle of real traffic, then the counters stand still so the figures hold.
     counters.living = [5_001_000_000n, 2_000_500_000n];
@@ -124,12 +120,7 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
 
   afterAll(async () => {
     if (missing !== null) return;
-    await browser?.close();
-    collector?.child.kill('SIGTERM');
-    await collector?.exited;
-    await server?.close();
-    await db?.drop();
-    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+    await stopBrowserView({ browser, collector, servers: [server], db, dirs: [rendererDir] });
   });
 
   it('serves a production build of the pages, even when built under a test runner', async (ctx) => {

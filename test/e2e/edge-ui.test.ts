@@ -1,13 +1,13 @@
 // The internet edge in the pages, through the collector's browser view (Chromium, real
 // MariaDB, a real device API that cannot say which router is the edge): the note while none
 // is marked, marking one in Settings, and the popover's headline then being that router's.
-import { rmSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_NOTE } from '../../shared/edge-text';
 import { formatBytes } from '../../shared/units';
 import { chromiumMissing, launchChromium } from '../support/browser';
-import { type CollectorRun, startCollector } from '../support/collector-process';
+import { collectorCycles, startCollectorView, stopBrowserView } from '../support/browser-view';
+import type { CollectorRun } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { buildRenderer } from '../support/renderer-build';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -51,9 +51,8 @@ let browser: Browser;
 let baseUrl: string;
 let rendererDir: string;
 
-async function cycles(count: number): Promise<void> {
-  const seen = collector.stdout.match(/^📈 Updated/gm)?.length ?? 0;
-  await collector.waitFor(/^📈 Updated/, seen + count);
+function cycles(count: number): Promise<void> {
+  return collectorCycles(collector, count);
 }
 
 async function openPage(path: string): Promise<Page> {
@@ -68,12 +67,10 @@ describe('internet edge in the pages (Chromium, collector browser view)', () => 
     rendererDir = buildRenderer();
     db = await createTestDatabase();
     server = await startDeviceServer(() => ({ devices: payload() }));
-    collector = startCollector(
-      ['--api-url', server.url, '--mysql-url', db.url, '--interval', '0.3', '--ui-port', '0'],
-      { BT_RENDERER_DIR: rendererDir },
-    );
-    await collector.waitFor(/^Browser view: http:\/\/127\.0\.0\.1:\d+\//);
-    baseUrl = /Browser view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(collector.stdout)?.[1] ?? '';
+    ({ collector, baseUrl } = await startCollectorView(
+      ['--api-url', server.url, '--mysql-url', db.url, '--interval', '0.3'],
+      rendererDir,
+    ));
     await cycles(1);
     // One cycle of traffic, then the counters stand still so the figures hold.
     counters.edge = [8_004_000_000n, 1_001_000_000n];
@@ -85,12 +82,7 @@ describe('internet edge in the pages (Chromium, collector browser view)', () => 
 
   afterAll(async () => {
     if (missing !== null) return;
-    await browser?.close();
-    collector?.child.kill('SIGTERM');
-    await collector?.exited;
-    await server?.close();
-    await db?.drop();
-    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+    await stopBrowserView({ browser, collector, servers: [server], db, dirs: [rendererDir] });
   });
 
   it('notes the double count while no router is the edge, and the headline is the edge router once marked in Settings', async (ctx) => {

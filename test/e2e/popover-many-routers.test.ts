@@ -1,13 +1,13 @@
 // The popover with more routers than a cycle event lists (LIVE_EVENT_ROUTERS): it shows the
 // busiest ones, says how many more there are, and keeps the shown rows current by asking for
 // them after each cycle. Real collector, real MariaDB, real device API, real Chromium.
-import { rmSync } from 'node:fs';
 import type { Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_EVENT_ROUTERS } from '../../shared/ipc-contract';
 import { formatBytes } from '../../shared/units';
 import { chromiumMissing, launchChromium } from '../support/browser';
-import { type CollectorRun, startCollector } from '../support/collector-process';
+import { collectorCycles, startCollectorView, stopBrowserView } from '../support/browser-view';
+import type { CollectorRun } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { buildRenderer } from '../support/renderer-build';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -36,9 +36,8 @@ let browser: Browser;
 let baseUrl: string;
 let rendererDir: string;
 
-async function cycles(count: number): Promise<void> {
-  const seen = collector.stdout.match(/^📈 Updated/gm)?.length ?? 0;
-  await collector.waitFor(/^📈 Updated/, seen + count);
+function cycles(count: number): Promise<void> {
+  return collectorCycles(collector, count);
 }
 
 describe(`popover with more than ${LIVE_EVENT_ROUTERS} routers (Chromium)`, () => {
@@ -47,34 +46,17 @@ describe(`popover with more than ${LIVE_EVENT_ROUTERS} routers (Chromium)`, () =
     rendererDir = buildRenderer();
     db = await createTestDatabase();
     server = await startDeviceServer(() => ({ devices: payload() }));
-    collector = startCollector(
-      [
-        '--api-url',
-        server.url,
-        '--mysql-url',
-        db.url,
-        '--interval',
-        '1',
-        '--ui-port',
-        '0',
-        '--quiet',
-      ],
-      { BT_RENDERER_DIR: rendererDir },
-    );
-    await collector.waitFor(/^Browser view: http:\/\/127\.0\.0\.1:\d+\//);
-    baseUrl = /Browser view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(collector.stdout)?.[1] ?? '';
+    ({ collector, baseUrl } = await startCollectorView(
+      ['--api-url', server.url, '--mysql-url', db.url, '--interval', '1', '--quiet'],
+      rendererDir,
+    ));
     await cycles(2);
     browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     if (missing !== null) return;
-    await browser?.close();
-    collector?.child.kill('SIGTERM');
-    await collector?.exited;
-    await server?.close();
-    await db?.drop();
-    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+    await stopBrowserView({ browser, collector, servers: [server], db, dirs: [rendererDir] });
   });
 
   it('shows the busiest routers, says how many more, and keeps the shown rows current', async (ctx) => {

@@ -48,6 +48,8 @@ it('--quota prints each threshold at the cycle that crosses it, once, across a r
     'wan=500MB/day:down',
     '--quota',
     'Nowhere AP=1GB/week',
+    '--quota',
+    'wan@nosuchsite=2GB',
   ];
   // Counted in UTC days, so the test does not straddle the workstation's midnight by surprise.
   const env = { TZ: 'UTC' };
@@ -58,6 +60,9 @@ it('--quota prints each threshold at the cycle that crosses it, once, across a r
   );
   expect(first.stdout).toContain(
     '📦 No router named "Nowhere AP" (or with that MAC) has been polled yet: its quota counts from when one is.',
+  );
+  expect(first.stdout).toContain(
+    '📦 No router of site "nosuchsite" has been polled yet: its quota counts from when one is.',
   );
   const firstLines = quotaLinesByCycle(first.stdout);
   expect(firstLines.filter(([, l]) => l.includes(' % of the '))).toEqual([

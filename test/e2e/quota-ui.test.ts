@@ -1,10 +1,11 @@
 // The quota pages in Chromium against the collector's browser view: the popover's bars, the
 // Settings form (inline validation, saving to MySQL) and the history's monthly markers.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium } from '../support/browser';
-import { type CollectorRun, startCollector } from '../support/collector-process';
+import { collectorCycles, startCollectorView, stopBrowserView } from '../support/browser-view';
+import type { CollectorRun } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { buildRenderer } from '../support/renderer-build';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -22,9 +23,8 @@ let browser: Browser;
 let baseUrl: string;
 let rendererDir: string;
 
-async function cycles(count: number): Promise<void> {
-  const seen = collector.stdout.match(/^📈 Updated/gm)?.length ?? 0;
-  await collector.waitFor(/^📈 Updated/, seen + count);
+function cycles(count: number): Promise<void> {
+  return collectorCycles(collector, count);
 }
 
 async function openPage(
@@ -51,7 +51,7 @@ describe('quotas in the pages (Chromium, real MariaDB, real device API)', () => 
     server = await startDeviceServer(() => ({
       devices: [{ name: 'Gateway', mac: 'AA:BB:CC:00:00:10', rx_bytes: rx, tx_bytes: 0n }],
     }));
-    collector = startCollector(
+    ({ collector, baseUrl } = await startCollectorView(
       [
         '--api-url',
         server.url,
@@ -59,15 +59,12 @@ describe('quotas in the pages (Chromium, real MariaDB, real device API)', () => 
         db.url,
         '--interval',
         '0.3',
-        '--ui-port',
-        '0',
         '--quota',
         `wan=1GB@${BILLING_DAY}`,
       ],
-      { BT_RENDERER_DIR: rendererDir, TZ: 'UTC' },
-    );
-    await collector.waitFor(/^Browser view: http:\/\/127\.0\.0\.1:\d+\//);
-    baseUrl = /Browser view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(collector.stdout)?.[1] ?? '';
+      rendererDir,
+      { TZ: 'UTC' },
+    ));
     await cycles(1);
     // 850 MB in one poll, then the counters stand still: 85 % of the quota.
     rx = 850_000_000n;
@@ -77,12 +74,7 @@ describe('quotas in the pages (Chromium, real MariaDB, real device API)', () => 
 
   afterAll(async () => {
     if (missing !== null) return;
-    await browser?.close();
-    collector?.child.kill('SIGTERM');
-    await collector?.exited;
-    await server?.close();
-    await db?.drop();
-    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+    await stopBrowserView({ browser, collector, servers: [server], db, dirs: [rendererDir] });
   });
 
   it('shows each quota in the popover as a bar with used, left, days left and the forecast', async (ctx) => {

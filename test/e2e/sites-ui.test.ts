@@ -11,7 +11,8 @@ import { createCallHandlers } from '../../electron/core/call-handlers';
 import { FileSettingsStore } from '../../electron/core/settings-store';
 import { startUiServer } from '../../electron/core/ui-server';
 import { chromiumMissing, launchChromium } from '../support/browser';
-import { type CollectorRun, startCollector } from '../support/collector-process';
+import { startCollectorView, stopBrowserView } from '../support/browser-view';
+import type { CollectorRun } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
 import { buildRenderer } from '../support/renderer-build';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -103,26 +104,24 @@ describe('sites in the popover and the history (Chromium, two sources at once)',
         { source: 'seed', apiUrl: api.url },
       ]),
     );
-    collector = startCollector(
-      ['--sources', file, '--mysql-url', db.url, '--interval', '0.3', '--ui-port', '0'],
-      { BT_RENDERER_DIR: rendererDir, HQ_PASSWORD: 'hunter2' },
-    );
-    await collector.waitFor(/^Browser view: http:\/\/127\.0\.0\.1:\d+\//);
-    baseUrl = /Browser view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(collector.stdout)?.[1] ?? '';
+    ({ collector, baseUrl } = await startCollectorView(
+      ['--sources', file, '--mysql-url', db.url, '--interval', '0.3'],
+      rendererDir,
+      { HQ_PASSWORD: 'hunter2' },
+    ));
     await collector.waitFor(/^📈 Updated/, 4);
     browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     if (missing !== null) return;
-    await browser?.close();
-    collector?.child.kill('SIGTERM');
-    await collector?.exited;
-    await controller?.close();
-    await api?.close();
-    await db?.drop();
-    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stopBrowserView({
+      browser,
+      collector,
+      servers: [controller, api],
+      db,
+      dirs: [rendererDir, dir],
+    });
   });
 
   it('heads each site with its routers and figures in the popover', async (ctx) => {

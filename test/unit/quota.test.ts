@@ -100,9 +100,9 @@ describe('forecast', () => {
     expect(forecast).toBe(240n * GB + 480n * 2n * GB);
   });
 
-  it('is the straight line when the last 3 days were not all recorded (a collector started today)', () => {
+  it('averages over the time recorded when the polls missed much of the period (a collector started today)', () => {
     const now = new Date('2026-11-11T00:00:00Z');
-    const forecast = forecastBytes({
+    const started = {
       used: 24n * GB, // all of it in the 2 hours this collector has run
       countedFrom,
       recentBytes: 24n * GB,
@@ -110,8 +110,14 @@ describe('forecast', () => {
       recentSeconds: 2 * 3600,
       periodEnd,
       now,
-    });
-    expect(forecast).toBe(72n * GB); // 24 GB in 240 hours, carried over 720
+    };
+    // 12 GB an hour while measured, carried over the 480 hours left: the 238 hours before the
+    // collector started are unknown, not idle.
+    expect(forecastBytes({ ...started, usedSeconds: 2 * 3600 })).toBe(24n * GB + 480n * 12n * GB);
+    // Without the seconds measured, the clock's straight line (24 GB in 240 hours).
+    expect(forecastBytes(started)).toBe(72n * GB);
+    // Measured nearly all along: the straight line, whatever the seconds say to the minute.
+    expect(forecastBytes({ ...started, used: 240n * GB, usedSeconds: 239 * 3600 })).toBe(720n * GB);
   });
 
   it('has nothing to say before time has passed', () => {

@@ -54,4 +54,12 @@ describe('site groups', () => {
   it('is one group when every router is of one site (the popover then shows no headings)', () => {
     expect(groupBySite([router(1, null, null), router(2, null, null)])).toHaveLength(1);
   });
+
+  it('keeps one source’s routers together when a new one is not yet stored with it', () => {
+    // After a restart, routers loaded from MySQL carry their source; one first seen since does not.
+    const api = 'device API at http://127.0.0.1:5102/api/unifi/devices';
+    expect(
+      groupBySite([router(1, null, api), router(2, null, api), router(3, null, null)]),
+    ).toHaveLength(1);
+  });
 });

@@ -60,6 +60,14 @@ export async function applyStartupQuotas(
         );
       }
     }
+    if (directory !== null && quota.target.startsWith('wan@')) {
+      const site = quota.target.slice(4);
+      if (!directory.routers.some((r) => r.site === site)) {
+        log(
+          `📦 No router of site "${site}" has been polled yet: its quota counts from when one is. Check the site's short name (--site, or the site headings in the popover).`,
+        );
+      }
+    }
     const day = quota.period.kind === 'month' ? `, billing day ${quota.period.billingDay}` : '';
     log(
       `📦 Quota for ${quota.target}: ${quotaName({ sizeBytes: quota.sizeBytes, period: quota.period.kind, direction: quota.direction })}${day}, days counted in ${quota.timeZone}; announced at ${quota.thresholds.join(', ')} %.`,

@@ -21,6 +21,8 @@ export interface UsageTotals {
   recent: ByteTotals;
   /** Seconds the recent bytes cover, per router (what the polls measured, not the clock). */
   recentSeconds: number;
+  /** The same for all the bytes of the period. */
+  allSeconds: number;
 }
 
 export function bytesFor(totals: ByteTotals, direction: QuotaDirection): bigint {
@@ -44,6 +46,7 @@ interface FinishedHours {
   recentFrom: number;
   recent: ByteTotals;
   recentSeconds: number;
+  allSeconds: number;
   /** When the period was last summed whole. */
   summedAt: number;
 }
@@ -82,6 +85,7 @@ export class UsageReader {
         recentFrom: window.recentFrom.getTime(),
         recent: whole.recent,
         recentSeconds: whole.recentSeconds,
+        allSeconds: whole.allSeconds,
         summedAt: now.getTime(),
       };
       this.finished.set(key, state);
@@ -102,12 +106,14 @@ export class UsageReader {
       state.all = add(state.all, added.all);
       state.recent = add(state.recent, added.recent);
       state.recentSeconds += added.recentSeconds;
+      state.allSeconds += added.allSeconds;
       state.through = finishedEnd.getTime();
     }
     const kept: UsageTotals = {
       all: state.all,
       recent: state.recent,
       recentSeconds: state.recentSeconds,
+      allSeconds: state.allSeconds,
     };
     if (currentHour >= window.to.getTime()) return kept;
     const current = await this.sum(
@@ -120,12 +126,18 @@ export class UsageReader {
       all: add(kept.all, current.all),
       recent: add(kept.recent, current.recent),
       recentSeconds: kept.recentSeconds + current.recentSeconds,
+      allSeconds: kept.allSeconds + current.allSeconds,
     };
   }
 
   private async sum(db: Pool, window: UsageWindow, from: Date, to: Date): Promise<UsageTotals> {
     if (from >= to || window.routerIds?.length === 0) {
-      return { all: { rx: 0n, tx: 0n }, recent: { rx: 0n, tx: 0n }, recentSeconds: 0 };
+      return {
+        all: { rx: 0n, tx: 0n },
+        recent: { rx: 0n, tx: 0n },
+        recentSeconds: 0,
+        allSeconds: 0,
+      };
     }
     const filter = window.routerIds === null ? '' : 'AND router_id IN (?)';
     const values: unknown[] = [window.recentFrom, window.recentFrom, window.recentFrom, from, to];
@@ -135,7 +147,8 @@ export class UsageReader {
       `SELECT CAST(COALESCE(SUM(rx_bytes), 0) AS CHAR) AS rx, CAST(COALESCE(SUM(tx_bytes), 0) AS CHAR) AS tx,
               CAST(COALESCE(SUM(CASE WHEN hour_start >= ? THEN rx_bytes END), 0) AS CHAR) AS recent_rx,
               CAST(COALESCE(SUM(CASE WHEN hour_start >= ? THEN tx_bytes END), 0) AS CHAR) AS recent_tx,
-              COALESCE(SUM(CASE WHEN hour_start >= ? THEN covered_seconds END) / COUNT(DISTINCT router_id), 0) AS recent_seconds
+              COALESCE(SUM(CASE WHEN hour_start >= ? THEN covered_seconds END) / COUNT(DISTINCT router_id), 0) AS recent_seconds,
+              COALESCE(SUM(covered_seconds) / COUNT(DISTINCT router_id), 0) AS all_seconds
          FROM bandwidth_hourly WHERE hour_start >= ? AND hour_start < ? ${filter}`,
       values,
     );
@@ -144,6 +157,7 @@ export class UsageReader {
       all: { rx: big(row.rx), tx: big(row.tx) },
       recent: { rx: big(row.recent_rx), tx: big(row.recent_tx) },
       recentSeconds: Number(row.recent_seconds ?? 0),
+      allSeconds: Number(row.all_seconds ?? 0),
     };
   }
 }

@@ -67,6 +67,7 @@ export class QuotaWatch {
       recentBytes: bytesFor(totals.recent, quota.direction),
       recentFrom,
       recentSeconds: totals.recentSeconds,
+      usedSeconds: totals.allSeconds,
       periodEnd: to,
       now,
     });
