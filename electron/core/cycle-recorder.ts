@@ -297,28 +297,20 @@ export class CycleRecorder {
         rows.push({
           routerId,
           throughput: device.throughput,
-          tracked: {
-            rxBytes: counters.rxBytes,
-            txBytes: counters.txBytes,
-            rxDiff: delta.rxDiff,
-            txDiff: delta.txDiff,
-            isReset: delta.kind === 'reset',
-            isGlitch: delta.kind === 'glitch',
-            isCounterReset: delta.kind === 'delta' && delta.counterReset !== undefined,
-            uptime: counters.uptime,
-            addRxBytes: first
-              ? positive(counters.rxBytes - (stored?.totalRxBytes ?? 0n))
-              : delta.rxDiff,
-            addTxBytes: first
-              ? positive(counters.txBytes - (stored?.totalTxBytes ?? 0n))
-              : delta.txDiff,
-            base: previous?.order ?? null,
-            coveredSeconds: coveredSeconds(delta, previous, {
-              at,
-              uptime: counters.uptime,
-              monotonic,
-            }),
-          },
+          tracked: trackedRowOf(
+            counters,
+            delta,
+            previous,
+            { at, monotonic },
+            {
+              rxBytes: first
+                ? positive(counters.rxBytes - (stored?.totalRxBytes ?? 0n))
+                : delta.rxDiff,
+              txBytes: first
+                ? positive(counters.txBytes - (stored?.totalTxBytes ?? 0n))
+                : delta.txDiff,
+            },
+          ),
         });
       }
 
@@ -438,6 +430,39 @@ function isOlder(
   if (reading.order != null && stored.order != null && reading.order.copy === stored.order.copy)
     return reading.order.sequence <= stored.order.sequence;
   return stored.at.getTime() >= reading.at.getTime();
+}
+
+/**
+ * A tracked reading as the cycle's statements store it: the counters, what was counted and
+ * why, the seconds it covers, and what the lifetime totals grow by (the delta, or on first
+ * sight the starting counters). The live recorder and the demo's history fill both use it.
+ */
+export function trackedRowOf(
+  counters: CounterReading,
+  delta: CounterDelta,
+  previous: PreviousReading | null,
+  when: { at: Date; monotonic?: TimedReading['monotonic'] },
+  totalsGrowBy: { rxBytes: bigint; txBytes: bigint },
+): NonNullable<CycleRow['tracked']> {
+  return {
+    rxBytes: counters.rxBytes,
+    txBytes: counters.txBytes,
+    rxDiff: delta.rxDiff,
+    txDiff: delta.txDiff,
+    isReset: delta.kind === 'reset',
+    isGlitch: delta.kind === 'glitch',
+    isCounterReset: delta.kind === 'delta' && delta.counterReset !== undefined,
+    uptime: counters.uptime,
+    addRxBytes: totalsGrowBy.rxBytes,
+    addTxBytes: totalsGrowBy.txBytes,
+    // Readings without a copy or sequence (the demo's simulated polls) have no base order.
+    base: previous?.order ?? null,
+    coveredSeconds: coveredSeconds(delta, previous, {
+      at: when.at,
+      uptime: counters.uptime,
+      ...(when.monotonic === undefined ? {} : { monotonic: when.monotonic }),
+    }),
+  };
 }
 
 /**

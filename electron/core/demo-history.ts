@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { CycleRecorder, coveredSeconds } from './cycle-recorder';
+import { CycleRecorder, trackedRowOf } from './cycle-recorder';
 import {
   BEGIN_CYCLE,
   batch,
@@ -150,20 +150,17 @@ async function fillIfEmpty(
         rows.push({
           routerId,
           throughput: device.throughput,
-          tracked: {
-            rxBytes: counters.rxBytes,
-            txBytes: counters.txBytes,
-            rxDiff: delta.rxDiff,
-            txDiff: delta.txDiff,
-            isReset: delta.kind === 'reset',
-            isGlitch: delta.kind === 'glitch',
-            uptime: counters.uptime,
-            addRxBytes: delta.rxDiff,
-            addTxBytes: delta.txDiff,
-            // Simulated polls have no copy or sequence: like readings stored before they existed.
-            base: null,
-            coveredSeconds: coveredSeconds(delta, previous, { at, uptime: counters.uptime }),
-          },
+          // Simulated polls have no copy or sequence: like readings stored before they existed.
+          tracked: trackedRowOf(
+            counters,
+            delta,
+            previous,
+            { at },
+            {
+              rxBytes: delta.rxDiff,
+              txBytes: delta.txDiff,
+            },
+          ),
         });
       }
       // Each simulated poll is one cycle of the usual statements; the batch commits once.
