@@ -1,9 +1,7 @@
-import { Notification } from 'electron';
 import type { OfflineEvent, QuotaEvent } from '../../shared/ipc-contract';
 import { offlineText } from '../../shared/quota-notice';
 import { escapeNoticeMarkup } from '../../shared/reboot-notice';
-
-const MAX_KEPT = 20;
+import { DesktopNotices } from './desktop-notices';
 
 /**
  * Desktop notices for quota crossings and offline routers, one per announcement (the core
@@ -11,7 +9,7 @@ const MAX_KEPT = 20;
  * notices, so a click is not lost to garbage collection.
  */
 export class AlertNotifier {
-  private readonly shown = new Set<Notification>();
+  private readonly notices = new DesktopNotices();
 
   constructor(
     private readonly openQuotas: () => void,
@@ -40,22 +38,11 @@ export class AlertNotifier {
   }
 
   private show(title: string, body: string, onClick: () => void): void {
-    if (!Notification.isSupported()) return;
     // Linux notification servers render a subset of HTML in the body: names must stay text.
-    const text = process.platform === 'linux' ? escapeNoticeMarkup(body) : body;
-    const notification = new Notification({ title, body: text });
-    this.shown.add(notification);
-    if (this.shown.size > MAX_KEPT) {
-      const oldest = this.shown.values().next().value;
-      if (oldest !== undefined) this.shown.delete(oldest);
-    }
-    const forget = () => this.shown.delete(notification);
-    notification.on('click', () => {
-      forget();
-      onClick();
-    });
-    notification.on('close', forget);
-    notification.on('failed', forget);
-    notification.show();
+    this.notices.show(
+      title,
+      process.platform === 'linux' ? escapeNoticeMarkup(body) : body,
+      onClick,
+    );
   }
 }
