@@ -7,10 +7,12 @@
 export const RECENT_WINDOW_MS = 3 * 24 * 3_600_000;
 /** The share of the recent window the polls must have measured for its rate to count. */
 const RECENT_COVERAGE = 0.9;
+/** Less measured than this, a rate says more about one burst than about the period. */
+const MIN_MEASURED_MS = 3_600_000;
 
 /** Shown beside the forecast, so the figure can be judged. */
 export const FORECAST_METHOD =
-  'Forecast: half the last 3 days’ rate, half the period’s average rate, carried to the end of the period (the period’s average alone during its first 3 days, or when the last 3 days were not all recorded; an average over the time recorded when much of the period was not).';
+  'Forecast: half the last 3 days’ rate, half the period’s average rate, carried to the end of the period (the period’s average alone during its first 3 days, or when the last 3 days were not all recorded; an average over the time recorded, once an hour is, when much of the period was not).';
 
 export interface ForecastInput {
   /** Bytes counted from `countedFrom` to `now`. */
@@ -40,9 +42,10 @@ export function forecastBytes(input: ForecastInput): bigint | null {
   const remaining = Math.max(0, input.periodEnd.getTime() - input.now.getTime());
   // The period's average is over the time measured when the polls missed much of the period
   // (a collector first started this afternoon): over the clock, its morning would count as idle.
+  // Not before an hour is measured: a rate from a few polls would carry one burst to the end.
   const usedMs = (input.usedSeconds ?? Number.POSITIVE_INFINITY) * 1000;
   const averageRate =
-    usedMs > 0 && usedMs < elapsed * RECENT_COVERAGE
+    usedMs >= MIN_MEASURED_MS && usedMs < elapsed * RECENT_COVERAGE
       ? Number(input.used) / usedMs
       : Number(input.used) / elapsed;
   // The recent rate counts only when the polls measured (nearly) the whole window: a collector

@@ -116,6 +116,8 @@ describe('forecast', () => {
     expect(forecastBytes({ ...started, usedSeconds: 2 * 3600 })).toBe(24n * GB + 480n * 12n * GB);
     // Without the seconds measured, the clock's straight line (24 GB in 240 hours).
     expect(forecastBytes(started)).toBe(72n * GB);
+    // Less than an hour measured: one burst says too little, the clock's straight line.
+    expect(forecastBytes({ ...started, usedSeconds: 59 * 60 })).toBe(72n * GB);
     // Measured nearly all along: the straight line, whatever the seconds say to the minute.
     expect(forecastBytes({ ...started, used: 240n * GB, usedSeconds: 239 * 3600 })).toBe(720n * GB);
   });
