@@ -370,6 +370,8 @@ export class BandwidthService {
       this.rolesReadAt = this.now().getTime();
       this.routersAtLastMarks = -1;
       await this.applyEdgeMarks(pool, false);
+      // Views computed on the database before a restart (another one, perhaps) are not these.
+      this.alerts.forgetViews();
       await applyStartupQuotas(pool, this.options, this.log);
       this.setStatus('database', OK);
       const source =

@@ -14,6 +14,9 @@ import { OfflineWatch } from './offline-watch';
 import { QuotaWatch } from './quota-watch';
 import { loadRouterDirectory } from './router-directory';
 
+/** How long the views a cycle computed answer the pages, when no cycle comes (paused). */
+const VIEWS_FRESH_MS = 60_000;
+
 export interface AlertResult {
   crossings: QuotaCrossing[];
   offline: OfflineChange[];
@@ -27,6 +30,11 @@ export interface AlertResult {
 export class AlertWatch {
   private readonly quotas = new QuotaWatch();
   private readonly offline = new OfflineWatch();
+  /**
+   * The views the last committed cycle computed: every open page asks for them after each
+   * cycle, and computing them again per page read the rollups once more for nothing.
+   */
+  private lastViews: { at: number; views: QuotaView[] } | null = null;
 
   constructor(private readonly log: (line: string) => void) {}
 
@@ -54,11 +62,20 @@ export class AlertWatch {
         `${stamp} ${change.change === 'offline' ? '📴' : '🔌'} ${printable(offlineText(change))}`,
       );
     }
+    this.lastViews = { at: at.getTime(), views: quota.views };
     return { crossings: quota.crossings, offline, quotas: quota.views };
   }
 
   /** The quotas as they stand, without announcing anything (for a page that opens). */
   async quotaViews(db: Pool, at: Date): Promise<QuotaView[]> {
+    const last = this.lastViews;
+    const age = last === null ? Number.POSITIVE_INFINITY : at.getTime() - last.at;
+    if (last !== null && age >= 0 && age < VIEWS_FRESH_MS) return last.views;
     return (await this.quotas.check(db, () => loadRouterDirectory(db), at, false)).views;
+  }
+
+  /** A quota or the alert setting changed here: the next views are read afresh. */
+  forgetViews(): void {
+    this.lastViews = null;
   }
 }

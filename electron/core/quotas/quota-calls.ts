@@ -27,11 +27,13 @@ export class QuotaCalls {
     const check = validateQuotaInput(input);
     if (!check.ok) return { ok: false, errors: check.errors };
     await setQuota(this.pool(), check.quota);
+    this.alerts.forgetViews();
     return { ok: true, state: await this.state() };
   }
 
   async delete(id: number): Promise<QuotaState> {
     await deleteQuota(this.pool(), id);
+    this.alerts.forgetViews();
     return this.state();
   }
 
