@@ -300,8 +300,9 @@ export class BandwidthService {
   private followRoles(): void {
     const pool = this.pool;
     if (pool === null) return;
-    const due =
-      this.now().getTime() - this.rolesReadAt >= (this.options.rolesRefreshMs ?? ROLES_REFRESH_MS);
+    const since = this.now().getTime() - this.rolesReadAt;
+    // A wall clock set back would otherwise hold the next read off by as long as the step.
+    const due = since < 0 || since >= (this.options.rolesRefreshMs ?? ROLES_REFRESH_MS);
     // One at a time: while a slow database still answers the last one, cycles start none.
     if (this.rolesWork !== null) return;
     this.rolesWork = (async () => {
