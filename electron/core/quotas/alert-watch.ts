@@ -47,12 +47,7 @@ export class AlertWatch {
   ): Promise<AlertResult> {
     const at = cycle.at;
     const quota = await this.quotas.check(db, () => loadRouterDirectory(db), at);
-    const written = cycle.tracked.map((t) => ({
-      routerId: t.routerId,
-      mac: t.identity.mac,
-      name: t.identity.name,
-    }));
-    const offline = await this.offline.check(db, written, devices, at, unanswered);
+    const offline = await this.offline.check(db, cycle.tracked, devices, at, unanswered);
     const stamp = clockStamp(at);
     for (const crossing of quota.crossings) {
       this.log(`${stamp} ${printable(quotaLine(crossing))}`);

@@ -28,19 +28,29 @@ export class OfflineWatch {
 
   async check(
     db: Pool,
-    written: readonly SeenRouter[],
+    written: ReadonlyArray<{ routerId: number; identity: { mac: string; name: string } }>,
     devices: readonly DeviceReading[],
     now: Date,
     unanswered: readonly UnansweredPart[] = [],
   ): Promise<OfflineChange[]> {
-    for (const router of written) this.seen.set(router.mac, router);
+    // Every cycle lists every router: objects are made only for what is new or renamed.
+    for (const { routerId, identity } of written) {
+      const known = this.seen.get(identity.mac);
+      if (known?.routerId !== routerId || known.name !== identity.name)
+        this.seen.set(identity.mac, { routerId, mac: identity.mac, name: identity.name });
+    }
     const online = new Set<string>();
     for (const device of devices) {
       if (device.online !== false) online.add(device.identity.mac);
-      this.origin.set(device.identity.mac, {
-        ...(device.source === undefined ? {} : { source: device.source }),
-        ...(device.identity.site == null ? {} : { site: device.identity.site }),
-      });
+      const source = device.source;
+      const site = device.identity.site ?? undefined;
+      if (source === undefined && site === undefined) continue;
+      const known = this.origin.get(device.identity.mac);
+      if (known?.source !== source || known?.site !== site)
+        this.origin.set(device.identity.mac, {
+          ...(source === undefined ? {} : { source }),
+          ...(site === undefined ? {} : { site }),
+        });
     }
     // A router of a source or site that did not answer was not asked: neither gone nor back.
     const notAsked = (mac: string) => {
@@ -56,7 +66,8 @@ export class OfflineWatch {
          FROM offline_announcements o JOIN routers r ON r.id = o.router_id`,
     );
     const announced = new Map<number, Date>();
-    const watched = new Map(this.seen);
+    // Routers announced offline by any copy are watched too, so "back" is said after a restart.
+    const announcedOnly: SeenRouter[] = [];
     for (const row of rows) {
       const router = {
         routerId: Number(row.router_id),
@@ -64,11 +75,11 @@ export class OfflineWatch {
         name: String(row.name),
       };
       announced.set(router.routerId, row.offline_since as Date);
-      if (!watched.has(router.mac)) watched.set(router.mac, router);
+      if (!this.seen.has(router.mac)) announcedOnly.push(router);
     }
     const polls = await loadOfflinePolls(db);
     const changes: OfflineChange[] = [];
-    for (const router of watched.values()) {
+    for (const router of both(this.seen.values(), announcedOnly)) {
       const { routerId, name } = router;
       if (!online.has(router.mac) && notAsked(router.mac)) continue;
       if (online.has(router.mac)) {
@@ -106,4 +117,9 @@ export class OfflineWatch {
     );
     return result.affectedRows === 1;
   }
+}
+
+function* both<T>(first: Iterable<T>, second: Iterable<T>): Generator<T> {
+  yield* first;
+  yield* second;
 }
