@@ -66,6 +66,8 @@ export interface RecordedCycle {
    * controller, another device behind the MAC): a new baseline, nothing counted.
    */
   newSource?: Array<{ identity: RouterIdentity; storedSource: string; source: string }>;
+  /** The poll's source, stored with counters a device's own `source` does not name. */
+  source?: string;
   roundTrips: number;
 }
 
@@ -366,6 +368,7 @@ export class CycleRecorder {
         untracked,
         stale,
         ...(newSource.length > 0 ? { newSource } : {}),
+        ...(origin?.source === undefined ? {} : { source: origin.source }),
         roundTrips: sql.roundTrips,
       };
     } catch (error) {

@@ -307,7 +307,8 @@ export class LiveState {
         router.sourceRole = said;
         rolesMoved = true;
       }
-      router.source = device.source ?? router.source;
+      // What `counter_source` now holds for it: a router new since the start has its source too.
+      router.source = device.source ?? cycle.source ?? router.source;
       const { delta, previous, counters } = device;
       if (delta.kind === 'baseline') {
         router.lifetimeRx = largerBytes(router.lifetimeRx, compactBytes(counters.rxBytes));
