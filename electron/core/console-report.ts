@@ -54,6 +54,12 @@ export function describeCycle(cycle: RecordedCycle): string[] {
       lines.push(
         `${stamp} 📊 ${name} — RX +${formatBytes(delta.rxDiff)}, TX +${formatBytes(delta.txDiff)}`,
       );
+    } else if (delta.kind === 'glitch' && (delta.jumpRx < 0n || delta.jumpTx < 0n)) {
+      const back = (jump: bigint) =>
+        jump < 0n ? `−${formatBytes(-jump)}` : `+${formatBytes(jump)}`;
+      lines.push(
+        `${stamp} ⚠️ ${name} — counters went back (RX ${back(delta.jumpRx)}, TX ${back(delta.jumpTx)}) while the device stayed up, too little for a restart from zero: not counted, new baseline set`,
+      );
     } else if (delta.kind === 'glitch') {
       lines.push(
         `${stamp} ⚠️ ${name} — counters jumped RX +${formatBytes(delta.jumpRx)}, TX +${formatBytes(delta.jumpTx)} in ${Math.round(delta.seconds)} s, faster than the link limit: not counted, new baseline set (check the device or raise --max-link-gbps)`,

@@ -23,6 +23,8 @@ export function counterResetDelta(
   previous: CounterReading,
   current: CounterReading,
   limitBytes: bigint,
+  /** The seconds since the previous reading, said with a glitch. */
+  seconds = 0,
 ): CounterDelta | null {
   if (previous.uptime === null || current.uptime === null) return null;
   // The uptime must have moved on: equal uptimes (a device rebooted twice within a second,
@@ -43,6 +45,20 @@ export function counterResetDelta(
       rxDiff: rxWrap ?? current.rxBytes - previous.rxBytes,
       txDiff: txWrap ?? current.txBytes - previous.txBytes,
       counterReset: 'wrap',
+    };
+  }
+  // A counter that restarted from zero holds only what it counted since the previous poll: one
+  // still at half or more of its old value drifted back, it did not restart, and counting it
+  // whole would count its lifetime again. Nothing is counted; it is the new baseline.
+  const drifted = (before: bigint, now: bigint) => now < before && now * 2n >= before;
+  if (drifted(previous.rxBytes, current.rxBytes) || drifted(previous.txBytes, current.txBytes)) {
+    return {
+      kind: 'glitch',
+      rxDiff: 0n,
+      txDiff: 0n,
+      jumpRx: current.rxBytes - previous.rxBytes,
+      jumpTx: current.txBytes - previous.txBytes,
+      seconds,
     };
   }
   // The pair restarted together: each counter holds what it counted since.

@@ -120,7 +120,7 @@ export function deltaBetween(
   } else if (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes) {
     // Unbounded (no clock bounds the gap): any 32-bit wrap fits.
     delta =
-      counterResetDelta(previous, current, limit === null ? 2n ** 64n : BigInt(limit)) ??
+      counterResetDelta(previous, current, limit === null ? 2n ** 64n : BigInt(limit), seconds) ??
       rebootDelta('counters', current, policy, null);
   } else {
     delta = {

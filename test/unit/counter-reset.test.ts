@@ -18,6 +18,18 @@ describe('counters that went back', () => {
     });
   });
 
+  it('takes counters that drifted back, still at half their value or more, for a glitch: nothing counted', () => {
+    const drifted = { rxBytes: 4_045_000_000n, txBytes: 198_300_000_000n, uptime: 3_971_909 };
+    expect(deltaBetween(previous, drifted, t1, limits)).toEqual({
+      kind: 'glitch',
+      rxDiff: 0n,
+      txDiff: 0n,
+      jumpRx: 4_045_000_000n - previous.rxBytes,
+      jumpTx: 198_300_000_000n - previous.txBytes,
+      seconds: 60,
+    });
+  });
+
   it('calls counters that went back a reboot when no uptime is sent (the design), counting nothing', () => {
     const before = { ...previous, uptime: null };
     const current = { rxBytes: 5_000_000n, txBytes: 70_000_000n, uptime: null };

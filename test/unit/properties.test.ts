@@ -172,6 +172,13 @@ function expectedKind(
   const restart = counterRestart(previous, current);
   if (!restart && (current.rxBytes < previous.rxBytes || current.txBytes < previous.txBytes))
     return 'reset';
+  // A counter that went back but kept half its value or more drifted: it did not restart.
+  const drifted = (before: bigint, now: bigint) => now < before && now * 2n >= before;
+  if (
+    restart &&
+    (drifted(previous.rxBytes, current.rxBytes) || drifted(previous.txBytes, current.txBytes))
+  )
+    return 'glitch';
   // Without monotonic times the wall clock measures the gap, unless the device's uptime says
   // more time passed (it did not reboot: its uptime went on).
   const uptimeAdvance =
