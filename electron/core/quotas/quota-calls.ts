@@ -3,6 +3,7 @@ import type { QuotaInput, QuotaState, SaveQuotaResult } from '../../../shared/ip
 import { isInternetTarget, type QuotaDefinition } from '../../../shared/quota';
 import { checkOfflinePolls, validateQuotaInput } from '../../../shared/quota-input';
 import { quotaName } from '../../../shared/quota-notice';
+import { printable } from '../console-report';
 import type { AlertWatch } from './alert-watch';
 import { deleteQuota, loadOfflinePolls, setOfflinePolls, setQuota } from './quota-store';
 import { loadRouterDirectory, routersOfTarget } from './router-directory';
@@ -58,7 +59,7 @@ export async function applyStartupQuotas(
       const { ids } = routersOfTarget(quota.target, directory);
       if (ids !== null && ids.length === 0) {
         log(
-          `📦 No router named "${quota.target}" (or with that MAC) has been polled yet: its quota counts from when one is. Check the name against the popover or the history.`,
+          `📦 No router named "${printable(quota.target)}" (or with that MAC) has been polled yet: its quota counts from when one is. Check the name against the popover or the history.`,
         );
       }
     }
@@ -66,13 +67,13 @@ export async function applyStartupQuotas(
       const site = quota.target.slice(4);
       if (!directory.routers.some((r) => r.site === site)) {
         log(
-          `📦 No router of site "${site}" has been polled yet: its quota counts from when one is. Check the site's short name (--site, or the site headings in the popover).`,
+          `📦 No router of site "${printable(site)}" has been polled yet: its quota counts from when one is. Check the site's short name (--site, or the site headings in the popover).`,
         );
       }
     }
     const day = quota.period.kind === 'month' ? `, billing day ${quota.period.billingDay}` : '';
     log(
-      `📦 Quota for ${quota.target}: ${quotaName({ sizeBytes: quota.sizeBytes, period: quota.period.kind, direction: quota.direction })}${day}, days counted in ${quota.timeZone}; announced at ${quota.thresholds.join(', ')} %.`,
+      `📦 Quota for ${printable(quota.target)}: ${quotaName({ sizeBytes: quota.sizeBytes, period: quota.period.kind, direction: quota.direction })}${day}, days counted in ${quota.timeZone}; announced at ${quota.thresholds.join(', ')} %.`,
     );
   }
   if (options.offlinePolls !== undefined) await setOfflinePolls(pool, options.offlinePolls);
