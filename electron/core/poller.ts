@@ -13,7 +13,7 @@ import type { WriterRole } from './db/writer-lock';
 import { isUnfixableWriteError } from './dead-letter';
 import type { CycleJournal, PendingCycle, PollOrigin } from './journal';
 import { OutageLog } from './outage';
-import type { UnansweredPart } from './payload';
+import type { ParsedPayload, UnansweredPart } from './payload';
 import { type DeviceSource, SourceError } from './sources/device-source';
 import { MAX_RETRY_AFTER_MS } from './sources/retry-after';
 import { BandwidthTracker, DEFAULT_LIMITS, type TrackerLimits } from './tracker';
@@ -105,6 +105,12 @@ function monotonicOf(origin: PollOrigin | undefined) {
   return origin === undefined ? null : { copy: origin.copy, ms: origin.monotonicMs };
 }
 
+/** A poll fetched and validated, waiting to be written; or a poll that ended there. */
+type Fetched = { lines: string[] } & (
+  | { outcome: CycleOutcome }
+  | { role: WriterRole; at: Date; origin: PollOrigin; payload: ParsedPayload }
+);
+
 /** Skipped devices named in the log per poll; the rest are counted in one line. */
 export const MAX_PROBLEM_LINES = 20;
 
@@ -153,6 +159,8 @@ export class Poller {
   private notRecording: { since: Date; reason: string } | null = null;
   private collisions: string[] = [];
   private partsDown: string[] = [];
+  /** The writer lock was gained: the next write forgets what this copy wrote before. */
+  private forgetOnWrite = false;
 
   constructor(private readonly options: PollerOptions) {
     this.now = options.now ?? (() => new Date());
@@ -164,38 +172,62 @@ export class Poller {
     this.display = new BandwidthTracker<string>(options.limits ?? DEFAULT_LIMITS);
   }
 
+  /** One poll, written before it returns (no overlap with another cycle). */
   async pollOnce(): Promise<CycleOutcome> {
-    const outcome = await this.attempt();
+    const outcome = await this.write(await this.fetch());
     this.options.onCycle?.(outcome);
     return outcome;
   }
 
-  private async attempt(): Promise<CycleOutcome> {
-    const { source, recorder, journal } = this.options;
-    const role = await this.checkRole();
-    if (role === 'reader') return { kind: 'reader' };
-
-    let payload: Awaited<ReturnType<DeviceSource['fetchDevices']>>;
+  /**
+   * The first half of a cycle: the writer-lock check, the fetch and the validation. Nothing
+   * here touches the recorder, so it may run while the cycle before is being written; its log
+   * lines are held in the result and said when the cycle is written, in poll order.
+   */
+  private async fetch(): Promise<Fetched> {
+    const lines: string[] = [];
+    const say = (line: string) => lines.push(line);
+    const role = await this.checkRole(say);
+    if (role === 'reader') return { outcome: { kind: 'reader' }, lines };
+    let payload: ParsedPayload;
     try {
-      payload = await source.fetchDevices();
+      payload = await this.options.source.fetchDevices();
     } catch (error) {
       const sourceError =
         error instanceof SourceError ? error : new SourceError(String(error), 'unreachable');
       const at = this.now();
       const line = this.sourceOutage.failure(sourceError.message);
       if (line !== null) {
-        this.log(
+        say(
           `${clockStamp(at)} ❌ ${line}. Retrying with backoff, at most every ${this.intervalText()}.`,
         );
       } else if ((sourceError.retryAfterMs ?? 0) >= MAX_RETRY_AFTER_MS) {
         // A capped Retry-After is always said, also in the middle of an outage.
-        this.log(`${clockStamp(at)} ⏸️ ${sourceError.message}.`);
+        say(`${clockStamp(at)} ⏸️ ${sourceError.message}.`);
       }
-      return { kind: 'source-failed', error: sourceError };
+      return { outcome: { kind: 'source-failed', error: sourceError }, lines };
     }
     const at = this.now();
-    const origin = this.stamp(at);
-    this.report(this.sourceOutage.success(), at, '✅');
+    const origin = this.stamp(at, say);
+    this.report(this.sourceOutage.success(), at, '✅', say);
+    return { role, at, origin, payload, lines };
+  }
+
+  /** The second half: write the fetched cycle (or keep it in the journal) and report it. */
+  private async write(fetched: Fetched): Promise<CycleOutcome> {
+    for (const line of fetched.lines) this.log(line);
+    if ('outcome' in fetched) return fetched.outcome;
+    const { at, origin, payload, role } = fetched;
+    // The lock was lost while this poll was fetched (the cycle before found out at its
+    // commit): the copy that holds it counts this traffic.
+    if (this.role === 'reader') return { kind: 'reader' };
+    if (this.forgetOnWrite) {
+      // Gained since the last write: another copy may have written meanwhile, so measure from
+      // what the database has. Done here, between writes, never while one is running.
+      this.forgetOnWrite = false;
+      this.options.recorder.forget();
+    }
+    const { recorder, journal } = this.options;
     // Named one by one up to a point: an answer of a million bad entries must not become a
     // million log lines every poll.
     for (const problem of payload.problems.slice(0, MAX_PROBLEM_LINES)) {
@@ -269,10 +301,10 @@ export class Poller {
   }
 
   /** This poll's place in the copy's order, and a log line when the wall clock stepped. */
-  private stamp(at: Date): PollOrigin {
+  private stamp(at: Date, say: (line: string) => void): PollOrigin {
     const monotonicMs = this.monotonic();
     const step = this.clockSteps.observe(at, monotonicMs);
-    if (step !== null) this.log(`${clockStamp(at)} 🕰️ ${step}`);
+    if (step !== null) say(`${clockStamp(at)} 🕰️ ${step}`);
     this.sequence += 1;
     return {
       copy: this.copyId,
@@ -433,24 +465,24 @@ export class Poller {
     return typeof code === 'string' ? `${code}: ${message}` : message;
   }
 
-  private async checkRole(): Promise<WriterRole> {
+  private async checkRole(say: (line: string) => void): Promise<WriterRole> {
     const lock = this.options.writerLock;
     if (lock === undefined) return 'writer';
     const { role, gained, error, reconnected } = await lock.check();
     if (role === 'writer-offline' && error !== null) {
       this.offlineError = error;
-      this.reportDatabaseFailure(error, this.now());
+      this.reportDatabaseFailure(error, this.now(), say);
     }
     if (gained) {
-      // Another copy may have written meanwhile: measure from what the database has.
-      this.options.recorder.forget();
-      this.log(
+      // Another copy may have written meanwhile: the next write measures from the database.
+      this.forgetOnWrite = true;
+      say(
         reconnected === true
           ? `${clockStamp(this.now())} 🔌 The connection holding this copy’s writer lock had been closed (killed or timed out) while MySQL kept answering: this copy holds the lock again on a new connection.`
           : `${clockStamp(this.now())} ✍️ This copy is now the writer for this database.`,
       );
     } else if (role === 'reader' && this.role !== 'reader') {
-      this.log(
+      say(
         `${clockStamp(this.now())} 👀 Another copy is writing to this database: this one shows its figures and takes over if it stops.`,
       );
     }
@@ -547,7 +579,11 @@ export class Poller {
     }
   }
 
-  private reportDatabaseFailure(error: unknown, at: Date): void {
+  private reportDatabaseFailure(
+    error: unknown,
+    at: Date,
+    say: (line: string) => void = this.log,
+  ): void {
     const line = this.databaseOutage.failure(
       this.options.describeDatabaseError(error),
       // MySQL did not go away: only the connection that held this copy's lock did.
@@ -556,31 +592,50 @@ export class Poller {
         : undefined,
     );
     if (line === null) return;
-    this.log(
+    say(
       this.options.journal === undefined
         ? `${clockStamp(at)} ❌ Could not save this cycle: ${line}. Nothing counted is lost: the next cycle that saves counts the traffic since the last saved one.`
         : `${clockStamp(at)} ❌ Could not save this cycle: ${line}. Cycles wait in the journal ${this.options.journal.path} and are written in order once the database is back.`,
     );
   }
 
-  /** Polls every interval until `cycles` attempts are done or `signal` aborts; a cycle in progress finishes first. */
+  /**
+   * Polls every interval until `cycles` attempts are done or `signal` aborts; the cycles in
+   * progress finish first. A poll is fetched while the cycle before it is still being
+   * written (the database's time no longer delays the next poll); writes stay one at a time,
+   * in poll order, and at most one fetched poll waits for its turn.
+   */
   async run(
     options: { cycles?: number; signal?: AbortSignal; isPaused?: () => boolean } = {},
   ): Promise<number> {
     const signal = options.signal ?? new AbortController().signal;
     const sleep = this.options.sleep ?? abortableSleep;
     let done = 0;
-    while (!signal.aborted && (options.cycles === undefined || done < options.cycles)) {
-      // Monotonic: a wall-clock step during the cycle must not stretch or skip the wait.
-      const started = this.monotonic();
-      if (options.isPaused?.() === true) {
-        await sleep(this.options.intervalMs, signal);
-        continue;
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      while (!signal.aborted && (options.cycles === undefined || done < options.cycles)) {
+        // Monotonic: a wall-clock step during the cycle must not stretch or skip the wait.
+        const started = this.monotonic();
+        if (options.isPaused?.() === true) {
+          await sleep(this.options.intervalMs, signal);
+          continue;
+        }
+        const fetched = await this.fetch();
+        const before = writing;
+        writing = before.then(async () => {
+          this.options.onCycle?.(await this.write(fetched));
+        });
+        // Awaited below or in `finally`; marked handled so a failed write is not a crash in between.
+        writing.catch(() => {});
+        done += 1;
+        if (options.cycles !== undefined && done >= options.cycles) break;
+        const outcome = 'outcome' in fetched ? fetched.outcome : null;
+        await sleep(this.nextWait(outcome, this.monotonic() - started), signal);
+        // The next fetch may overlap this cycle's write, not the one before it.
+        await before;
       }
-      const outcome = await this.pollOnce();
-      done += 1;
-      if (options.cycles !== undefined && done >= options.cycles) break;
-      await sleep(this.nextWait(outcome, this.monotonic() - started), signal);
+    } finally {
+      await writing;
     }
     return done;
   }
@@ -589,9 +644,9 @@ export class Poller {
    * Fixed rate: the next cycle starts one interval after this one started, never in a burst.
    * After a failed fetch, sooner: 1 s, 2 s, 4 s… up to the interval, or when a 429 says.
    */
-  private nextWait(outcome: CycleOutcome, elapsed: number): number {
+  private nextWait(outcome: CycleOutcome | null, elapsed: number): number {
     const interval = this.options.intervalMs;
-    if (outcome.kind !== 'source-failed') {
+    if (outcome?.kind !== 'source-failed') {
       this.sourceFailures = 0;
       return Math.max(0, interval - elapsed);
     }
@@ -600,8 +655,13 @@ export class Poller {
     return Math.max(0, backoff - elapsed, outcome.error.retryAfterMs ?? 0);
   }
 
-  private report(line: string | null, at: Date, icon: string): void {
-    if (line !== null) this.log(`${clockStamp(at)} ${icon} ${line}`);
+  private report(
+    line: string | null,
+    at: Date,
+    icon: string,
+    say: (line: string) => void = this.log,
+  ): void {
+    if (line !== null) say(`${clockStamp(at)} ${icon} ${line}`);
   }
 
   private intervalText(): string {
