@@ -27,20 +27,44 @@ function tracked(overrides: Partial<NonNullable<CycleRow['tracked']>> = {}): Cyc
   };
 }
 
+/** The statements up to the staged rows, as mysql2 sends them (`?` replaced by escaped text). */
 function stagedSql(rows: CycleRow[]): string {
-  const [staged] = writeCycle('cycle', rows, [], at);
-  if (staged === undefined) throw new Error('no staged statement');
-  // As mysql2 sends it: the `?` of the base copy's id replaced by its escaped text.
-  return format(staged.sql, staged.values as string[]);
+  const statements = writeCycle('cycle', rows, [], at);
+  const staged = statements.findIndex((s) => s.sql.startsWith('INSERT INTO bt_cycle_rows'));
+  if (staged < 0) throw new Error('no staged statement');
+  return statements
+    .slice(0, staged + 1)
+    .map((s) => format(s.sql, s.values as string[]))
+    .join(';\n');
 }
 
 describe('staged rows of a cycle', () => {
   it('writes numbers digit for digit and escapes the one text value through mysql2', () => {
-    const sql = stagedSql([tracked(), { routerId: 8, throughput, tracked: null }]);
+    const other = tracked({ base: { copy: 'second-copy', sequence: 9_007_199_254_740_991 } });
+    const sql = stagedSql([
+      tracked(),
+      { routerId: 8, throughput, tracked: null },
+      { ...other, routerId: 9 },
+      tracked({ base: null }),
+    ]);
+    // The base copies' ids are set once, escaped by mysql2; the rows name them.
+    expect(sql).toContain("SET @bt_copy0 = 'x\\',(1,1)-- ?', @bt_copy1 = 'second-copy';");
     expect(sql).toContain(
-      "VALUES (7,1,9007199254740993,5,1000000,0,0,1,3600,1000000,0,12.5,NULL,3,'x\\',(1,1)-- ?',41,60,0)",
+      'VALUES (7,1,9007199254740993,5,1000000,0,0,1,3600,1000000,0,12.5,NULL,3,@bt_copy0,41,60,0)',
     );
     expect(sql).toContain(',(8,0,NULL,NULL,0,0,0,0,NULL,0,0,12.5,NULL,3,NULL,NULL,0,0)');
+    expect(sql).toContain(',@bt_copy1,9007199254740991,60,0)');
+    expect(sql).toContain(',3,NULL,NULL,60,0)');
+  });
+
+  it('writes every integer digit for digit, also zero, powers of ten and the largest exact one', () => {
+    for (const value of [0, 1, 9, 10, 99, 100, 1_000_000, 2 ** 53 - 1, 123_456_789_012]) {
+      const sql = stagedSql([tracked({ rxBytes: value as unknown as bigint, base: null })]);
+      expect(sql).toContain(`VALUES (7,1,${value},5,`);
+    }
+    // Fractions, negatives and numbers past 2^53 keep their usual text.
+    expect(stagedSql([tracked({ coveredSeconds: 0.5 })])).toContain(',0.5,0)');
+    expect(stagedSql([tracked({ uptime: -3 })])).toContain(',-3,');
   });
 
   it('refuses a value that is not a number instead of writing it as SQL', () => {

@@ -1,9 +1,9 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { LegacyThroughput, RouterIdentity } from '../../../shared/types';
-import { PoisonedCycleError } from '../dead-letter';
 import type { PreviousReading, ReadingOrder } from '../tracker';
 import { chunkByBytes, rowBytes } from './packet-size';
 import type { SqlValues } from './sql';
+import { SqlNumberWriter } from './sql-numbers';
 
 /** Room for a multi-row statement's own text, when its rows are split to fit the server. */
 const STATEMENT_TEXT_BYTES = 512;
@@ -237,54 +237,62 @@ export function updateIdentities(
   ];
 }
 
-/**
- * A number as SQL text, the way mysql2 would write it: a value out of a column's range (an
- * uptime of 1e30 past the parser) is still refused by the server, and that cycle set aside.
- * Anything but a finite number or a bigint is refused here: it never becomes SQL text.
- */
-function sqlInteger(value: number | bigint): string {
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new PoisonedCycleError(`a staged value is not a number (${String(value).slice(0, 40)})`);
-}
-
-/** A finite number (or NULL) as SQL text; anything else is refused, never written. */
-function sqlNumber(value: number | null): string {
-  return value === null ? 'NULL' : sqlInteger(value);
-}
+/** Reused by every cycle: staging is synchronous, and its text is copied out. */
+const stagedText = new SqlNumberWriter(1 << 20);
 
 /**
- * One multi-row insert of staged rows. Their numbers are type-checked and written by the
- * numeric-only formatters above (mysql2's generic escaping walked an array per row and was a
- * fifth of the cycle's garbage); the one text value, the base copy's id, stays a `?` that
- * mysql2 escapes.
+ * The base copies' ids of a cycle's rows, set once as session variables (`@bt_copy0`…) that
+ * the rows name: the ids stay `?` values mysql2 escapes, and the rows stay numbers only.
  */
-function stageRows(chunk: readonly CycleRow[]): Statement {
-  const values: string[] = [];
-  let sql = `INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
-              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, base_copy, base_sequence, covered_seconds, is_counter_reset) VALUES `;
+function baseCopies(rows: readonly CycleRow[]): { names: Map<string, string>; set: Statement[] } {
+  const names = new Map<string, string>();
+  for (const row of rows) {
+    const copy = row.tracked?.base?.copy;
+    if (copy !== undefined && !names.has(copy)) names.set(copy, `@bt_copy${names.size}`);
+  }
+  if (names.size === 0) return { names, set: [] };
+  const sql = `SET ${[...names.values()].map((name) => `${name} = ?`).join(', ')}`;
+  return { names, set: [{ sql, values: [...names.keys()] }] };
+}
+
+/**
+ * One multi-row insert of staged rows, written by the numbers-only writer (mysql2's generic
+ * escaping walked an array per row and was a fifth of the cycle's garbage): a value that is
+ * not a number is refused, never written. The base copy's id is a session variable.
+ */
+function stageRows(chunk: readonly CycleRow[], copies: ReadonlyMap<string, string>): Statement {
+  const w = stagedText.reset();
+  w.raw(`INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
+              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, base_copy, base_sequence, covered_seconds, is_counter_reset) VALUES `);
   for (let i = 0; i < chunk.length; i += 1) {
     const { routerId, throughput: l, tracked: t } = chunk[i] as CycleRow;
-    const throughput = `${sqlNumber(l.downloadMbps)},${sqlNumber(l.uploadMbps)},${sqlNumber(l.latencyMs)}`;
-    sql += i === 0 ? '(' : ',(';
+    w.raw(i === 0 ? '(' : ',(').number(routerId);
     if (t === null) {
-      sql += `${sqlInteger(routerId)},0,NULL,NULL,0,0,0,0,NULL,0,0,${throughput},NULL,NULL,0,0)`;
+      w.raw(',0,NULL,NULL,0,0,0,0,NULL,0,0,');
+      w.numberOrNull(l.downloadMbps).raw(',').numberOrNull(l.uploadMbps).raw(',');
+      w.numberOrNull(l.latencyMs).raw(',NULL,NULL,0,0)');
       continue;
     }
-    let base = 'NULL,NULL';
-    if (t.base !== null) {
-      values.push(t.base.copy);
-      base = `?,${sqlInteger(t.base.sequence)}`;
-    }
+    w.raw(',1,').number(t.rxBytes).raw(',').number(t.txBytes).raw(',');
+    w.number(t.rxDiff).raw(',').number(t.txDiff).raw(',').flag(t.isReset).raw(',');
+    w.flag(t.isGlitch).raw(',').numberOrNull(t.uptime).raw(',').number(t.addRxBytes).raw(',');
+    w.number(t.addTxBytes).raw(',').numberOrNull(l.downloadMbps).raw(',');
+    w.numberOrNull(l.uploadMbps).raw(',').numberOrNull(l.latencyMs).raw(',');
+    if (t.base === null) w.raw('NULL,NULL,');
+    else
+      w.raw(copies.get(t.base.copy) ?? 'NULL')
+        .raw(',')
+        .number(t.base.sequence)
+        .raw(',');
     // Milliseconds are enough: the column keeps three decimals.
-    const covered = sqlNumber(Math.round((t.coveredSeconds ?? 0) * 1000) / 1000);
-    sql +=
-      `${sqlInteger(routerId)},1,${sqlInteger(t.rxBytes)},${sqlInteger(t.txBytes)},` +
-      `${sqlInteger(t.rxDiff)},${sqlInteger(t.txDiff)},${t.isReset ? 1 : 0},${t.isGlitch ? 1 : 0},` +
-      `${t.uptime === null ? 'NULL' : sqlInteger(t.uptime)},${sqlInteger(t.addRxBytes)},` +
-      `${sqlInteger(t.addTxBytes)},${throughput},${base},${covered},${t.isCounterReset ? 1 : 0})`;
+    w.number(Math.round((t.coveredSeconds ?? 0) * 1000) / 1000).raw(',');
+    w.flag(t.isCounterReset).raw(')');
   }
-  return { sql, values, bytes: STATEMENT_TEXT_BYTES + chunk.length * STAGED_ROW_BYTES };
+  return {
+    sql: w.text(),
+    values: [],
+    bytes: STATEMENT_TEXT_BYTES + chunk.length * STAGED_ROW_BYTES,
+  };
 }
 
 /** Every write of a cycle, from one upload of its rows, ending with COMMIT. */
@@ -298,6 +306,7 @@ export function writeCycle(
   guard: CycleGuard = { order: null, source: null, lock: null },
 ): Statement[] {
   const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
+  const copies = baseCopies(rows);
   const day = at.toISOString().slice(0, 10);
   const month = `${at.toISOString().slice(0, 7)}-01`;
   /** Adds the cycle to a longer rollup, only when its hour was already folded (a late cycle). */
@@ -342,7 +351,10 @@ export function writeCycle(
   ];
   return [
     // Every reading of a replayed cycle may be older than the database's (nothing to stage).
-    ...(rows.length === 0 ? [] : fixedWidthChunks(rows, maxStatementBytes).map(stageRows)),
+    ...copies.set,
+    ...(rows.length === 0
+      ? []
+      : fixedWidthChunks(rows, maxStatementBytes).map((chunk) => stageRows(chunk, copies.names))),
     // Another copy wrote one of these routers since this copy measured from it? A locking read
     // (it sees the latest commit, and holds the rows until ours): the deltas are then measured
     // again from what is stored, see the guard at the end.
