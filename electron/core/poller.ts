@@ -111,6 +111,17 @@ type Fetched = { lines: string[] } & (
   | { role: WriterRole; at: Date; origin: PollOrigin; payload: ParsedPayload }
 );
 
+/** A cycle written (or kept), with its held lines and, when committed now, what comes next. */
+interface Committed {
+  outcome: CycleOutcome;
+  lines: string[];
+  recorded?: {
+    cycle: RecordedCycle;
+    devices: readonly DeviceReading[];
+    unanswered: readonly UnansweredPart[];
+  };
+}
+
 /** Skipped devices named in the log per poll; the rest are counted in one line. */
 export const MAX_PROBLEM_LINES = 20;
 
@@ -149,7 +160,10 @@ export class Poller {
   /** Polls of this copy, in order: what orders its readings, whatever the wall clock does. */
   private sequence = 0;
   private readonly clockSteps = new ClockStepWatch();
-  private readonly log: (line: string) => void;
+  /** Where lines go (the console by default). */
+  private readonly output: (line: string) => void;
+  /** Lines of the commit in progress, said once the cycle before it has said its own. */
+  private held: string[] | null = null;
   /** Baselines of the live view, by MAC: they follow every poll, written or journaled. */
   private readonly display: BandwidthTracker<string>;
   private role: WriterRole | null = null;
@@ -168,15 +182,21 @@ export class Poller {
     this.sourceOutage = new OutageLog(`The ${options.source.description}`, this.monotonic);
     this.databaseOutage = new OutageLog('MySQL', this.monotonic);
     this.copyId = options.copyId ?? randomUUID();
-    this.log = options.log ?? ((line) => console.log(line));
+    this.output = options.log ?? ((line) => console.log(line));
     this.display = new BandwidthTracker<string>(options.limits ?? DEFAULT_LIMITS);
   }
 
   /** One poll, written before it returns (no overlap with another cycle). */
   async pollOnce(): Promise<CycleOutcome> {
-    const outcome = await this.write(await this.fetch());
+    const outcome = await this.finish(await this.commit(await this.fetch()));
     this.options.onCycle?.(outcome);
     return outcome;
+  }
+
+  /** A line of the commit in progress is held until its turn; any other is said now. */
+  private log(line: string): void {
+    if (this.held === null) this.output(line);
+    else this.held.push(line);
   }
 
   /**
@@ -213,14 +233,40 @@ export class Poller {
     return { role, at, origin, payload, lines };
   }
 
-  /** The second half: write the fetched cycle (or keep it in the journal) and report it. */
-  private async write(fetched: Fetched): Promise<CycleOutcome> {
-    for (const line of fetched.lines) this.log(line);
-    if ('outcome' in fetched) return fetched.outcome;
+  /**
+   * The second half: write the fetched cycle (or keep it in the journal). Its lines are held,
+   * since the cycle before may still be saying its own (see `finish`).
+   */
+  private async commit(fetched: Fetched): Promise<Committed> {
+    this.held = [...fetched.lines];
+    try {
+      const committed = await this.commitHeld(fetched);
+      return { ...committed, lines: this.held };
+    } finally {
+      this.held = null;
+    }
+  }
+
+  /**
+   * The last part of a cycle, run while the next one is committed: its lines, its devices'
+   * lines, the quota and offline checks. Cycles finish one at a time, in poll order.
+   */
+  private async finish(committed: Committed): Promise<CycleOutcome> {
+    for (const line of committed.lines) this.output(line);
+    if (committed.recorded !== undefined) {
+      const { cycle, devices, unanswered } = committed.recorded;
+      this.logCycle(cycle, this.output);
+      await this.afterCommit(cycle, devices, unanswered);
+    }
+    return committed.outcome;
+  }
+
+  private async commitHeld(fetched: Fetched): Promise<Omit<Committed, 'lines'>> {
+    if ('outcome' in fetched) return { outcome: fetched.outcome };
     const { at, origin, payload, role } = fetched;
     // The lock was lost while this poll was fetched (the cycle before found out at its
     // commit): the copy that holds it counts this traffic.
-    if (this.role === 'reader') return { kind: 'reader' };
+    if (this.role === 'reader') return { outcome: { kind: 'reader' } };
     if (this.forgetOnWrite) {
       // Gained since the last write: another copy may have written meanwhile, so measure from
       // what the database has. Done here, between writes, never while one is running.
@@ -257,18 +303,19 @@ export class Poller {
         this.report(this.databaseOutage.success(), at, '✅');
         this.recordingResumed(at);
         this.followDisplay(cycle, origin);
-        this.logCycle(cycle);
-        await this.afterCommit(cycle, pending.devices, payload.unanswered ?? []);
-        return { kind: 'recorded', cycle };
+        return {
+          outcome: { kind: 'recorded', cycle },
+          recorded: { cycle, devices: pending.devices, unanswered: payload.unanswered ?? [] },
+        };
       } catch (caught) {
         if (caught instanceof WriterLockLost) {
           this.lostLock(at);
-          return { kind: 'reader' };
+          return { outcome: { kind: 'reader' } };
         }
         error = caught;
-        if (isUnfixableWriteError(caught)) return this.refuse(pending, caught);
+        if (isUnfixableWriteError(caught)) return { outcome: this.refuse(pending, caught) };
         this.reportDatabaseFailure(caught, at);
-        if (journal === undefined) return { kind: 'database-failed', error: caught };
+        if (journal === undefined) return { outcome: { kind: 'database-failed', error: caught } };
       }
     }
     // Waiting cycles go first: this one joins the queue, then the queue is replayed in order.
@@ -283,7 +330,7 @@ export class Poller {
         at,
         `the journal ${journal.path} cannot be written (${String(appendError)})`,
       );
-      return { kind: 'database-failed', error: error ?? appendError };
+      return { outcome: { kind: 'database-failed', error: error ?? appendError } };
     }
     if (journal.droppedCycles > droppedBefore) {
       this.notRecordingFrom(
@@ -297,7 +344,7 @@ export class Poller {
     else if (role !== 'writer')
       error ??= this.offlineError ?? new Error('this copy is waiting to get the writer lock back');
     this.logCycle(cycle);
-    return { kind: 'journaled', cycle, error, waiting: journal.length };
+    return { outcome: { kind: 'journaled', cycle, error, waiting: journal.length } };
   }
 
   /** This poll's place in the copy's order, and a log line when the wall clock stepped. */
@@ -499,7 +546,7 @@ export class Poller {
     try {
       await this.options.afterCommit?.(cycle, devices, unanswered);
     } catch (error) {
-      this.log(
+      this.output(
         `${clockStamp(this.now())} ⚠️ Could not check quotas and offline routers after this cycle (${this.shortError(error)}); they are checked again after the next one.`,
       );
     }
@@ -545,8 +592,8 @@ export class Poller {
     }
   }
 
-  private logCycle(cycle: RecordedCycle): void {
-    this.logLeftOut(cycle);
+  private logCycle(cycle: RecordedCycle, say: (line: string) => void = (l) => this.log(l)): void {
+    this.logLeftOut(cycle, say);
     // Quiet keeps the summary and what went wrong (reboots, counter restarts, glitches), not
     // the 📊 lines.
     const lines =
@@ -562,18 +609,18 @@ export class Poller {
           ]
         : describeCycle(cycle);
     // One write per cycle, not one per device: 10,000 console calls cost more than the cycle.
-    this.log(lines.join('\n'));
+    say(lines.join('\n'));
   }
 
   /** Readings not counted as deltas for a reason of their own: said also for replayed cycles. */
-  private logLeftOut(cycle: RecordedCycle): void {
+  private logLeftOut(cycle: RecordedCycle, say: (line: string) => void = (l) => this.log(l)): void {
     if (cycle.stale.length > 0) {
-      this.log(
+      say(
         `${clockStamp(cycle.at)} ↩️ Left out ${cycle.stale.length} replayed reading(s) older than the ones stored since (${cycle.stale.map((r) => printable(r.name)).join(', ')}): the stored readings' deltas cover that traffic.`,
       );
     }
     for (const change of cycle.newSource ?? []) {
-      this.log(
+      say(
         `${clockStamp(cycle.at)} 🔀 ${printable(change.identity.name)} (${change.identity.mac}): its counters now come from the ${printable(change.source)}, not the ${printable(change.storedSource)} that stored the last ones; new baseline, nothing counted for this poll.`,
       );
     }
@@ -582,7 +629,7 @@ export class Poller {
   private reportDatabaseFailure(
     error: unknown,
     at: Date,
-    say: (line: string) => void = this.log,
+    say: (line: string) => void = (l) => this.log(l),
   ): void {
     const line = this.databaseOutage.failure(
       this.options.describeDatabaseError(error),
@@ -611,7 +658,10 @@ export class Poller {
     const signal = options.signal ?? new AbortController().signal;
     const sleep = this.options.sleep ?? abortableSleep;
     let done = 0;
-    let writing: Promise<void> = Promise.resolve();
+    // Commits run one at a time in poll order, and so do the finishing parts; a cycle's
+    // finishing part runs while the next one commits.
+    let committing: Promise<unknown> = Promise.resolve();
+    let finishing: Promise<void> = Promise.resolve();
     try {
       while (!signal.aborted && (options.cycles === undefined || done < options.cycles)) {
         // Monotonic: a wall-clock step during the cycle must not stretch or skip the wait.
@@ -621,21 +671,25 @@ export class Poller {
           continue;
         }
         const fetched = await this.fetch();
-        const before = writing;
-        writing = before.then(async () => {
-          this.options.onCycle?.(await this.write(fetched));
+        const committed = committing.then(() => this.commit(fetched));
+        const finishedBefore = finishing;
+        finishing = Promise.all([finishedBefore, committed]).then(async ([, cycle]) => {
+          this.options.onCycle?.(await this.finish(cycle));
         });
-        // Awaited below or in `finally`; marked handled so a failed write is not a crash in between.
-        writing.catch(() => {});
+        committing = committed;
+        // Awaited below or in `finally`; marked handled so a failure is not a crash in between.
+        committed.catch(() => {});
+        finishing.catch(() => {});
         done += 1;
         if (options.cycles !== undefined && done >= options.cycles) break;
         const outcome = 'outcome' in fetched ? fetched.outcome : null;
         await sleep(this.nextWait(outcome, this.monotonic() - started), signal);
-        // The next fetch may overlap this cycle's write, not the one before it.
-        await before;
+        // The next fetch may overlap this cycle's commit, not the cycle before it.
+        await finishedBefore;
       }
     } finally {
-      await writing;
+      await committing.catch(() => {});
+      await finishing;
     }
     return done;
   }
@@ -659,7 +713,7 @@ export class Poller {
     line: string | null,
     at: Date,
     icon: string,
-    say: (line: string) => void = this.log,
+    say: (line: string) => void = (l) => this.log(l),
   ): void {
     if (line !== null) say(`${clockStamp(at)} ${icon} ${line}`);
   }
