@@ -30,7 +30,7 @@ function tracked(overrides: Partial<NonNullable<CycleRow['tracked']>> = {}): Cyc
 /** The statements up to the staged rows, as mysql2 sends them (`?` replaced by escaped text). */
 function stagedSql(rows: CycleRow[]): string {
   const statements = writeCycle('cycle', rows, [], at);
-  const staged = statements.findIndex((s) => s.sql.startsWith('INSERT INTO bt_cycle_rows'));
+  const staged = statements.findLastIndex((s) => s.sql.startsWith('INSERT INTO bt_cycle_rows'));
   if (staged < 0) throw new Error('no staged statement');
   return statements
     .slice(0, staged + 1)
@@ -48,13 +48,35 @@ describe('staged rows of a cycle', () => {
       tracked({ base: null }),
     ]);
     // The base copies' ids are set once, escaped by mysql2; the rows name them.
-    expect(sql).toContain("SET @bt_copy0 = 'x\\',(1,1)-- ?', @bt_copy1 = 'second-copy';");
     expect(sql).toContain(
-      'VALUES (7,1,9007199254740993,5,1000000,0,0,1,3600,1000000,0,12.5,NULL,3,@bt_copy0,41,60,0)',
+      "SET @bt_copy0 = 'x\\',(1,1)-- ?', @bt_copy1 = 'second-copy', @bt_base_copy = 'x\\',(1,1)-- ?', @bt_base_sequence = 41, @bt_covered = 60;",
     );
-    expect(sql).toContain(',(8,0,NULL,NULL,0,0,0,0,NULL,0,0,12.5,NULL,3,NULL,NULL,0,0)');
-    expect(sql).toContain(',@bt_copy1,9007199254740991,60,0)');
-    expect(sql).toContain(',3,NULL,NULL,60,0)');
+    expect(sql).toContain(
+      'VALUES (7,1,9007199254740993,5,1000000,0,0,1,3600,1000000,0,12.5,NULL,3,1,@bt_copy0,41,60,0)',
+    );
+    expect(sql).toContain(',(8,0,NULL,NULL,0,0,0,0,NULL,0,0,12.5,NULL,3,1,NULL,NULL,0,0)');
+    expect(sql).toContain(',1,@bt_copy1,9007199254740991,60,0)');
+    expect(sql).toContain(',3,1,NULL,NULL,60,0)');
+  });
+
+  it('leaves out of a row what it shares with the cycle: base, seconds covered, totals grown by the delta', () => {
+    const usual = (routerId: number, base = { copy: 'me', sequence: 41 }) => ({
+      ...tracked({ isGlitch: false, base }),
+      routerId,
+    });
+    const firstSeen = { ...usual(4), tracked: { ...usual(4).tracked, addRxBytes: 5n } } as CycleRow;
+    const sql = stagedSql([usual(1), usual(2), usual(3, { copy: 'me', sequence: 40 }), firstSeen]);
+    expect(sql).toContain("@bt_base_copy = 'me', @bt_base_sequence = 41, @bt_covered = 60;");
+    expect(sql).toContain(
+      'VALUES (1,9007199254740993,5,1000000,0,3600,12.5,NULL,3),(2,9007199254740993,5,1000000,0,3600,12.5,NULL,3);',
+    );
+    // Measured from another reading, or growing the totals by more than the delta: every column.
+    expect(sql).toContain(
+      'VALUES (3,1,9007199254740993,5,1000000,0,0,0,3600,1000000,0,12.5,NULL,3,1,@bt_copy0,40,60,0)',
+    );
+    expect(sql).toContain(
+      ',(4,1,9007199254740993,5,1000000,0,0,0,3600,5,0,12.5,NULL,3,1,@bt_copy0,41,60,0)',
+    );
   });
 
   it('writes every integer digit for digit, also zero, powers of ten and the largest exact one', () => {

@@ -56,22 +56,23 @@ export function batch(statements: readonly Statement[]): Statement {
 export const BEGIN_CYCLE: Statement = {
   sql: `CREATE TEMPORARY TABLE IF NOT EXISTS bt_cycle_rows (
           router_id BIGINT NOT NULL PRIMARY KEY,
-          tracked BOOLEAN NOT NULL,
+          tracked BOOLEAN NOT NULL DEFAULT TRUE,
           rx_total BIGINT UNSIGNED NULL,
           tx_total BIGINT UNSIGNED NULL,
           rx_diff BIGINT UNSIGNED NOT NULL,
           tx_diff BIGINT UNSIGNED NOT NULL,
-          is_reset BOOLEAN NOT NULL,
-          is_glitch BOOLEAN NOT NULL,
+          is_reset BOOLEAN NOT NULL DEFAULT FALSE,
+          is_glitch BOOLEAN NOT NULL DEFAULT FALSE,
           uptime BIGINT UNSIGNED NULL,
-          add_rx BIGINT UNSIGNED NOT NULL,
-          add_tx BIGINT UNSIGNED NOT NULL,
+          add_rx BIGINT UNSIGNED NULL,
+          add_tx BIGINT UNSIGNED NULL,
           download_mbps DOUBLE NULL,
           upload_mbps DOUBLE NULL,
           latency_ms DOUBLE NULL,
+          own_base BOOLEAN NOT NULL DEFAULT FALSE,
           base_copy CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
           base_sequence BIGINT UNSIGNED NULL,
-          covered_seconds DECIMAL(15,3) NOT NULL DEFAULT 0,
+          covered_seconds DECIMAL(15,3) NULL,
           is_counter_reset BOOLEAN NOT NULL DEFAULT FALSE
         ) ENGINE=MEMORY;
         DELETE FROM bt_cycle_rows;
@@ -241,58 +242,145 @@ export function updateIdentities(
 const stagedText = new SqlNumberWriter(1 << 20);
 
 /**
- * The base copies' ids of a cycle's rows, set once as session variables (`@bt_copy0`…) that
- * the rows name: the ids stay `?` values mysql2 escapes, and the rows stay numbers only.
+ * What most rows of a cycle share, set once as session variables instead of written in every
+ * row: measured from the same stored reading (`@bt_base_copy`, `@bt_base_sequence`) over the
+ * same seconds (`@bt_covered`), counting their delta into the totals. The server parses a
+ * literal per value, so 9 values a row instead of 18 halve its share of the upload.
  */
-function baseCopies(rows: readonly CycleRow[]): { names: Map<string, string>; set: Statement[] } {
-  const names = new Map<string, string>();
-  for (const row of rows) {
-    const copy = row.tracked?.base?.copy;
-    if (copy !== undefined && !names.has(copy)) names.set(copy, `@bt_copy${names.size}`);
-  }
-  if (names.size === 0) return { names, set: [] };
-  const sql = `SET ${[...names.values()].map((name) => `${name} = ?`).join(', ')}`;
-  return { names, set: [{ sql, values: [...names.keys()] }] };
+interface Shared {
+  base: ReadingOrder | null;
+  /** Milliseconds are enough: the column keeps three decimals. */
+  covered: number;
+}
+
+function coveredOf(t: NonNullable<CycleRow['tracked']>): number {
+  return Math.round((t.coveredSeconds ?? 0) * 1000) / 1000;
+}
+
+function isShared(t: NonNullable<CycleRow['tracked']>, shared: Shared): boolean {
+  return (
+    !t.isReset &&
+    !t.isGlitch &&
+    t.isCounterReset !== true &&
+    t.addRxBytes === t.rxDiff &&
+    t.addTxBytes === t.txDiff &&
+    t.base?.copy === shared.base?.copy &&
+    t.base?.sequence === shared.base?.sequence &&
+    coveredOf(t) === shared.covered
+  );
 }
 
 /**
- * One multi-row insert of staged rows, written by the numbers-only writer (mysql2's generic
- * escaping walked an array per row and was a fifth of the cycle's garbage): a value that is
- * not a number is refused, never written. The base copy's id is a session variable.
+ * The session variables of a cycle's staged rows: the shared values, and the base copies' ids
+ * (`@bt_copy0`…) that the other rows name. Ids stay `?` values that mysql2 escapes; the rows
+ * stay numbers only.
  */
-function stageRows(chunk: readonly CycleRow[], copies: ReadonlyMap<string, string>): Statement {
+function stagingVariables(rows: readonly CycleRow[]): {
+  shared: Shared;
+  copies: Map<string, string>;
+  set: Statement;
+} {
+  const first = rows.find((row) => row.tracked !== null)?.tracked ?? null;
+  const shared: Shared = {
+    base: first?.base ?? null,
+    covered: first === null ? 0 : coveredOf(first),
+  };
+  const copies = new Map<string, string>();
+  for (const row of rows) {
+    const copy = row.tracked?.base?.copy;
+    if (copy !== undefined && !copies.has(copy)) copies.set(copy, `@bt_copy${copies.size}`);
+  }
+  const assignments = [...copies.values()].map((name) => `${name} = ?`);
+  assignments.push('@bt_base_copy = ?', '@bt_base_sequence = ?', '@bt_covered = ?');
+  return {
+    shared,
+    copies,
+    set: {
+      sql: `SET ${assignments.join(', ')}`,
+      values: [
+        ...copies.keys(),
+        shared.base?.copy ?? null,
+        shared.base?.sequence ?? null,
+        shared.covered,
+      ],
+    },
+  };
+}
+
+/**
+ * Multi-row inserts of staged rows, written by the numbers-only writer (mysql2's generic
+ * escaping walked an array per row and was a fifth of the cycle's garbage): a value that is
+ * not a number is refused, never written. Rows that share the cycle's values go in one
+ * insert of 9 columns, the others (untracked, reset, first seen, measured from elsewhere)
+ * in one of every column.
+ */
+function stageRows(rows: readonly CycleRow[], maxStatementBytes: number): Statement[] {
+  const { shared, copies, set } = stagingVariables(rows);
+  const common: CycleRow[] = [];
+  const full: CycleRow[] = [];
+  for (const row of rows) {
+    if (row.tracked !== null && isShared(row.tracked, shared)) common.push(row);
+    else full.push(row);
+  }
+  return [
+    set,
+    ...(common.length === 0 ? [] : fixedWidthChunks(common, maxStatementBytes).map(stageShared)),
+    ...(full.length === 0
+      ? []
+      : fixedWidthChunks(full, maxStatementBytes).map((chunk) => stageFull(chunk, copies))),
+  ];
+}
+
+function stageShared(chunk: readonly CycleRow[]): Statement {
+  const w = stagedText.reset();
+  w.raw(`INSERT INTO bt_cycle_rows (router_id, rx_total, tx_total, rx_diff, tx_diff, uptime,
+              download_mbps, upload_mbps, latency_ms) VALUES `);
+  for (let i = 0; i < chunk.length; i += 1) {
+    const { routerId, throughput: l, tracked } = chunk[i] as CycleRow;
+    const t = tracked as NonNullable<CycleRow['tracked']>;
+    w.raw(i === 0 ? '(' : ',(')
+      .number(routerId)
+      .raw(',');
+    w.number(t.rxBytes).raw(',').number(t.txBytes).raw(',');
+    w.number(t.rxDiff).raw(',').number(t.txDiff).raw(',').numberOrNull(t.uptime).raw(',');
+    w.numberOrNull(l.downloadMbps).raw(',').numberOrNull(l.uploadMbps).raw(',');
+    w.numberOrNull(l.latencyMs).raw(')');
+  }
+  return stagedStatement(w, chunk.length);
+}
+
+function stageFull(chunk: readonly CycleRow[], copies: ReadonlyMap<string, string>): Statement {
   const w = stagedText.reset();
   w.raw(`INSERT INTO bt_cycle_rows (router_id, tracked, rx_total, tx_total, rx_diff, tx_diff, is_reset, is_glitch, uptime,
-              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, base_copy, base_sequence, covered_seconds, is_counter_reset) VALUES `);
+              add_rx, add_tx, download_mbps, upload_mbps, latency_ms, own_base, base_copy, base_sequence, covered_seconds,
+              is_counter_reset) VALUES `);
   for (let i = 0; i < chunk.length; i += 1) {
     const { routerId, throughput: l, tracked: t } = chunk[i] as CycleRow;
     w.raw(i === 0 ? '(' : ',(').number(routerId);
     if (t === null) {
       w.raw(',0,NULL,NULL,0,0,0,0,NULL,0,0,');
       w.numberOrNull(l.downloadMbps).raw(',').numberOrNull(l.uploadMbps).raw(',');
-      w.numberOrNull(l.latencyMs).raw(',NULL,NULL,0,0)');
+      w.numberOrNull(l.latencyMs).raw(',1,NULL,NULL,0,0)');
       continue;
     }
     w.raw(',1,').number(t.rxBytes).raw(',').number(t.txBytes).raw(',');
     w.number(t.rxDiff).raw(',').number(t.txDiff).raw(',').flag(t.isReset).raw(',');
     w.flag(t.isGlitch).raw(',').numberOrNull(t.uptime).raw(',').number(t.addRxBytes).raw(',');
     w.number(t.addTxBytes).raw(',').numberOrNull(l.downloadMbps).raw(',');
-    w.numberOrNull(l.uploadMbps).raw(',').numberOrNull(l.latencyMs).raw(',');
+    w.numberOrNull(l.uploadMbps).raw(',').numberOrNull(l.latencyMs).raw(',1,');
     if (t.base === null) w.raw('NULL,NULL,');
     else
       w.raw(copies.get(t.base.copy) ?? 'NULL')
         .raw(',')
         .number(t.base.sequence)
         .raw(',');
-    // Milliseconds are enough: the column keeps three decimals.
-    w.number(Math.round((t.coveredSeconds ?? 0) * 1000) / 1000).raw(',');
-    w.flag(t.isCounterReset).raw(')');
+    w.number(coveredOf(t)).raw(',').flag(t.isCounterReset).raw(')');
   }
-  return {
-    sql: w.text(),
-    values: [],
-    bytes: STATEMENT_TEXT_BYTES + chunk.length * STAGED_ROW_BYTES,
-  };
+  return stagedStatement(w, chunk.length);
+}
+
+function stagedStatement(w: SqlNumberWriter, rows: number): Statement {
+  return { sql: w.text(), values: [], bytes: STATEMENT_TEXT_BYTES + rows * STAGED_ROW_BYTES };
 }
 
 /** Every write of a cycle, from one upload of its rows, ending with COMMIT. */
@@ -306,13 +394,12 @@ export function writeCycle(
   guard: CycleGuard = { order: null, source: null, lock: null },
 ): Statement[] {
   const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
-  const copies = baseCopies(rows);
   const day = at.toISOString().slice(0, 10);
   const month = `${at.toISOString().slice(0, 7)}-01`;
   /** Adds the cycle to a longer rollup, only when its hour was already folded (a late cycle). */
   const addIfLate = (table: string, column: string, bucket: string): Statement => ({
     sql: `INSERT INTO ${table} (${column}, router_id, rx_bytes, tx_bytes, resets, samples, covered_seconds)
-          SELECT ?, router_id, rx_diff, tx_diff, is_reset, 1, covered_seconds FROM bt_cycle_rows
+          SELECT ?, router_id, rx_diff, tx_diff, is_reset, 1, COALESCE(covered_seconds, @bt_covered) FROM bt_cycle_rows
            WHERE tracked AND ? < @bt_daily_through
           ON DUPLICATE KEY UPDATE rx_bytes = ${table}.rx_bytes + VALUES(rx_bytes),
             tx_bytes = ${table}.tx_bytes + VALUES(tx_bytes), resets = ${table}.resets + VALUES(resets),
@@ -351,16 +438,15 @@ export function writeCycle(
   ];
   return [
     // Every reading of a replayed cycle may be older than the database's (nothing to stage).
-    ...copies.set,
-    ...(rows.length === 0
-      ? []
-      : fixedWidthChunks(rows, maxStatementBytes).map((chunk) => stageRows(chunk, copies.names))),
+    ...(rows.length === 0 ? [] : stageRows(rows, maxStatementBytes)),
     // Another copy wrote one of these routers since this copy measured from it? A locking read
     // (it sees the latest commit, and holds the rows until ours): the deltas are then measured
     // again from what is stored, see the guard at the end.
     {
       sql: `SELECT COUNT(*) INTO @bt_moved FROM routers r JOIN bt_cycle_rows c ON r.id = c.router_id
-             WHERE c.tracked AND NOT (r.last_copy <=> c.base_copy AND r.last_sequence <=> c.base_sequence)
+             WHERE c.tracked AND NOT IF(c.own_base,
+                 r.last_copy <=> c.base_copy AND r.last_sequence <=> c.base_sequence,
+                 r.last_copy <=> CONVERT(@bt_base_copy USING ascii) AND r.last_sequence <=> @bt_base_sequence)
                FOR UPDATE`,
       values: [],
     },
@@ -368,8 +454,8 @@ export function writeCycle(
     // Totals only ever grow by what the cycle counted.
     {
       sql: `UPDATE routers r JOIN bt_cycle_rows c ON r.id = c.router_id
-               SET r.total_rx_bytes = r.total_rx_bytes + c.add_rx,
-                   r.total_tx_bytes = r.total_tx_bytes + c.add_tx,
+               SET r.total_rx_bytes = r.total_rx_bytes + COALESCE(c.add_rx, c.rx_diff),
+                   r.total_tx_bytes = r.total_tx_bytes + COALESCE(c.add_tx, c.tx_diff),
                    r.last_rx_bytes = IF(c.tracked, c.rx_total, r.last_rx_bytes),
                    r.last_tx_bytes = IF(c.tracked, c.tx_total, r.last_tx_bytes),
                    r.last_uptime = IF(c.tracked, c.uptime, r.last_uptime),
@@ -400,14 +486,15 @@ export function writeCycle(
       sql: `UPDATE bandwidth_hourly h JOIN bt_cycle_rows c ON h.hour_start = ? AND h.router_id = c.router_id
                SET h.rx_bytes = h.rx_bytes + c.rx_diff, h.tx_bytes = h.tx_bytes + c.tx_diff,
                    h.resets = h.resets + c.is_reset, h.samples = h.samples + 1,
-                   h.covered_seconds = h.covered_seconds + c.covered_seconds
+                   h.covered_seconds = h.covered_seconds + COALESCE(c.covered_seconds, @bt_covered)
              WHERE c.tracked`,
       values: [hour],
     },
     { sql: 'SET @bt_hourly_updated = ROW_COUNT()', values: [] },
     {
       sql: `INSERT INTO bandwidth_hourly (hour_start, router_id, rx_bytes, tx_bytes, resets, samples, covered_seconds)
-            SELECT ?, c.router_id, c.rx_diff, c.tx_diff, c.is_reset, 1, c.covered_seconds FROM bt_cycle_rows c
+            SELECT ?, c.router_id, c.rx_diff, c.tx_diff, c.is_reset, 1, COALESCE(c.covered_seconds, @bt_covered)
+              FROM bt_cycle_rows c
              WHERE @bt_hourly_updated < ? AND c.tracked
                AND NOT EXISTS (SELECT 1 FROM bandwidth_hourly h WHERE h.hour_start = ? AND h.router_id = c.router_id)`,
       values: [hour, rows.filter((r) => r.tracked !== null).length, hour],
