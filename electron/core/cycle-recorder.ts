@@ -257,6 +257,8 @@ export class CycleRecorder {
       const stale: RouterIdentity[] = [];
       const newSource: NonNullable<RecordedCycle['newSource']> = [];
       const rows: CycleRow[] = [];
+      // One object for every device's delta and covered time, not one each.
+      const when = { at, monotonic };
       const changedIdentities: Array<{ routerId: number; identity: RouterIdentity }> = [];
       for (const device of devices) {
         const routerId = idOf(device.identity.mac);
@@ -283,16 +285,17 @@ export class CycleRecorder {
         // Counters from another source cannot continue the stored series: a new baseline.
         const delta = otherSource
           ? ({ kind: 'baseline', rxDiff: 0n, txDiff: 0n } as const)
-          : this.tracker.computeDelta(routerId, counters, { at, monotonic });
-        tracked.push({
+          : this.tracker.computeDelta(routerId, counters, when);
+        const trackedDevice: TrackedDevice = {
           routerId,
           identity: device.identity,
           counters,
           delta,
           previous,
           rates: device.rates,
-          ...(device.source === undefined ? {} : { source: device.source }),
-        });
+        };
+        if (device.source !== undefined) trackedDevice.source = device.source;
+        tracked.push(trackedDevice);
         // First tracked: lifetime totals start at the counters (never below what is stored).
         const stored = storedTotals.get(routerId);
         const first = delta.kind === 'baseline' && !otherSource;
@@ -303,15 +306,9 @@ export class CycleRecorder {
             counters,
             delta,
             previous,
-            { at, monotonic },
-            {
-              rxBytes: first
-                ? positive(counters.rxBytes - (stored?.totalRxBytes ?? 0n))
-                : delta.rxDiff,
-              txBytes: first
-                ? positive(counters.txBytes - (stored?.totalTxBytes ?? 0n))
-                : delta.txDiff,
-            },
+            when,
+            first ? positive(counters.rxBytes - (stored?.totalRxBytes ?? 0n)) : delta.rxDiff,
+            first ? positive(counters.txBytes - (stored?.totalTxBytes ?? 0n)) : delta.txDiff,
           ),
         });
       }
@@ -445,7 +442,8 @@ export function trackedRowOf(
   delta: CounterDelta,
   previous: PreviousReading | null,
   when: { at: Date; monotonic?: TimedReading['monotonic'] },
-  totalsGrowBy: { rxBytes: bigint; txBytes: bigint },
+  totalsGrowByRx: bigint,
+  totalsGrowByTx: bigint,
 ): NonNullable<CycleRow['tracked']> {
   return {
     rxBytes: counters.rxBytes,
@@ -456,8 +454,8 @@ export function trackedRowOf(
     isGlitch: delta.kind === 'glitch',
     isCounterReset: delta.kind === 'delta' && delta.counterReset !== undefined,
     uptime: counters.uptime,
-    addRxBytes: totalsGrowBy.rxBytes,
-    addTxBytes: totalsGrowBy.txBytes,
+    addRxBytes: totalsGrowByRx,
+    addTxBytes: totalsGrowByTx,
     // Readings without a copy or sequence (the demo's simulated polls) have no base order.
     base: previous?.order ?? null,
     coveredSeconds: coveredSeconds(delta, previous, {

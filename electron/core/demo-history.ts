@@ -151,16 +151,7 @@ async function fillIfEmpty(
           routerId,
           throughput: device.throughput,
           // Simulated polls have no copy or sequence: like readings stored before they existed.
-          tracked: trackedRowOf(
-            counters,
-            delta,
-            previous,
-            { at },
-            {
-              rxBytes: delta.rxDiff,
-              txBytes: delta.txDiff,
-            },
-          ),
+          tracked: trackedRowOf(counters, delta, previous, { at }, delta.rxDiff, delta.txDiff),
         });
       }
       // Each simulated poll is one cycle of the usual statements; the batch commits once.

@@ -6,6 +6,7 @@ import { PoisonedCycleError } from '../dead-letter';
 // can reach it: anything else is refused, never written as SQL.
 
 const ZERO = 48;
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** ASCII SQL text of numbers, NULLs and fixed punctuation, grown as needed. */
 export class SqlNumberWriter {
@@ -37,6 +38,8 @@ export class SqlNumberWriter {
       // server to refuse): its usual text.
       if (Number.isFinite(value)) return this.raw(String(value));
     } else if (typeof value === 'bigint') {
+      // Most counters fit a number exactly: their digits without a string in between.
+      if (value >= 0n && value <= MAX_EXACT) return this.digits(Number(value));
       return this.raw(value.toString());
     }
     throw new PoisonedCycleError(`a staged value is not a number (${String(value).slice(0, 40)})`);
