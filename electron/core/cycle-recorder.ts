@@ -122,6 +122,8 @@ export class CycleRecorder {
   private readonly tracker: BandwidthTracker<number>;
   /** The most one statement may take on this server (`max_allowed_packet`), once read. */
   private statementBudget: number | null = null;
+  /** Grows each time this recorder forgets: a cycle prepared before is no longer valid. */
+  private generation = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -150,6 +152,16 @@ export class CycleRecorder {
    */
   forget(): void {
     this.routerIds.clear();
+    this.forgetBaselines();
+  }
+
+  /**
+   * Forgets the baselines and identities this copy took as written (a cycle that did not
+   * commit, or one prepared that will not be): the next cycle measures from the database. The
+   * router ids stay: only committed ones are kept.
+   */
+  forgetBaselines(): void {
+    this.generation += 1;
     this.writtenIdentity.clear();
     this.tracker.clear();
   }
@@ -157,16 +169,24 @@ export class CycleRecorder {
   /**
    * Records one cycle. When another copy wrote some of its routers since this copy measured
    * from them, the transaction finds out before committing (see CycleGuard), rolls back, and
-   * the cycle is measured again from the stored counters.
+   * the cycle is measured again from the stored counters. `prepared` is this cycle as
+   * `prepare` tracked it ahead of time; it is used only while still valid.
    */
   async record(
     devices: readonly DeviceReading[],
     at: Date,
     cycleId: string = randomUUID(),
     context: CycleContext = {},
+    prepared: PreparedCycle | null = null,
   ): Promise<RecordedCycle> {
     for (let attempt = 1; ; attempt += 1) {
-      const result = await this.recordOnce(devices, at, cycleId, context);
+      const result = await this.recordOnce(
+        devices,
+        at,
+        cycleId,
+        context,
+        attempt === 1 ? prepared : null,
+      );
       if (result !== 'moved') return result;
       if (attempt >= 3)
         throw new Error(
@@ -175,200 +195,151 @@ export class CycleRecorder {
     }
   }
 
+  /**
+   * Tracks a cycle and builds its statements without the database, when every router is known
+   * and has a baseline: the poller does this while the cycle before is still being committed.
+   * Its baselines are taken at once, as if committed; if that cycle or this one is not, the
+   * recorder forgets them all and measures again from the database. Null when the cycle needs
+   * the database first (a router new, or without a baseline).
+   */
+  prepare(
+    devices: readonly DeviceReading[],
+    at: Date,
+    cycleId: string,
+    context: CycleContext = {},
+  ): PreparedCycle | null {
+    const budget = this.statementBudget;
+    if (budget === null || devices.length === 0) return null;
+    for (const device of devices) {
+      const id = this.routerIds.get(device.identity.mac);
+      if (id === undefined || (device.counters !== null && !this.tracker.has(id))) return null;
+    }
+    const lock = this.options.lockHolder === undefined ? null : this.options.lockHolder();
+    if (this.options.lockHolder !== undefined && lock === null) return null;
+    return this.plan(devices, at, cycleId, context, new Map(), new Map(), budget, lock);
+  }
+
+  /** Whether a prepared cycle still stands on what this recorder holds. */
+  isCurrent(
+    prepared: PreparedCycle | null,
+    cycleId = prepared?.cycleId,
+  ): prepared is PreparedCycle {
+    return (
+      prepared !== null && prepared.generation === this.generation && prepared.cycleId === cycleId
+    );
+  }
+
   private async recordOnce(
     devices: readonly DeviceReading[],
     at: Date,
     cycleId: string,
     context: CycleContext,
+    prepared: PreparedCycle | null,
   ): Promise<RecordedCycle | 'moved'> {
     if (devices.length === 0) return { at, tracked: [], untracked: [], stale: [], roundTrips: 0 };
-    const origin = context.origin;
-    const order = origin === undefined ? null : { copy: origin.copy, sequence: origin.sequence };
-    const monotonic = origin === undefined ? null : { copy: origin.copy, ms: origin.monotonicMs };
     const lock = this.options.lockHolder === undefined ? null : this.options.lockHolder();
     // The lock's connection broke (the server restarted, or went away): like any failed write,
     // the cycle waits in the journal, and the copy claims the lock again when it can.
-    if (this.options.lockHolder !== undefined && lock === null)
+    if (this.options.lockHolder !== undefined && lock === null) {
+      if (prepared !== null) this.forgetBaselines();
       throw new WriterLockBroken(
         'the connection holding this copy’s writer lock broke: cycles are written again once this copy holds the lock',
       );
+    }
+    let plan = this.isCurrent(prepared, cycleId)
+      ? prepared
+      : this.prepare(devices, at, cycleId, context);
     const connection = await this.pool.getConnection();
     const sql = countingSql(connection);
     try {
-      // Routers this cycle found in the database; `this.routerIds` learns them after the commit.
-      const found = new Map<string, number>();
-      const idOf = (mac: string) => this.routerIds.get(mac) ?? found.get(mac);
-      const storedTotals = new Map<number, StoredRouter>();
-      // Routers never written, and known ones whose counters have no baseline yet (they failed
-      // validation so far): their stored state is read first.
-      const unknown = devices
-        .filter((d) => {
-          const id = this.routerIds.get(d.identity.mac);
-          return id === undefined || (d.counters !== null && !this.tracker.has(id));
-        })
-        .map((d) => d.identity);
-      // One MAC reported twice in a cycle (two sources) reaches here once: see multi-source.ts.
-
-      // The server's statement limit, read once per recorder (not counted as a cycle's round
-      // trip) and again after a failed cycle: a cycle is sent in as many
-      // statements as it takes to fit, all in its one transaction.
-      this.statementBudget ??= await readStatementBudget(countingSql(connection));
-      const budget = this.statementBudget;
       let begun = false;
-      if (unknown.length > 0) {
-        const macChunks = chunkByBytes(
-          unknown.map((r) => r.mac),
-          budget - 1_024,
-          () => MAC_BYTES,
-        );
-        const existing: RowDataPacket[] = [];
-        for (const macs of macChunks) {
-          existing.push(
-            ...(await selectLast(sql, batch([begun ? NO_OP : BEGIN_CYCLE, selectRouters(macs)]))),
+      if (plan === null) {
+        // Routers never written, and known ones whose counters have no baseline yet (they
+        // failed validation so far): their stored state is read first, in the cycle's
+        // transaction.
+        const found = new Map<string, number>();
+        const storedTotals = new Map<number, StoredRouter>();
+        const unknown = devices
+          .filter((d) => {
+            const id = this.routerIds.get(d.identity.mac);
+            return id === undefined || (d.counters !== null && !this.tracker.has(id));
+          })
+          .map((d) => d.identity);
+        // One MAC reported twice in a cycle (two sources) reaches here once: see multi-source.ts.
+
+        // The server's statement limit, read once per recorder (not counted as a cycle's round
+        // trip) and again after a failed cycle: a cycle is sent in as many
+        // statements as it takes to fit, all in its one transaction.
+        this.statementBudget ??= await readStatementBudget(countingSql(connection));
+        const budget = this.statementBudget;
+        if (unknown.length > 0) {
+          const macChunks = chunkByBytes(
+            unknown.map((r) => r.mac),
+            budget - 1_024,
+            () => MAC_BYTES,
           );
-          begun = true;
-        }
-        const missing = new Set(unknown.map((r) => r.mac));
-        const remember = (stored: StoredRouter) => {
-          missing.delete(stored.mac);
-          found.set(stored.mac, stored.id);
-          storedTotals.set(stored.id, stored);
-          // Committed data, so safe to resume from even if this transaction fails.
-          if (stored.latest !== null) this.tracker.accept(stored.id, stored.latest);
-        };
-        existing.map(storedRouterOf).forEach(remember);
-        if (missing.size > 0) {
-          const fresh = unknown.filter((r) => missing.has(r.mac));
-          const chunks = chunkByBytes(fresh, (budget - 1_024) / 2, (r) =>
-            rowBytes(Object.values(r)),
-          );
-          for (const chunk of chunks) {
-            const inserted = await selectLast(
-              sql,
-              batch([insertRouterIdentities(chunk), selectRouters(chunk.map((r) => r.mac))]),
+          const existing: RowDataPacket[] = [];
+          for (const macs of macChunks) {
+            existing.push(
+              ...(await selectLast(sql, batch([begun ? NO_OP : BEGIN_CYCLE, selectRouters(macs)]))),
             );
-            inserted.map(storedRouterOf).forEach(remember);
+            begun = true;
+          }
+          const missing = new Set(unknown.map((r) => r.mac));
+          const remember = (stored: StoredRouter) => {
+            missing.delete(stored.mac);
+            found.set(stored.mac, stored.id);
+            storedTotals.set(stored.id, stored);
+            // Committed data, so safe to resume from even if this transaction fails.
+            if (stored.latest !== null) this.tracker.accept(stored.id, stored.latest);
+          };
+          existing.map(storedRouterOf).forEach(remember);
+          if (missing.size > 0) {
+            const fresh = unknown.filter((r) => missing.has(r.mac));
+            const chunks = chunkByBytes(fresh, (budget - 1_024) / 2, (r) =>
+              rowBytes(Object.values(r)),
+            );
+            for (const chunk of chunks) {
+              const inserted = await selectLast(
+                sql,
+                batch([insertRouterIdentities(chunk), selectRouters(chunk.map((r) => r.mac))]),
+              );
+              inserted.map(storedRouterOf).forEach(remember);
+            }
           }
         }
+        plan = this.plan(devices, at, cycleId, context, found, storedTotals, budget, lock);
       }
 
-      const tracked: TrackedDevice[] = [];
-      const untracked: RouterIdentity[] = [];
-      const stale: RouterIdentity[] = [];
-      const newSource: NonNullable<RecordedCycle['newSource']> = [];
-      const rows: CycleRow[] = [];
-      // One object for every device's delta and covered time, not one each.
-      const when = { at, monotonic };
-      const changedIdentities: Array<{ routerId: number; identity: RouterIdentity }> = [];
-      for (const device of devices) {
-        const routerId = idOf(device.identity.mac);
-        if (routerId === undefined)
-          throw new Error(`router ${device.identity.mac} was inserted but cannot be found`);
-        if (!sameIdentity(this.writtenIdentity.get(routerId), device.identity)) {
-          changedIdentities.push({ routerId, identity: device.identity });
-        }
-        const counters = device.counters;
-        if (counters === null) {
-          untracked.push(device.identity);
-          rows.push({ routerId, throughput: device.throughput, tracked: null });
-          continue;
-        }
-        const previous = this.tracker.get(routerId) ?? null;
-        if (previous !== null && context.live !== true && isOlder({ at, order }, previous)) {
-          stale.push(device.identity);
-          continue;
-        }
-        const storedSource = previous?.source ?? null;
-        const source = device.source ?? origin?.source ?? null;
-        const otherSource = storedSource !== null && source !== null && storedSource !== source;
-        if (otherSource) newSource.push({ identity: device.identity, storedSource, source });
-        // Counters from another source cannot continue the stored series: a new baseline.
-        const delta = otherSource
-          ? ({ kind: 'baseline', rxDiff: 0n, txDiff: 0n } as const)
-          : this.tracker.computeDelta(routerId, counters, when);
-        const trackedDevice: TrackedDevice = {
-          routerId,
-          identity: device.identity,
-          counters,
-          delta,
-          previous,
-          rates: device.rates,
-        };
-        if (device.source !== undefined) trackedDevice.source = device.source;
-        tracked.push(trackedDevice);
-        // First tracked: lifetime totals start at the counters (never below what is stored).
-        const stored = storedTotals.get(routerId);
-        const first = delta.kind === 'baseline' && !otherSource;
-        rows.push({
-          routerId,
-          throughput: device.throughput,
-          tracked: trackedRowOf(
-            counters,
-            delta,
-            previous,
-            when,
-            first ? positive(counters.rxBytes - (stored?.totalRxBytes ?? 0n)) : delta.rxDiff,
-            first ? positive(counters.txBytes - (stored?.totalTxBytes ?? 0n)) : delta.txDiff,
-          ),
-        });
-      }
-
-      const identities = updateIdentities(changedIdentities, budget);
-      const guard: CycleGuard = {
-        order,
-        source: origin?.source ?? null,
-        lock,
-        ...sourcesOfRows(tracked),
-      };
+      // The lock may be held on a new connection since the cycle was prepared.
+      const statements =
+        sameLock(plan.lock, lock) || plan.rebuild === undefined
+          ? plan.statements
+          : plan.rebuild(lock);
       const writes = packRoundTrips(
-        [
-          ...(begun ? [] : [BEGIN_CYCLE]),
-          ...writeCycle(cycleId, rows, identities, at, budget, guard),
-        ],
-        budget,
+        [...(begun ? [] : [BEGIN_CYCLE]), ...statements],
+        this.statementBudget ?? Number.POSITIVE_INFINITY,
       );
       try {
         for (const write of writes) await sql.query(write.sql, write.values);
       } catch (error) {
         if ((error as { code?: string }).code !== GUARD_REFUSED) throw error;
         await connection.query('ROLLBACK').catch(() => {});
+        // What this copy took as written is not: measure again from the database.
+        this.forgetBaselines();
         const [why] = await sql.query<RowDataPacket[]>(READ_GUARD.sql, READ_GUARD.values);
         if (Number(why?.owner) !== 1)
           throw new WriterLockLost('this copy lost the writer lock before it could commit');
         // Another copy wrote some of these routers since: measure them again from the database.
-        for (const t of tracked) this.tracker.forget(t.routerId);
         return 'moved';
       }
 
-      for (const [mac, id] of found) this.routerIds.set(mac, id);
-      for (const { routerId, identity } of changedIdentities)
-        this.writtenIdentity.set(routerId, identity);
-      for (const t of tracked) {
-        // Built field by field (no spread): one object per router and cycle, which the poller's
-        // live display takes as its baseline too (see `baselineOf`) instead of a copy of its own.
-        const c = t.counters;
-        const baseline: PreviousReading = {
-          rxBytes: c.rxBytes,
-          txBytes: c.txBytes,
-          uptime: c.uptime,
-          at,
-          monotonic,
-          order,
-          source: t.source ?? origin?.source ?? t.previous?.source ?? null,
-        };
-        if (c.wraps32 === true) baseline.wraps32 = true;
-        this.tracker.accept(t.routerId, baseline);
-      }
-      return {
-        at,
-        tracked,
-        untracked,
-        stale,
-        ...(newSource.length > 0 ? { newSource } : {}),
-        ...(origin?.source === undefined ? {} : { source: origin.source }),
-        roundTrips: sql.roundTrips,
-      };
+      for (const [mac, id] of plan.found) this.routerIds.set(mac, id);
+      return { ...plan.cycle, roundTrips: sql.roundTrips };
     } catch (error) {
+      // Nothing of this cycle was committed: the baselines and identities taken with it (and
+      // with any cycle prepared after it) are forgotten, and read from the database again.
+      this.forgetBaselines();
       if (error instanceof WriterLockLost) throw error;
       // The rollback can fail too when the server is gone; the original error is the one to report.
       await connection.query('ROLLBACK').catch(() => {});
@@ -387,6 +358,154 @@ export class CycleRecorder {
       connection.release();
     }
   }
+
+  /**
+   * Tracks every device of the cycle and builds its statements; then takes the new baselines
+   * and identities as written (a failed commit forgets them, see `recordOnce`).
+   */
+  private plan(
+    devices: readonly DeviceReading[],
+    at: Date,
+    cycleId: string,
+    context: CycleContext,
+    found: Map<string, number>,
+    storedTotals: ReadonlyMap<number, StoredRouter>,
+    budget: number,
+    lock: { name: string; connectionId: number } | null,
+  ): PreparedCycle {
+    const origin = context.origin;
+    const order = origin === undefined ? null : { copy: origin.copy, sequence: origin.sequence };
+    const monotonic = origin === undefined ? null : { copy: origin.copy, ms: origin.monotonicMs };
+    const idOf = (mac: string) => this.routerIds.get(mac) ?? found.get(mac);
+    const tracked: TrackedDevice[] = [];
+    const untracked: RouterIdentity[] = [];
+    const stale: RouterIdentity[] = [];
+    const newSource: NonNullable<RecordedCycle['newSource']> = [];
+    const rows: CycleRow[] = [];
+    // One object for every device's delta and covered time, not one each.
+    const when = { at, monotonic };
+    const changedIdentities: Array<{ routerId: number; identity: RouterIdentity }> = [];
+    for (const device of devices) {
+      const routerId = idOf(device.identity.mac);
+      if (routerId === undefined)
+        throw new Error(`router ${device.identity.mac} was inserted but cannot be found`);
+      if (!sameIdentity(this.writtenIdentity.get(routerId), device.identity)) {
+        changedIdentities.push({ routerId, identity: device.identity });
+      }
+      const counters = device.counters;
+      if (counters === null) {
+        untracked.push(device.identity);
+        rows.push({ routerId, throughput: device.throughput, tracked: null });
+        continue;
+      }
+      const previous = this.tracker.get(routerId) ?? null;
+      if (previous !== null && context.live !== true && isOlder({ at, order }, previous)) {
+        stale.push(device.identity);
+        continue;
+      }
+      const storedSource = previous?.source ?? null;
+      const source = device.source ?? origin?.source ?? null;
+      const otherSource = storedSource !== null && source !== null && storedSource !== source;
+      if (otherSource) newSource.push({ identity: device.identity, storedSource, source });
+      // Counters from another source cannot continue the stored series: a new baseline.
+      const delta = otherSource
+        ? ({ kind: 'baseline', rxDiff: 0n, txDiff: 0n } as const)
+        : this.tracker.computeDelta(routerId, counters, when);
+      const trackedDevice: TrackedDevice = {
+        routerId,
+        identity: device.identity,
+        counters,
+        delta,
+        previous,
+        rates: device.rates,
+      };
+      if (device.source !== undefined) trackedDevice.source = device.source;
+      tracked.push(trackedDevice);
+      // First tracked: lifetime totals start at the counters (never below what is stored).
+      const stored = storedTotals.get(routerId);
+      const first = delta.kind === 'baseline' && !otherSource;
+      rows.push({
+        routerId,
+        throughput: device.throughput,
+        tracked: trackedRowOf(
+          counters,
+          delta,
+          previous,
+          when,
+          first ? positive(counters.rxBytes - (stored?.totalRxBytes ?? 0n)) : delta.rxDiff,
+          first ? positive(counters.txBytes - (stored?.totalTxBytes ?? 0n)) : delta.txDiff,
+        ),
+      });
+    }
+
+    const identities = updateIdentities(changedIdentities, budget);
+    const guardOf = (holder: typeof lock): CycleGuard => ({
+      order,
+      source: origin?.source ?? null,
+      lock: holder,
+      ...sourcesOfRows(tracked),
+    });
+    const statements = writeCycle(cycleId, rows, identities, at, budget, guardOf(lock));
+
+    // Taken as written now, so that the next cycle can be prepared while this one commits.
+    for (const { routerId, identity } of changedIdentities)
+      this.writtenIdentity.set(routerId, identity);
+    for (const t of tracked) {
+      // Built field by field (no spread): one object per router and cycle, which the poller's
+      // live display takes as its baseline too (see `baselineOf`) instead of a copy of its own.
+      const c = t.counters;
+      const baseline: PreviousReading = {
+        rxBytes: c.rxBytes,
+        txBytes: c.txBytes,
+        uptime: c.uptime,
+        at,
+        monotonic,
+        order,
+        source: t.source ?? origin?.source ?? t.previous?.source ?? null,
+      };
+      if (c.wraps32 === true) baseline.wraps32 = true;
+      this.tracker.accept(t.routerId, baseline);
+    }
+    return {
+      generation: this.generation,
+      cycleId,
+      lock,
+      statements,
+      rebuild: (holder) => writeCycle(cycleId, rows, identities, at, budget, guardOf(holder)),
+      found,
+      cycle: {
+        at,
+        tracked,
+        untracked,
+        stale,
+        ...(newSource.length > 0 ? { newSource } : {}),
+        ...(origin?.source === undefined ? {} : { source: origin.source }),
+      },
+    };
+  }
+}
+
+/** A cycle tracked and turned into statements, waiting to be sent (see `CycleRecorder.prepare`). */
+export interface PreparedCycle {
+  /** The recorder's state it was built on: stale once the recorder forgot what it held. */
+  readonly generation: number;
+  readonly cycleId: string;
+  readonly lock: { name: string; connectionId: number } | null;
+  readonly statements: Statement[];
+  /** The same statements for another lock connection. */
+  readonly rebuild?: (lock: { name: string; connectionId: number } | null) => Statement[];
+  /** Routers this cycle found or inserted, remembered once it commits. */
+  readonly found: ReadonlyMap<string, number>;
+  readonly cycle: Omit<RecordedCycle, 'roundTrips'>;
+}
+
+function sameLock(
+  a: { name: string; connectionId: number } | null,
+  b: { name: string; connectionId: number } | null,
+): boolean {
+  return (
+    a === b || (a !== null && b !== null && a.name === b.name && a.connectionId === b.connectionId)
+  );
 }
 
 /**

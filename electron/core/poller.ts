@@ -5,6 +5,7 @@ import { clockStamp, cycleSummary, describeCycle, printable } from './console-re
 import {
   CycleAlreadyRecorded,
   type CycleRecorder,
+  type PreparedCycle,
   type RecordedCycle,
   WriterLockBroken,
   WriterLockLost,
@@ -108,7 +109,15 @@ function monotonicOf(origin: PollOrigin | undefined) {
 /** A poll fetched and validated, waiting to be written; or a poll that ended there. */
 type Fetched = { lines: string[] } & (
   | { outcome: CycleOutcome }
-  | { role: WriterRole; at: Date; origin: PollOrigin; payload: ParsedPayload }
+  | {
+      role: WriterRole;
+      id: string;
+      at: Date;
+      origin: PollOrigin;
+      payload: ParsedPayload;
+      /** Tracked ahead, while the cycle before it was being committed (see `prepareAhead`). */
+      prepared?: PreparedCycle | null;
+    }
 );
 
 /** A cycle written (or kept), with its held lines and, when committed now, what comes next. */
@@ -175,6 +184,8 @@ export class Poller {
   private partsDown: string[] = [];
   /** The writer lock was gained: the next write forgets what this copy wrote before. */
   private forgetOnWrite = false;
+  /** The poll sequence of the last cycle the recorder tracked ahead of its commit. */
+  private preparedThrough: number | null = null;
 
   constructor(private readonly options: PollerOptions) {
     this.now = options.now ?? (() => new Date());
@@ -191,6 +202,31 @@ export class Poller {
     const outcome = await this.finish(await this.commit(await this.fetch()));
     this.options.onCycle?.(outcome);
     return outcome;
+  }
+
+  /**
+   * Tracks a fetched poll on top of the cycle being committed, while it commits: the tracking
+   * is then off the path from one commit to the next. Only when that cycle was itself prepared
+   * (its baselines are the ones this poll is measured from) and this poll will be recorded.
+   */
+  private prepareAhead(fetched: Fetched): void {
+    if ('outcome' in fetched || fetched.role !== 'writer') return;
+    if ((this.options.journal?.length ?? 0) > 0) return;
+    if (this.preparedThrough !== fetched.origin.sequence - 1) return;
+    fetched.prepared = this.options.recorder.prepare(
+      fetched.payload.devices,
+      fetched.at,
+      fetched.id,
+      { origin: fetched.origin, live: true },
+    );
+  }
+
+  /** A poll tracked ahead that will not be recorded: what it took as written is forgotten. */
+  private dropPrepared(fetched: Fetched): void {
+    if ('outcome' in fetched) return;
+    if (this.options.recorder.isCurrent(fetched.prepared ?? null))
+      this.options.recorder.forgetBaselines();
+    this.preparedThrough = null;
   }
 
   /** A line of the commit in progress is held until its turn; any other is said now. */
@@ -230,7 +266,7 @@ export class Poller {
     const at = this.now();
     const origin = this.stamp(at, say);
     this.report(this.sourceOutage.success(), at, '✅', say);
-    return { role, at, origin, payload, lines };
+    return { role, id: randomUUID(), at, origin, payload, lines };
   }
 
   /**
@@ -264,16 +300,20 @@ export class Poller {
   private async commitHeld(fetched: Fetched): Promise<Omit<Committed, 'lines'>> {
     if ('outcome' in fetched) return { outcome: fetched.outcome };
     const { at, origin, payload, role } = fetched;
+    const { recorder, journal } = this.options;
     // The lock was lost while this poll was fetched (the cycle before found out at its
     // commit): the copy that holds it counts this traffic.
-    if (this.role === 'reader') return { outcome: { kind: 'reader' } };
+    if (this.role === 'reader') {
+      this.dropPrepared(fetched);
+      return { outcome: { kind: 'reader' } };
+    }
     if (this.forgetOnWrite) {
       // Gained since the last write: another copy may have written meanwhile, so measure from
       // what the database has. Done here, between writes, never while one is running.
       this.forgetOnWrite = false;
       this.options.recorder.forget();
+      this.preparedThrough = null;
     }
-    const { recorder, journal } = this.options;
     // Named one by one up to a point: an answer of a million bad entries must not become a
     // million log lines every poll.
     for (const problem of payload.problems.slice(0, MAX_PROBLEM_LINES)) {
@@ -291,15 +331,18 @@ export class Poller {
     this.partsDown = payload.partsDown ?? [];
     // One source (or site) of several went down or came back: said once, by the source.
     for (const notice of payload.notices ?? []) this.log(`${clockStamp(at)} ${notice}`);
-    const pending: PendingCycle = { id: randomUUID(), at, devices: payload.devices, origin };
+    const pending: PendingCycle = { id: fetched.id, at, devices: payload.devices, origin };
 
     let error: unknown = null;
     if (journal === undefined || (journal.length === 0 && role === 'writer')) {
       try {
-        const cycle = await recorder.record(pending.devices, at, pending.id, {
-          origin,
-          live: true,
-        });
+        const context = { origin, live: true };
+        let prepared = fetched.prepared ?? null;
+        if (!recorder.isCurrent(prepared))
+          prepared = recorder.prepare(pending.devices, at, pending.id, context);
+        // The next poll may be tracked on top of this one while it commits (see `run`).
+        this.preparedThrough = prepared === null ? null : origin.sequence;
+        const cycle = await recorder.record(pending.devices, at, pending.id, context, prepared);
         this.report(this.databaseOutage.success(), at, '✅');
         this.recordingResumed(at);
         this.followDisplay(cycle, origin);
@@ -318,6 +361,7 @@ export class Poller {
         if (journal === undefined) return { outcome: { kind: 'database-failed', error: caught } };
       }
     }
+    this.dropPrepared(fetched);
     // Waiting cycles go first: this one joins the queue, then the queue is replayed in order.
     const droppedBefore = journal.droppedCycles;
     try {
@@ -671,6 +715,7 @@ export class Poller {
           continue;
         }
         const fetched = await this.fetch();
+        this.prepareAhead(fetched);
         const committed = committing.then(() => this.commit(fetched));
         const finishedBefore = finishing;
         finishing = Promise.all([finishedBefore, committed]).then(async ([, cycle]) => {
