@@ -49,6 +49,8 @@ export interface TrackedDevice {
   rates?: DeviceReading['rates'];
   /** The source these counters came from, when several are polled at once. */
   source?: string;
+  /** The reading the router's next delta is measured from, as the recorder keeps it. */
+  baseline?: PreviousReading;
 }
 
 export interface RecordedCycle {
@@ -131,14 +133,6 @@ export class CycleRecorder {
     private readonly options: CycleRecorderOptions = {},
   ) {
     this.tracker = new BandwidthTracker<number>(limits);
-  }
-
-  /**
-   * The baseline this recorder keeps for a router (the last reading it committed). Never
-   * changed in place, only replaced, so another tracker may keep the same object.
-   */
-  baselineOf(routerId: number): PreviousReading | undefined {
-    return this.tracker.get(routerId);
   }
 
   /** The router id of a MAC this recorder has written, if any. */
@@ -452,7 +446,7 @@ export class CycleRecorder {
       this.writtenIdentity.set(routerId, identity);
     for (const t of tracked) {
       // Built field by field (no spread): one object per router and cycle, which the poller's
-      // live display takes as its baseline too (see `baselineOf`) instead of a copy of its own.
+      // live display takes as its baseline too (`TrackedDevice.baseline`), not a copy of its own.
       const c = t.counters;
       const baseline: PreviousReading = {
         rxBytes: c.rxBytes,
@@ -465,6 +459,7 @@ export class CycleRecorder {
       };
       if (c.wraps32 === true) baseline.wraps32 = true;
       this.tracker.accept(t.routerId, baseline);
+      t.baseline = baseline;
     }
     return {
       generation: this.generation,

@@ -625,14 +625,9 @@ export class Poller {
 
   private followDisplay(cycle: RecordedCycle, origin: PollOrigin): void {
     const monotonic = monotonicOf(origin);
-    const recorder = this.options.recorder;
     for (const t of cycle.tracked) {
       // The recorder's baseline holds the same counters and times: shared, not copied.
-      const committed = recorder.baselineOf(t.routerId);
-      this.display.accept(
-        t.identity.mac,
-        committed?.at === cycle.at ? committed : { ...t.counters, at: cycle.at, monotonic },
-      );
+      this.display.accept(t.identity.mac, t.baseline ?? { ...t.counters, at: cycle.at, monotonic });
     }
   }
 
