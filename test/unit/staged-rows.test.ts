@@ -80,7 +80,8 @@ describe('staged rows of a cycle', () => {
   });
 
   it('writes every integer digit for digit, also zero, powers of ten and the largest exact one', () => {
-    for (const value of [0, 1, 9, 10, 99, 100, 1_000_000, 2 ** 53 - 1, 123_456_789_012]) {
+    const edges = [0, 1, 9, 10, 99, 100, 1_000_000, 99_999_999, 100_000_000, 100_000_007];
+    for (const value of [...edges, 1_000_000_000_000_001, 2 ** 53 - 1, 123_456_789_012]) {
       const sql = stagedSql([tracked({ rxBytes: value as unknown as bigint, base: null })]);
       expect(sql).toContain(`VALUES (7,1,${value},5,`);
     }

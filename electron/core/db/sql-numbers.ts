@@ -64,15 +64,15 @@ export class SqlNumberWriter {
 
   /** A non-negative safe integer, digit by digit, without a string of its own. */
   private digits(value: number): this {
-    let count = 1;
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) count += 1;
-    this.reserve(count);
-    let rest = value;
-    for (let i = this.length + count - 1; i >= this.length; i -= 1) {
-      this.buffer[i] = ZERO + (rest % 10);
-      rest = Math.floor(rest / 10);
+    this.reserve(16);
+    if (value < 1e8) {
+      this.length = writeInt(this.buffer, this.length, value, 0);
+    } else {
+      // Two halves that each fit 32-bit integer arithmetic (2^53 / 1e8 < 1e8).
+      const high = Math.floor(value / 1e8);
+      this.length = writeInt(this.buffer, this.length, high, 0);
+      this.length = writeInt(this.buffer, this.length, value - high * 1e8, 8);
     }
-    this.length += count;
     return this;
   }
 
@@ -82,4 +82,18 @@ export class SqlNumberWriter {
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }
+}
+
+/** Writes `value` (below 1e8) at `at`, left-padded with zeros to `width`; returns the end. */
+function writeInt(buffer: Buffer, at: number, value: number, width: number): number {
+  let count = 1;
+  for (let limit = 10; value >= limit && count < 8; limit *= 10) count += 1;
+  if (count < width) count = width;
+  let rest = value | 0;
+  for (let i = at + count - 1; i >= at; i -= 1) {
+    const next = (rest / 10) | 0;
+    buffer[i] = ZERO + rest - next * 10;
+    rest = next;
+  }
+  return at + count;
 }
