@@ -6,6 +6,7 @@ import type {
   DeviceReading,
   RouterIdentity,
 } from '../../shared/types';
+import { formatSql } from './db/connection';
 import {
   BEGIN_CYCLE,
   batch,
@@ -310,8 +311,10 @@ export class CycleRecorder {
         sameLock(plan.lock, lock) || plan.rebuild === undefined
           ? plan.statements
           : plan.rebuild(lock);
+      // Values written in statement by statement (escaped by mysql2): the joined round trip
+      // then has none, and its staged rows are never scanned for a `?`.
       const writes = packRoundTrips(
-        [...(begun ? [] : [BEGIN_CYCLE]), ...statements],
+        [...(begun ? [] : [BEGIN_CYCLE]), ...statements].map(withValuesInline),
         this.statementBudget ?? Number.POSITIVE_INFINITY,
       );
       try {
@@ -492,6 +495,11 @@ export interface PreparedCycle {
   /** Routers this cycle found or inserted, remembered once it commits. */
   readonly found: ReadonlyMap<string, number>;
   readonly cycle: Omit<RecordedCycle, 'roundTrips'>;
+}
+
+function withValuesInline(statement: Statement): Statement {
+  if (statement.values.length === 0) return statement;
+  return { sql: formatSql(statement.sql, statement.values), values: [] };
 }
 
 function sameLock(

@@ -337,8 +337,9 @@ describe('call handlers on the real core and MariaDB', () => {
       ...settingsFor(),
       database: { ...db.settings, user: 'nobody_here', password: 'x' },
     });
-    expect(denied.message).toBe(
-      'MySQL at 127.0.0.1:3306 refused user "nobody_here" (ER_ACCESS_DENIED_ERROR): check the user and password in Settings',
+    // MariaDB answers an unknown user with either code, depending on its auth plugin exchange.
+    expect(denied.message).toMatch(
+      /^MySQL at 127\.0\.0\.1:3306 refused user "nobody_here" \(ER_ACCESS_DENIED(_NO_PASSWORD)?_ERROR\): check the user and password in Settings$/,
     );
   });
 
