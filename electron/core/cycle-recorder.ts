@@ -205,13 +205,17 @@ export class CycleRecorder {
   ): PreparedCycle | null {
     const budget = this.statementBudget;
     if (budget === null || devices.length === 0) return null;
-    for (const device of devices) {
+    // Looked up once: the plan takes the ids from here.
+    const ids: number[] = new Array(devices.length);
+    for (let i = 0; i < devices.length; i += 1) {
+      const device = devices[i] as DeviceReading;
       const id = this.routerIds.get(device.identity.mac);
       if (id === undefined || (device.counters !== null && !this.tracker.has(id))) return null;
+      ids[i] = id;
     }
     const lock = this.options.lockHolder === undefined ? null : this.options.lockHolder();
     if (this.options.lockHolder !== undefined && lock === null) return null;
-    return this.plan(devices, at, cycleId, context, new Map(), new Map(), budget, lock);
+    return this.plan(devices, at, cycleId, context, new Map(), new Map(), budget, lock, ids);
   }
 
   /** Whether a prepared cycle still stands on what this recorder holds. */
@@ -369,6 +373,8 @@ export class CycleRecorder {
     storedTotals: ReadonlyMap<number, StoredRouter>,
     budget: number,
     lock: { name: string; connectionId: number } | null,
+    /** Each device's router id, when already looked up. */
+    ids?: readonly number[],
   ): PreparedCycle {
     const origin = context.origin;
     const order = origin === undefined ? null : { copy: origin.copy, sequence: origin.sequence };
@@ -382,8 +388,9 @@ export class CycleRecorder {
     // One object for every device's delta and covered time, not one each.
     const when = { at, monotonic };
     const changedIdentities: Array<{ routerId: number; identity: RouterIdentity }> = [];
-    for (const device of devices) {
-      const routerId = idOf(device.identity.mac);
+    for (let i = 0; i < devices.length; i += 1) {
+      const device = devices[i] as DeviceReading;
+      const routerId = ids?.[i] ?? idOf(device.identity.mac);
       if (routerId === undefined)
         throw new Error(`router ${device.identity.mac} was inserted but cannot be found`);
       if (!sameIdentity(this.writtenIdentity.get(routerId), device.identity)) {
