@@ -14,6 +14,7 @@ import {
   type CycleRow,
   GUARD_REFUSED,
   insertRouterIdentities,
+  lockCheck,
   READ_GUARD,
   type Statement,
   type StoredRouter,
@@ -311,10 +312,9 @@ export class CycleRecorder {
       }
 
       // The lock may be held on a new connection since the cycle was prepared.
-      const statements =
-        sameLock(plan.lock, lock) || plan.rebuild === undefined
-          ? plan.statements
-          : plan.rebuild(lock);
+      const statements = sameLock(plan.lock, lock)
+        ? plan.statements
+        : plan.statements.map((s) => (s.checksLock === true ? lockCheck(lock) : s));
       // Values written in statement by statement (escaped by mysql2): the joined round trip
       // then has none, and its staged rows are never scanned for a `?`.
       const writes = packRoundTrips(
@@ -443,13 +443,14 @@ export class CycleRecorder {
     }
 
     const identities = updateIdentities(changedIdentities, budget);
-    const guardOf = (holder: typeof lock): CycleGuard => ({
+    const guard: CycleGuard = {
       order,
       source: origin?.source ?? null,
-      lock: holder,
+      lock,
       ...sourcesOfRows(tracked),
-    });
-    const statements = writeCycle(cycleId, rows, identities, at, budget, guardOf(lock));
+    };
+    // Statements only: the rows are not kept while the cycle commits.
+    const statements = writeCycle(cycleId, rows, identities, at, budget, guard);
 
     // Taken as written now, so that the next cycle can be prepared while this one commits.
     for (const { routerId, identity } of changedIdentities)
@@ -476,7 +477,6 @@ export class CycleRecorder {
       cycleId,
       lock,
       statements,
-      rebuild: (holder) => writeCycle(cycleId, rows, identities, at, budget, guardOf(holder)),
       found,
       cycle: {
         at,
@@ -497,8 +497,6 @@ export interface PreparedCycle {
   readonly cycleId: string;
   readonly lock: { name: string; connectionId: number } | null;
   readonly statements: Statement[];
-  /** The same statements for another lock connection. */
-  readonly rebuild?: (lock: { name: string; connectionId: number } | null) => Statement[];
   /** Routers this cycle found or inserted, remembered once it commits. */
   readonly found: ReadonlyMap<string, number>;
   readonly cycle: Omit<RecordedCycle, 'roundTrips'>;

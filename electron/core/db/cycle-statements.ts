@@ -39,6 +39,19 @@ export interface Statement {
   values: SqlValues;
   /** An upper bound of its size as sent, when known without walking the values. */
   bytes?: number;
+  /** The commit's writer-lock check (see `lockCheck`), redone for another lock connection. */
+  checksLock?: true;
+}
+
+/** The writer lock checked at commit time (it must still be held on this connection). */
+export function lockCheck(lock: CycleGuard['lock']): Statement {
+  return lock === null
+    ? { sql: 'SET @bt_owner = TRUE', values: [], checksLock: true }
+    : {
+        sql: 'SELECT IS_USED_LOCK(?) <=> ? INTO @bt_owner',
+        values: [lock.name, lock.connectionId],
+        checksLock: true,
+      };
 }
 
 /** Joins statements into one multi-statement round trip. */
@@ -507,12 +520,7 @@ export function writeCycle(
     },
     // The lock is checked here, at commit time: a copy that lost it (its lock connection was
     // killed, another copy took over) must not commit what that copy counts too.
-    guard.lock === null
-      ? { sql: 'SET @bt_owner = TRUE', values: [] }
-      : {
-          sql: 'SELECT IS_USED_LOCK(?) <=> ? INTO @bt_owner',
-          values: [guard.lock.name, guard.lock.connectionId],
-        },
+    lockCheck(guard.lock),
     // The cycle's identity, last: recording the same cycle twice fails on the primary key, and
     // a refused guard fails on the NULL time; either way the client rolls everything back.
     {
