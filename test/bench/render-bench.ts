@@ -22,6 +22,22 @@ export interface RenderFigures {
   history_update_longtask_ms: number;
   /** The cycle event as the pages get it (JSON), per cycle. */
   event_bytes: number;
+  /** Of history_ms: the first getHistory call, asked until answered (server and transfer). */
+  history_fetch_ms: number;
+  /** Of popover_ms: the getState call, asked until answered. */
+  state_fetch_ms: number;
+  /** Elements the history page holds once shown: bounded, or it grows with the routers. */
+  history_elements: number;
+}
+
+/** How long the page's first call to `name` took, from asking to the last byte (Resource Timing). */
+function callMs(page: Page, name: string): Promise<number> {
+  return page.evaluate((call) => {
+    const entry = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find(
+      (e) => e.name.endsWith(`/api/call/${call}`),
+    );
+    return entry === undefined ? -1 : entry.responseEnd - entry.startTime;
+  }, name);
 }
 
 /** Sum of long tasks (over 50 ms) the page runs from now until `until` resolves. */
@@ -85,6 +101,7 @@ export async function benchRender(
       { timeout: 120_000, polling: 50 },
     );
     const popover = performance.now() - started;
+    const stateFetch = await callMs(page, 'getState');
     const popoverUpdate = await longTasksDuring(page, async () => {
       await nextCycle();
       await nextCycle();
@@ -100,6 +117,8 @@ export async function benchRender(
       { timeout: 120_000, polling: 50 },
     );
     const historyMs = performance.now() - started;
+    const historyFetch = await callMs(history, 'getHistory');
+    const historyElements = await history.evaluate(() => document.querySelectorAll('*').length);
     const historyUpdate = await longTasksDuring(history, async () => {
       await nextCycle();
       await nextCycle();
@@ -110,6 +129,9 @@ export async function benchRender(
       popover_update_longtask_ms: popoverUpdate / 2,
       history_update_longtask_ms: historyUpdate / 2,
       event_bytes: cycles.at(-1) ?? 0,
+      history_fetch_ms: historyFetch,
+      state_fetch_ms: stateFetch,
+      history_elements: historyElements,
     };
   } finally {
     await browser.close();
