@@ -106,7 +106,11 @@ export const SummaryTable = memo(function SummaryTable({ rows, edge }: Props) {
               type="search"
               className="summary-table__search"
               value={query}
-              onChange={(e) => setQuery(e.target.value)}
+              onChange={(e) => {
+                // A new search or order starts again from its first rows.
+                setQuery(e.target.value);
+                setLimit(SUMMARY_ROWS);
+              }}
             />
           </label>
           <span className="history__note" role="status" data-testid="summary-count">
@@ -131,9 +135,13 @@ export const SummaryTable = memo(function SummaryTable({ rows, edge }: Props) {
                   <button
                     type="button"
                     className="summary-table__sort"
-                    onClick={() =>
-                      setSort({ column, descending: active ? !sort.descending : column !== 'name' })
-                    }
+                    onClick={() => {
+                      setSort({
+                        column,
+                        descending: active ? !sort.descending : column !== 'name',
+                      });
+                      setLimit(SUMMARY_ROWS);
+                    }}
                   >
                     {label}
                     {active ? (sort.descending ? ' ▼' : ' ▲') : ''}
