@@ -146,4 +146,43 @@ describe(`history with ${ROUTERS} routers (Chromium)`, () => {
       await page.close();
     }
   }, 120_000);
+
+  it('asks nothing each cycle while the window is hidden, and catches up once when shown', async (ctx) => {
+    if (missing !== null) return ctx.skip(missing);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    try {
+      const asked: number[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/api/call/getHistory')) asked.push(Date.now());
+      });
+      await page.goto(`${baseUrl}/history.html`);
+      await expect
+        .poll(() => page.getByTestId('summary-table').locator('tbody tr').count(), {
+          timeout: 30_000,
+        })
+        .toBe(SUMMARY_ROWS);
+      // Shown: a load per cycle (1 s polls).
+      const before = asked.length;
+      await collectorCycles(collector, 3);
+      expect(asked.length).toBeGreaterThan(before);
+      const visibility = (state: 'hidden' | 'visible') =>
+        page.evaluate((value) => {
+          Object.defineProperty(document, 'visibilityState', {
+            configurable: true,
+            get: () => value,
+          });
+          document.dispatchEvent(new Event('visibilitychange'));
+        }, state);
+      await visibility('hidden');
+      // A load already on its way when hidden may still come back; none starts after it.
+      await collectorCycles(collector, 1);
+      const hiddenFrom = asked.length;
+      await collectorCycles(collector, 3);
+      expect(asked.length).toBe(hiddenFrom);
+      await visibility('visible');
+      await expect.poll(() => asked.length).toBe(hiddenFrom + 1);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
 });
