@@ -36,6 +36,34 @@ export function bucketLabel(
 }
 
 /**
+ * Sums of decimal byte counts, exact at any size, without a BigInt per addend: counts under
+ * 10^15 add up as numbers while the sum stays under 2^53 (exact), and move into a bigint before
+ * it could pass it; longer ones are added as bigints. 240,000 buckets (10,000 routers, a day)
+ * took 80 ms with a BigInt per count.
+ */
+class ExactSum {
+  private small = 0;
+  private big = 0n;
+  /** Adds a count; returns it as a number (rounded past 2^53: for rates, not for totals). */
+  add(decimal: string): number {
+    const value = Number(decimal);
+    if (decimal.length > 15) {
+      this.big += BigInt(decimal);
+      return value;
+    }
+    this.small += value;
+    if (this.small > 8_000_000_000_000_000) {
+      this.big += BigInt(this.small);
+      this.small = 0;
+    }
+    return value;
+  }
+  value(): bigint {
+    return this.big + BigInt(this.small);
+  }
+}
+
+/**
  * Sums the selected routers per bucket (only `routerIds` when given: the edge routers for the
  * internet usage); a bucket no router was polled in is a gap.
  */
@@ -51,33 +79,39 @@ export function historySeries(
   const bucketSeconds = result.bucketStarts.map(
     (start, i) => (Date.parse(ends[i] ?? result.to) - Date.parse(start)) / 1000,
   );
-  const rxBytes = new Array<bigint>(size).fill(0n);
-  const txBytes = new Array<bigint>(size).fill(0n);
+  const rxSums = Array.from({ length: size }, () => new ExactSum());
+  const txSums = Array.from({ length: size }, () => new ExactSum());
   const reboots = new Array<number>(size).fill(0);
   const monitored = new Array<boolean>(size).fill(false);
   const gapAverage = new Array<boolean>(size).fill(false);
   const bitsPerSecond = new Array<number | null>(size).fill(null);
+  let lastStart: string | undefined;
+  let lastIndex: number | undefined;
   for (const bucket of result.buckets) {
     if (routerIds !== undefined && !routerIds.has(bucket.routerId)) continue;
-    const i = index.get(bucket.start);
+    // The buckets come bucket by bucket: the last start found is most often this one.
+    if (bucket.start !== lastStart) {
+      lastStart = bucket.start;
+      lastIndex = index.get(bucket.start);
+    }
+    const i = lastIndex;
     if (i === undefined) continue;
-    const bytes = BigInt(bucket.rxBytes) + BigInt(bucket.txBytes);
-    rxBytes[i] = (rxBytes[i] ?? 0n) + BigInt(bucket.rxBytes);
-    txBytes[i] = (txBytes[i] ?? 0n) + BigInt(bucket.txBytes);
+    // A float, for the rate only: the exact sums are the ExactSums'.
+    const bytes = (rxSums[i]?.add(bucket.rxBytes) ?? 0) + (txSums[i]?.add(bucket.txBytes) ?? 0);
     reboots[i] = (reboots[i] ?? 0) + bucket.resets;
     monitored[i] = true;
     const length = bucketSeconds[i] ?? 0;
     // Rollups from before covered seconds were recorded: the whole bucket, as before.
-    const seconds = bucket.coveredSeconds > 0 ? bucket.coveredSeconds : bytes > 0n ? length : 0;
+    const seconds = bucket.coveredSeconds > 0 ? bucket.coveredSeconds : bytes > 0 ? length : 0;
     if (seconds <= 0) continue;
     if (seconds > length * 1.01 && length > 0) gapAverage[i] = true;
-    bitsPerSecond[i] = (bitsPerSecond[i] ?? 0) + (Number(bytes) * 8) / seconds;
+    bitsPerSecond[i] = (bitsPerSecond[i] ?? 0) + (bytes * 8) / seconds;
   }
   return {
     bucketStarts: result.bucketStarts,
     labels: result.bucketStarts.map((start) => bucketLabel(start, result.bucket, timeZone, locale)),
-    rxBytes,
-    txBytes,
+    rxBytes: rxSums.map((sum) => sum.value()),
+    txBytes: txSums.map((sum) => sum.value()),
     monitored,
     averageMbps: bitsPerSecond.map((bps) => (bps === null ? null : bps / 1_000_000)),
     gapAverage,

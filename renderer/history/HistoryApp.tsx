@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { historyCsv, historyCsvName } from '../../shared/csv';
 import {
   type CustomRangeErrors,
@@ -23,6 +23,7 @@ import { SiteFilter } from '../sites/SiteFilter';
 import { BucketTable } from './BucketTable';
 import { HistoryChart } from './HistoryChart';
 import { QuotaLegend, useQuotaOverlay } from './QuotaLegend';
+import { RouterChooser } from './RouterChooser';
 import { SummaryTable } from './SummaryTable';
 import './history.css';
 
@@ -33,6 +34,8 @@ const RANGES: Array<[HistoryRange, string]> = [
   ['year', 'Last 12 months'],
   ['custom', 'Custom range'],
 ];
+
+const NO_ROUTERS: AppState['routers'] = [];
 
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -114,6 +117,8 @@ export function HistoryApp() {
   const result = history.result;
   // "Internet (edge routers)" is the headline's routers, not the sum of every router.
   const [site, setSite] = useState<SiteGroup | null>(null);
+  // Sets, not arrays: a site can hold thousands of routers, looked up once per router.
+  const chosen = useMemo(() => new Set(routerIds), [routerIds]);
   const headlineIds = useMemo(() => {
     if (result?.edge === undefined) return undefined;
     const edge = result.edge.routerIds;
@@ -121,32 +126,47 @@ export function HistoryApp() {
     // A whole site chosen: its internet usage is its edge routers (all of them where it has none).
     const wholeSite =
       site !== null &&
-      site.routers.length === routerIds.length &&
-      site.routers.every((r) => routerIds.includes(r.id));
+      site.routers.length === chosen.size &&
+      site.routers.every((r) => chosen.has(r.id));
     if (!wholeSite || result.edge.rule === 'all') return undefined;
-    const inSite = edge.filter((id) => routerIds.includes(id));
+    const inSite = edge.filter((id) => chosen.has(id));
     return inSite.length > 0 ? new Set(inSite) : undefined;
-  }, [result, routerIds, site]);
+  }, [result, routerIds, chosen, site]);
   const series = useMemo(
     () => (result === null ? null : historySeries(result, TIME_ZONE, undefined, headlineIds)),
     [result, headlineIds],
   );
   const edgeRule = result?.edge?.rule ?? state?.totals.edgeRule;
   const quotaOverlay = useQuotaOverlay(range, result?.bucket ?? null, series);
-  const total =
-    series === null ? 0n : [...series.rxBytes, ...series.txBytes].reduce((a, b) => a + b, 0n);
-  const edgeIds = new Set(result?.edge?.routerIds ?? []);
-  const allRouters = state?.routers ?? [];
+  const total = useMemo(
+    () =>
+      series === null ? 0n : [...series.rxBytes, ...series.txBytes].reduce((a, b) => a + b, 0n),
+    [series],
+  );
+  const edge = result?.edge;
+  const edgeIds = useMemo(() => new Set(edge?.routerIds ?? []), [edge]);
+  const allRouters = state?.routers;
   // A chosen site narrows the router choices; "all" then means all of that site's routers.
-  const routers =
-    site === null ? allRouters : allRouters.filter((r) => site.routers.some((s) => s.id === r.id));
-  const siteIds = site === null ? [] : site.routers.map((r) => r.id);
-  const chooseSite = (chosen: SiteGroup | null) => {
-    setSite(chosen);
-    setRouterIds(chosen === null ? [] : chosen.routers.map((r) => r.id));
-  };
-  const toggle = (id: number) =>
-    setRouterIds((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]));
+  const routers = useMemo(() => {
+    if (allRouters === undefined) return [];
+    if (site === null) return allRouters;
+    const inSite = new Set(site.routers.map((r) => r.id));
+    return allRouters.filter((r) => inSite.has(r.id));
+  }, [allRouters, site]);
+  const siteIds = useMemo(() => (site === null ? [] : site.routers.map((r) => r.id)), [site]);
+  const chooseSite = useCallback((picked: SiteGroup | null) => {
+    setSite(picked);
+    setRouterIds(picked === null ? [] : picked.routers.map((r) => r.id));
+  }, []);
+  const toggle = useCallback(
+    (id: number) =>
+      setRouterIds((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id])),
+    [],
+  );
+  const inside = useMemo(
+    () => (edgeRule !== 'all' && edge !== undefined ? (id: number) => !edgeIds.has(id) : undefined),
+    [edgeRule, edge, edgeIds],
+  );
 
   return (
     <main className="history">
@@ -230,15 +250,18 @@ export function HistoryApp() {
         </fieldset>
         <fieldset className="history__routers">
           <legend>Routers</legend>
-          <SiteFilter routers={allRouters} value={site?.key ?? null} onChange={chooseSite} />
+          <SiteFilter
+            routers={allRouters ?? NO_ROUTERS}
+            value={site?.key ?? null}
+            onChange={chooseSite}
+          />
           <label>
             <input
               type="checkbox"
               checked={
                 site === null
                   ? routerIds.length === 0
-                  : siteIds.length === routerIds.length &&
-                    siteIds.every((id) => routerIds.includes(id))
+                  : siteIds.length === chosen.size && siteIds.every((id) => chosen.has(id))
               }
               onChange={() => setRouterIds(siteIds)}
             />
@@ -246,19 +269,7 @@ export function HistoryApp() {
               ? headlineLabel(edgeRule)
               : `${headlineLabel(edgeRule)} of ${site.label}`}
           </label>
-          {routers.map((router) => (
-            <label key={router.id}>
-              <input
-                type="checkbox"
-                checked={routerIds.includes(router.id)}
-                onChange={() => toggle(router.id)}
-              />
-              {router.name}
-              {edgeRule !== 'all' && result?.edge !== undefined && !edgeIds.has(router.id) && (
-                <span className="edge-note__inside"> (inside device)</span>
-              )}
-            </label>
-          ))}
+          <RouterChooser routers={routers} chosen={chosen} onToggle={toggle} inside={inside} />
         </fieldset>
         <button
           type="button"

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { headlineLabel } from '../../shared/edge-text';
 import { LIVE_EVENT_ROUTERS } from '../../shared/ipc-contract';
 import { notRecordingText, recordingNotices } from '../../shared/recording-status';
@@ -40,6 +40,22 @@ export function PopoverApp() {
     setOrder([...state.routers].sort(byCurrentRate).map((r) => r.id));
   }, [sortAgain, routerCount > 0]);
 
+  const allRouters = state?.routers;
+  // Sorted (or put in the kept order) only when the routers change, not on every render.
+  const ordered = useMemo(
+    () =>
+      allRouters === undefined
+        ? []
+        : order === null
+          ? [...allRouters].sort(byCurrentRate)
+          : inOrder(allRouters, order),
+    [allRouters, order],
+  );
+  const openHistory = useCallback(
+    (routerId: number) => client.openWindow('history', { routerId }),
+    [client],
+  );
+
   if (state === null) {
     return (
       <main className="popover">
@@ -51,8 +67,6 @@ export function PopoverApp() {
       </main>
     );
   }
-  const ordered =
-    order === null ? [...state.routers].sort(byCurrentRate) : inOrder(state.routers, order);
   // The busiest LIVE_EVENT_ROUTERS: a list of 10,000 rows took seconds to draw, and the rest
   // are one click away in the history.
   const routers =
@@ -65,7 +79,6 @@ export function PopoverApp() {
       : sumBytes(state.totals.monthRxBytes, state.totals.monthTxBytes ?? '0');
   const measuring = state.routers.length > 0 && state.routers.every((r) => r.measuring === true);
   const { zone, named: zoneNamed } = countingZone(state);
-  const openHistory = (routerId: number) => client.openWindow('history', { routerId });
   const problems = [
     state.paused ? 'Polling is paused.' : null,
     state.source.state === 'down' ? `Device source: ${state.source.message}` : null,

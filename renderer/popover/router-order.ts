@@ -1,9 +1,12 @@
 import type { RouterLive } from '../../shared/ipc-contract';
 
+/** `localeCompare`'s order, without setting it up again for every comparison (10,000 routers). */
+const names = new Intl.Collator();
+
 /** Busiest first; ties by name so rows do not jump around between cycles. */
 export function byCurrentRate(a: RouterLive, b: RouterLive): number {
   const rate = b.rxMbps + b.txMbps - (a.rxMbps + a.txMbps);
-  return rate !== 0 ? rate : a.name.localeCompare(b.name);
+  return rate !== 0 ? rate : names.compare(a.name, b.name);
 }
 
 /**
@@ -12,11 +15,16 @@ export function byCurrentRate(a: RouterLive, b: RouterLive): number {
  */
 export function inOrder(routers: readonly RouterLive[], order: readonly number[]): RouterLive[] {
   const rank = new Map(order.map((id, i) => [id, i]));
-  return [...routers].sort(
-    (a, b) =>
-      (rank.get(a.id) ?? Number.MAX_SAFE_INTEGER) - (rank.get(b.id) ?? Number.MAX_SAFE_INTEGER) ||
-      a.name.localeCompare(b.name),
-  );
+  // Each router to its place (no sort of 10,000 routers on every cycle); the new ones by name.
+  const placed = new Array<RouterLive | undefined>(order.length);
+  const added: RouterLive[] = [];
+  for (const router of routers) {
+    const at = rank.get(router.id);
+    if (at === undefined) added.push(router);
+    else placed[at] = router;
+  }
+  added.sort((a, b) => names.compare(a.name, b.name));
+  return [...placed.filter((router): router is RouterLive => router !== undefined), ...added];
 }
 
 export const FRESHNESS_TEXT: Record<RouterLive['freshness'], string> = {

@@ -1,3 +1,4 @@
+import { memo, useMemo } from 'react';
 import type { RouterLive } from '../../shared/ipc-contract';
 import { groupBySite, type SiteGroup } from '../../shared/site-groups';
 import './site-filter.css';
@@ -10,9 +11,11 @@ type Props = {
 };
 
 /** Chooses one site's routers for the history; shown only when there is more than one site. */
-export function SiteFilter({ routers, value, onChange }: Props) {
-  const groups = groupBySite(
-    [...routers].sort((a, b) => (a.site ?? '').localeCompare(b.site ?? '')),
+export const SiteFilter = memo(function SiteFilter({ routers, value, onChange }: Props) {
+  // Grouped again only when the routers change, not on every cycle's figures.
+  const groups = useMemo(
+    () => groupBySite([...routers].sort((a, b) => (a.site ?? '').localeCompare(b.site ?? ''))),
+    [routers],
   );
   if (groups.length < 2) return null;
   return (
@@ -32,4 +35,4 @@ export function SiteFilter({ routers, value, onChange }: Props) {
       </select>
     </label>
   );
-}
+});
