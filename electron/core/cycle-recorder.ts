@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type {
   CounterDelta,
   CounterReading,
@@ -249,7 +249,14 @@ export class CycleRecorder {
     let plan = this.isCurrent(prepared, cycleId)
       ? prepared
       : this.prepare(devices, at, cycleId, context);
-    const connection = await this.pool.getConnection();
+    let connection: PoolConnection;
+    try {
+      connection = await this.pool.getConnection();
+    } catch (error) {
+      // No connection, no commit: what the plan took as written is not.
+      if (plan !== null) this.forgetBaselines();
+      throw error;
+    }
     const sql = countingSql(connection);
     try {
       let begun = false;
@@ -329,8 +336,14 @@ export class CycleRecorder {
         // What this copy took as written is not: measure again from the database.
         this.forgetBaselines();
         const [why] = await sql.query<RowDataPacket[]>(READ_GUARD.sql, READ_GUARD.values);
-        if (Number(why?.owner) !== 1)
+        if (Number(why?.owner) !== 1) {
+          // Held again on a new connection while this commit ran (the poll after it checked
+          // the lock meanwhile): the guard asked about the old one. Measured again, guarded
+          // by the new one; only a lock this copy no longer holds at all is lost.
+          const holder = this.options.lockHolder?.() ?? null;
+          if (holder !== null && !sameLock(holder, lock)) return 'moved';
           throw new WriterLockLost('this copy lost the writer lock before it could commit');
+        }
         // Another copy wrote some of these routers since: measure them again from the database.
         return 'moved';
       }

@@ -81,6 +81,54 @@ describe('one writer at commit time', () => {
     }
   });
 
+  it('a commit guarded by a lock connection that was replaced meanwhile is measured again, not lost', async () => {
+    const holder = await adminConnection();
+    try {
+      const name = writerLockName(db.settings.database);
+      await holder.query('SELECT GET_LOCK(?, 0)', [name]);
+      const [[me]] = await holder.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
+      const held = Number(me?.id);
+      // The cycle is built while the old connection (now gone) held the lock; by the time the
+      // guard refuses it, this copy holds the lock again on `held` (the next poll's check).
+      let calls = 0;
+      const recorder = new CycleRecorder(db.pool, DEFAULT_LIMITS, {
+        lockHolder: () => {
+          calls += 1;
+          return { name, connectionId: calls === 1 ? held + 1_000_000 : held };
+        },
+      });
+      const committed = await recorder.record(reading(1_000, 500), minute(0), 'c1', {
+        origin: origin('A', 1),
+      });
+      expect(committed.tracked).toHaveLength(1);
+      expect(await counted()).toEqual({ rx: '0', tx: '0', total: '1000', cycles: '1' });
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('a copy demoted while its lock connection still holds the lock lets go of it: another copy takes over', async () => {
+    const a = new WriterLock(db.settings, { hasPendingCycles: () => false });
+    const b = new WriterLock(db.settings, { hasPendingCycles: () => false });
+    try {
+      expect((await a.check()).role).toBe('writer');
+      expect((await b.check()).role).toBe('reader');
+      // A commit of A was refused while A's connection (claimed again) holds the lock.
+      a.demote();
+      const roles: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        roles.push((await b.check()).role);
+        // The server lets go of a closed connection's lock a moment later.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(roles).toContain('writer');
+      expect((await a.check()).role).toBe('reader');
+    } finally {
+      await a.release();
+      await b.release();
+    }
+  });
+
   it('measures from the stored counters when another copy wrote since, in the same round trip when it did not', async () => {
     const a = new CycleRecorder(db.pool);
     const b = new CycleRecorder(db.pool);

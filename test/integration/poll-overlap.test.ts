@@ -6,6 +6,7 @@ import { CycleRecorder } from '../../electron/core/cycle-recorder';
 import { describeMysqlError } from '../../electron/core/db/connection';
 import { migrate } from '../../electron/core/db/migrate';
 import { CycleJournal } from '../../electron/core/journal';
+import { parseDevicePayload } from '../../electron/core/payload';
 import { type CycleOutcome, Poller } from '../../electron/core/poller';
 import { createSeedApiSource } from '../../electron/core/sources/seed-api-source';
 import type { DeviceReading } from '../../shared/types';
@@ -224,6 +225,45 @@ describe('the next poll is fetched while the cycle before it is written', () => 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a prepared cycle that cannot get a connection is forgotten: its replay is measured from MySQL', async () => {
+    let refuse = false;
+    // The real pool, except one getConnection the test makes fail (too many connections).
+    const pool = new Proxy(db.pool, {
+      get(target, property) {
+        if (property === 'getConnection' && refuse) {
+          refuse = false;
+          return async () => {
+            throw Object.assign(new Error('Too many connections'), { code: 'ER_CON_COUNT_ERROR' });
+          };
+        }
+        const value = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const recorder = new CycleRecorder(pool);
+    const poll = (n: number) => parseDevicePayload(designPayload(n)).devices;
+    const origin = (sequence: number) => ({
+      copy: 'A',
+      sequence,
+      monotonicMs: sequence * 60_000,
+      source: 'test',
+    });
+    const at = (n: number) => new Date(Date.UTC(2026, 10, 27, 10, n));
+    await recorder.record(poll(0), at(0), 'c1', { origin: origin(1), live: true });
+    await recorder.record(poll(1), at(1), 'c2', { origin: origin(2), live: true });
+    const prepared = recorder.prepare(poll(2), at(2), 'c3', { origin: origin(3), live: true });
+    expect(prepared).not.toBeNull();
+    refuse = true;
+    await expect(
+      recorder.record(poll(2), at(2), 'c3', { origin: origin(3), live: true }, prepared),
+    ).rejects.toThrow(/Too many connections/);
+    // Replayed from the journal (not live): measured from what MySQL holds, nothing left out.
+    const replayed = await recorder.record(poll(2), at(2), 'c3', { origin: origin(3) });
+    expect(replayed.stale).toEqual([]);
+    const living = replayed.tracked.find((t) => t.identity.name === 'Living Room AP');
+    expect(living?.delta).toEqual({ kind: 'delta', rxDiff: 2_000_000n, txDiff: 1_000_000n });
   });
 
   it('pollOnce still writes before it returns', async () => {

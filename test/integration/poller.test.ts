@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CycleRecorder } from '../../electron/core/cycle-recorder';
 import { describeMysqlError } from '../../electron/core/db/connection';
 import { migrate } from '../../electron/core/db/migrate';
-import { WriterLock } from '../../electron/core/db/writer-lock';
+import { WriterLock, writerLockName } from '../../electron/core/db/writer-lock';
 import { CycleJournal } from '../../electron/core/journal';
 import { MAX_PROBLEM_LINES, Poller } from '../../electron/core/poller';
 import { createSeedApiSource } from '../../electron/core/sources/seed-api-source';
@@ -246,6 +246,13 @@ describe('Poller against a real HTTP device API and MariaDB', () => {
     const kill = async () => {
       await killer.query(`KILL ${Number(lock.holder()?.connectionId)}`);
       await until('the lock connection to break', () => lock.holder() === null);
+      // The server lets go of a killed connection's lock a moment later.
+      await until('the server to free the lock', async () => {
+        const [rows] = await killer.query('SELECT IS_FREE_LOCK(?) AS free', [
+          writerLockName(db.settings.database),
+        ]);
+        return Number((rows as Array<{ free: number }>)[0]?.free) === 1;
+      });
     };
     try {
       expect((await locked.pollOnce()).kind).toBe('recorded');

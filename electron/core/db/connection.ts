@@ -1,4 +1,3 @@
-import { format } from 'mysql2';
 import mysql, { type Connection, type Pool, type PoolOptions } from 'mysql2/promise';
 import { describeMysqlTarget, type MysqlSettings } from './settings';
 
@@ -11,7 +10,7 @@ const TIME_ZONE = 'Z';
  */
 export function formatSql(sql: string, values: unknown): string {
   if (values === undefined || (Array.isArray(values) && values.length === 0)) return sql;
-  return format(sql, values as never, false, TIME_ZONE);
+  return mysql.format(sql, values as never, false, TIME_ZONE);
 }
 
 function connectionOptions(settings: MysqlSettings): PoolOptions {

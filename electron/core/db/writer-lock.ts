@@ -36,6 +36,8 @@ export class WriterLock {
   private freeChecks = 0;
   /** This check replaced the connection of a copy that held the lock. */
   private reconnectedWriter = false;
+  /** The connection that held the lock before it broke: the server may not have let go of it yet. */
+  private lostConnectionId: number | null = null;
   private readonly name: string;
   private readonly connect: () => Promise<Connection>;
 
@@ -57,10 +59,15 @@ export class WriterLock {
     return { name: this.name, connectionId: this.connectionId };
   }
 
-  /** A commit found the lock gone (see CycleGuard): read until it is free again. */
+  /**
+   * A commit found the lock gone (see CycleGuard): read until it is free again. The lock
+   * connection is closed too: should it hold the lock after all (claimed again meanwhile), a
+   * reader keeping it would block every copy, itself included, for good.
+   */
   demote(): void {
     if (this.role === 'writer') this.role = 'reader';
     this.freeChecks = 0;
+    this.drop();
   }
 
   /**
@@ -136,6 +143,15 @@ export class WriterLock {
     );
     if (Number(free?.free) !== 1) {
       this.freeChecks = 0;
+      if (this.role === 'writer-offline' && this.lostConnectionId !== null) {
+        // Still held by this copy's old connection, killed but not yet gone on the server:
+        // not another copy's lock. Claimed at the next check.
+        const [[used]] = await this.connection.query<RowDataPacket[]>(
+          'SELECT IS_USED_LOCK(?) AS holder',
+          [this.name],
+        );
+        if (Number(used?.holder) === this.lostConnectionId) return 'writer-offline';
+      }
       return this.role === 'writer-offline' ? 'reader' : this.role;
     }
     this.freeChecks += 1;
@@ -155,6 +171,7 @@ export class WriterLock {
   /** The lock's connection dropped (its lock went with it); the connection stays null until the next check. */
   private drop(): void {
     const connection = this.connection;
+    if (this.connectionId !== null) this.lostConnectionId = this.connectionId;
     this.connection = null;
     this.connectionId = null;
     connection?.destroy();
