@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJsonExact } from '../../electron/core/exact-json';
+import { hasSixteenDigits, parseJsonExact } from '../../electron/core/exact-json';
 import { PayloadError, parseDevicePayload } from '../../electron/core/payload';
 
 const device = (overrides: Record<string, unknown> = {}) => ({
@@ -205,6 +206,29 @@ describe('parseJsonExact', () => {
     ]);
     expect(parseJsonExact(text('9007199254740991'))).toEqual(JSON.parse(text('9007199254740991')));
     expect(parseJsonExact(text('999999999999999'))).toEqual(JSON.parse(text('999999999999999')));
+  });
+
+  it('finds a run of 16 digits exactly where a regular expression does, at any position', () => {
+    // Runs of 14 to 18 digits between other characters, from the first character to the last.
+    const piece = fc.oneof(
+      fc.integer({ min: 0, max: 18 }).map((n) => '7'.repeat(n)),
+      fc.constantFrom('"', ',', ':', '.', 'a', '-', ' ', 'é', '📊'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('');
+        expect(hasSixteenDigits(text)).toBe(/\d{16}/.test(text));
+      }),
+      { numRuns: 2_000 },
+    );
+    for (let at = 0; at < 40; at += 1) {
+      const text = `${'x'.repeat(at)}${'1'.repeat(16)}${'y'.repeat(40 - at)}`;
+      expect(hasSixteenDigits(text)).toBe(true);
+      expect(hasSixteenDigits(text.replace('1', 'z'))).toBe(false);
+    }
+    expect(hasSixteenDigits('')).toBe(false);
+    expect(hasSixteenDigits('1'.repeat(16))).toBe(true);
+    expect(hasSixteenDigits(`${'1'.repeat(15)},${'1'.repeat(15)}`)).toBe(false);
   });
 
   it('still rejects text that is not JSON', () => {

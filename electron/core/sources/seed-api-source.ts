@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { parseJsonExact } from '../exact-json';
-import { PayloadError, parseDevicePayload } from '../payload';
+import { type ParsedPayload, PayloadError, parseDevicePayload } from '../payload';
 import {
   BodyTooLargeError,
   DEFAULT_MAX_RESPONSE_MB,
@@ -112,28 +112,35 @@ export function createSeedApiSource(options: SeedApiOptions): DeviceSource {
           'http-status',
         );
       }
-      const text = response.body;
-      let body: unknown;
-      try {
-        body = parseJsonExact(text);
-      } catch {
-        const start = text.trimStart().slice(0, 40).replace(/\s+/g, ' ');
-        throw new SourceError(
-          `The ${description} sent a body that is not JSON (it starts with ${JSON.stringify(start)}): check that --api-url points at the UniFi API server`,
-          'invalid-body',
-        );
-      }
-      try {
-        return parseDevicePayload(body);
-      } catch (error) {
-        if (!(error instanceof PayloadError)) throw error;
-        throw new SourceError(
-          `The ${description} sent an unusable list: ${error.message}`,
-          'invalid-body',
-        );
-      }
+      return parseDevicesJson(response.body, description);
     },
   };
+}
+
+/**
+ * The API server's answer, as text, to the poll's readings. A body that is not JSON or not a
+ * device list is a SourceError naming the source (`description`).
+ */
+export function parseDevicesJson(text: string, description = 'device API'): ParsedPayload {
+  let body: unknown;
+  try {
+    body = parseJsonExact(text);
+  } catch {
+    const start = text.trimStart().slice(0, 40).replace(/\s+/g, ' ');
+    throw new SourceError(
+      `The ${description} sent a body that is not JSON (it starts with ${JSON.stringify(start)}): check that --api-url points at the UniFi API server`,
+      'invalid-body',
+    );
+  }
+  try {
+    return parseDevicePayload(body);
+  } catch (error) {
+    if (!(error instanceof PayloadError)) throw error;
+    throw new SourceError(
+      `The ${description} sent an unusable list: ${error.message}`,
+      'invalid-body',
+    );
+  }
 }
 
 function headerText(response: HttpResponse, name: string): string | null {
