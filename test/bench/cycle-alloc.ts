@@ -18,6 +18,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { describeCycle } from '../../electron/core/console-report';
 import type { RecordedCycle, TrackedDevice } from '../../electron/core/cycle-recorder';
 import { LiveState } from '../../electron/core/live-state';
+import { ReadingMemory } from '../../electron/core/payload';
 import { parseDevicesJson } from '../../electron/core/sources/seed-api-source';
 import { BandwidthTracker, type PreviousReading } from '../../electron/core/tracker';
 
@@ -74,6 +75,8 @@ const median = (values: number[]) => {
 };
 
 const tracker = new BandwidthTracker<number>();
+// The source's memory of the last poll, as createSeedApiSource keeps it.
+const memory = new ReadingMemory();
 const live = new LiveState('UTC');
 const ids = new Map<string, number>();
 const logPath = join(tmpdir(), `bt-cycle-alloc-${process.pid}.txt`);
@@ -96,7 +99,7 @@ for (let cycle = 0; cycle < bodies.length; cycle += 1) {
   const at = new Date(start + cycle * 60_000);
   const monotonic = { copy: 'bench', ms: cycle * 60_000 };
   const parsed = measure('parse', measured, () =>
-    parseDevicesJson((bodies[cycle] as Buffer).toString('utf8')),
+    parseDevicesJson((bodies[cycle] as Buffer).toString('utf8'), 'bench', memory),
   );
   const recorded = measure('track', measured, (): RecordedCycle => {
     const tracked: TrackedDevice[] = [];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasSixteenDigits, parseJsonExact } from '../../electron/core/exact-json';
-import { PayloadError, parseDevicePayload } from '../../electron/core/payload';
+import { PayloadError, parseDevicePayload, ReadingMemory } from '../../electron/core/payload';
 
 const device = (overrides: Record<string, unknown> = {}) => ({
   name: 'Living Room AP',
@@ -124,6 +124,79 @@ describe('parseDevicePayload', () => {
     expect(collisions).toEqual([
       expect.stringMatching(/^MAC AA:BB:CC:DD:EE:01 is claimed by 3 different devices/),
     ]);
+  });
+
+  it('gives the last poll its identities again while unchanged, and new ones for what changed', () => {
+    const memory = new ReadingMemory();
+    const poll = (devices: Record<string, unknown>[]) =>
+      parseDevicePayload(devices, {}, memory).devices;
+    const first = poll([device(), device({ name: 'Garage', mac: '02:00:00:00:00:02' })]);
+    // Fresh strings, as every JSON.parse makes them: the same text is the same identity.
+    const again = poll(
+      JSON.parse(JSON.stringify([device(), device({ name: 'Garage', mac: '02:00:00:00:00:02' })])),
+    );
+    expect(again[0]?.identity).toBe(first[0]?.identity);
+    expect(again[1]?.identity).toBe(first[1]?.identity);
+    // Counters and throughput are this poll's own.
+    expect(again[0]?.counters).not.toBe(first[0]?.counters);
+    const renamed = poll([
+      device({ name: 'Lounge AP' }),
+      device({ name: 'Garage', mac: '02:00:00:00:00:02', ip: '10.0.0.9' }),
+    ]);
+    expect(renamed[0]?.identity).not.toBe(first[0]?.identity);
+    expect(renamed[0]?.identity).toEqual({ ...first[0]?.identity, name: 'Lounge AP' });
+    expect(renamed[1]?.identity).toEqual({ ...first[1]?.identity, ip: '10.0.0.9' });
+    expect(first[0]?.identity.name).toBe('Living Room AP');
+    // The renamed one is what the next poll is compared with.
+    expect(poll([device({ name: 'Lounge AP' })])[0]?.identity).toBe(renamed[0]?.identity);
+  });
+
+  it('with a memory, finds a MAC listed twice in one poll, never one listed in two polls', () => {
+    const memory = new ReadingMemory();
+    for (let i = 0; i < 3; i += 1) {
+      const { devices, collisions } = parseDevicePayload(
+        [device({ rx_bytes: i }), device({ name: 'Other', mac: '02:00:00:00:00:09' })],
+        {},
+        memory,
+      );
+      expect(devices).toHaveLength(2);
+      expect(collisions).toEqual([]);
+    }
+    const { devices, collisions, problems } = parseDevicePayload(
+      [
+        device({ name: 'Other', mac: '02:00:00:00:00:09' }),
+        device({ name: 'Kitchen AP', rx_bytes: 1 }),
+        device({ name: 'Clone AP', mac: 'aabbccddee01', rx_bytes: 500 }),
+      ],
+      {},
+      memory,
+    );
+    expect(devices.map((d) => d.identity.name)).toEqual(['Other']);
+    expect(collisions).toEqual([
+      expect.stringMatching(/^MAC AA:BB:CC:DD:EE:01 is claimed by 2 different devices/),
+    ]);
+    expect(problems[0]?.reason).toContain('"Kitchen AP" and "Clone AP"');
+  });
+
+  it('forgets MACs gone for good once they outnumber the listed ones', () => {
+    const memory = new ReadingMemory();
+    const many = (from: number) =>
+      Array.from({ length: 1_500 }, (_, i) =>
+        device({
+          name: `AP ${from + i}`,
+          mac: `02:00:00:00:${((from + i) >> 8).toString(16).padStart(2, '0')}:${((from + i) & 255).toString(16).padStart(2, '0')}`,
+        }),
+      );
+    const first = parseDevicePayload(many(0), {}, memory).devices;
+    parseDevicePayload(many(2_000), {}, memory);
+    parseDevicePayload(many(4_000), {}, memory);
+    // 4,500 MACs seen, 1,500 listed: past twice the listed and 1,000, the unlisted ones go.
+    expect(memory.entry('02:00:00:00:00:00')).toBeUndefined();
+    expect(memory.entry('02:00:00:00:0F:A0')?.identity.name).toBe('AP 4000');
+    // One gone and back is a new identity, equal to the old.
+    const back = parseDevicePayload(many(0), {}, memory).devices;
+    expect(back[0]?.identity).not.toBe(first[0]?.identity);
+    expect(back[0]?.identity).toEqual(first[0]?.identity);
   });
 
   it('keeps uptime only within what the column holds exactly; past it the device is not tracked', () => {

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { parseJsonExact } from '../exact-json';
-import { type ParsedPayload, PayloadError, parseDevicePayload } from '../payload';
+import { type ParsedPayload, PayloadError, parseDevicePayload, ReadingMemory } from '../payload';
 import {
   BodyTooLargeError,
   DEFAULT_MAX_RESPONSE_MB,
@@ -36,6 +36,8 @@ export function createSeedApiSource(options: SeedApiOptions): DeviceSource {
   const description = `device API at ${url}`;
   const seconds = options.timeoutMs / 1000;
   const maxBodyBytes = options.maxResponseBytes ?? megabytes(DEFAULT_MAX_RESPONSE_MB);
+  // The identities of the last poll, given again while unchanged (see ReadingMemory).
+  const memory = new ReadingMemory();
 
   /** GET, following redirects only within the same origin (another host never gets our request). */
   async function get(): Promise<HttpResponse> {
@@ -112,16 +114,21 @@ export function createSeedApiSource(options: SeedApiOptions): DeviceSource {
           'http-status',
         );
       }
-      return parseDevicesJson(response.body, description);
+      return parseDevicesJson(response.body, description, memory);
     },
   };
 }
 
 /**
  * The API server's answer, as text, to the poll's readings. A body that is not JSON or not a
- * device list is a SourceError naming the source (`description`).
+ * device list is a SourceError naming the source (`description`). `memory` is the source's,
+ * from one poll to the next.
  */
-export function parseDevicesJson(text: string, description = 'device API'): ParsedPayload {
+export function parseDevicesJson(
+  text: string,
+  description = 'device API',
+  memory = new ReadingMemory(),
+): ParsedPayload {
   let body: unknown;
   try {
     body = parseJsonExact(text);
@@ -133,7 +140,7 @@ export function parseDevicesJson(text: string, description = 'device API'): Pars
     );
   }
   try {
-    return parseDevicePayload(body);
+    return parseDevicePayload(body, {}, memory);
   } catch (error) {
     if (!(error instanceof PayloadError)) throw error;
     throw new SourceError(
