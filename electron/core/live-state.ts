@@ -299,7 +299,10 @@ export class LiveState {
     changed.length = 0;
     const routersBefore = this.routers.size;
     let rolesMoved = false;
-    for (const device of cycle.tracked) {
+    const now = cycle.at.getTime();
+    const tracked = cycle.tracked;
+    for (let i = 0; i < tracked.length; i += 1) {
+      const device = tracked[i] as RecordedCycle['tracked'][number];
       const router = this.ensure(device.routerId, device.identity);
       // The cycle stores a role the source now says (COALESCE keeps the old one for null).
       const said = device.identity.role ?? null;
@@ -310,28 +313,41 @@ export class LiveState {
       // What `counter_source` now holds for it: a router new since the start has its source too.
       router.source = device.source ?? cycle.source ?? router.source;
       const { delta, previous, counters } = device;
+      // The deltas as numbers while exact (-1 past 2^53): the figures grow with no bigint made.
+      const rx = delta.rxDiff <= MAX_EXACT ? Number(delta.rxDiff) : -1;
+      const tx = delta.txDiff <= MAX_EXACT ? Number(delta.txDiff) : -1;
       if (delta.kind === 'baseline') {
         router.lifetimeRx = largerBytes(router.lifetimeRx, compactBytes(counters.rxBytes));
         router.lifetimeTx = largerBytes(router.lifetimeTx, compactBytes(counters.txBytes));
       } else {
-        router.lifetimeRx = addBytes(router.lifetimeRx, delta.rxDiff);
-        router.lifetimeTx = addBytes(router.lifetimeTx, delta.txDiff);
+        router.lifetimeRx = grown(router.lifetimeRx, rx, delta.rxDiff);
+        router.lifetimeTx = grown(router.lifetimeTx, tx, delta.txDiff);
       }
-      router.todayRx = addBytes(router.todayRx, delta.rxDiff);
-      router.todayTx = addBytes(router.todayTx, delta.txDiff);
-      router.monthRx = addBytes(router.monthRx, delta.rxDiff);
-      router.monthTx = addBytes(router.monthTx, delta.txDiff);
-      const elapsed = previous === null ? 0 : cycle.at.getTime() - previous.at.getTime();
+      router.todayRx = grown(router.todayRx, rx, delta.rxDiff);
+      router.todayTx = grown(router.todayTx, tx, delta.txDiff);
+      router.monthRx = grown(router.monthRx, rx, delta.rxDiff);
+      router.monthTx = grown(router.monthTx, tx, delta.txDiff);
+      const elapsed = previous === null ? 0 : now - previous.at.getTime();
       // A source that measures rates itself (a UniFi controller) is more current than two polls.
       const rates = device.rates ?? null;
       const counted = delta.kind === 'delta';
-      router.rxMbps = liveMbps(rates?.rxBytesPerSecond, counted ? delta.rxDiff : null, elapsed);
-      router.txMbps = liveMbps(rates?.txBytesPerSecond, counted ? delta.txDiff : null, elapsed);
+      router.rxMbps =
+        rates !== null
+          ? (rates.rxBytesPerSecond * 8) / 1_000_000
+          : counted
+            ? countedMbps(rx, delta.rxDiff, elapsed)
+            : 0;
+      router.txMbps =
+        rates !== null
+          ? (rates.txBytesPerSecond * 8) / 1_000_000
+          : counted
+            ? countedMbps(tx, delta.txDiff, elapsed)
+            : 0;
       router.lastSeenAt = cycle.at;
       if (delta.kind === 'reset') router.lastRebootAt = cycle.at;
       if (counted || rates !== null) {
         router.rateKnown = true;
-        keepLastHour(router.samples, cycle.at.getTime(), router.rxMbps + router.txMbps);
+        keepLastHour(router.samples, now, router.rxMbps + router.txMbps);
       }
       changed.push(router);
     }
@@ -400,12 +416,15 @@ export class LiveState {
   ): RouterFigures {
     let router = this.routers.get(id);
     if (router === undefined) {
+      // The fields in the order load() gives them: one shape for every router, however made.
       router = {
         id,
         mac: identity.mac,
         name: identity.name,
         ip: identity.ip,
         location: identity.location,
+        site: identity.site ?? null,
+        source: null,
         rxMbps: 0,
         txMbps: 0,
         todayRx: 0,
@@ -517,12 +536,20 @@ function edgeSparklineSamples(samples: readonly RateSample[]): RateSample[] {
   return [...slots.values()].sort((a, b) => a.at - b.at);
 }
 
-/** The source's own rate when it has one, else the counted delta over the time between polls. */
-function liveMbps(
-  bytesPerSecond: number | undefined,
-  diff: bigint | null,
-  elapsedMs: number,
-): number {
-  if (bytesPerSecond !== undefined) return (bytesPerSecond * 8) / 1_000_000;
-  return diff === null ? 0 : bytesToMbps(diff, elapsedMs);
+/** Counts up to this are exact as numbers. */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** `sum + exact`, where `add` is `exact` as a number (-1 when it is not exact as one). */
+function grown(sum: ExactBytes, add: number, exact: bigint): ExactBytes {
+  if (typeof sum === 'number' && add >= 0) {
+    const result = sum + add;
+    // Two safe integers whose true sum passes 2^53 - 1 round to 2^53 or more: never safe.
+    if (result <= Number.MAX_SAFE_INTEGER) return result;
+  }
+  return addBytes(sum, exact);
+}
+
+/** A counted delta over the time between polls, in Mbps (`add`: the delta as a number, or -1). */
+function countedMbps(add: number, exact: bigint, elapsedMs: number): number {
+  return add >= 0 ? bytesToMbps(add, elapsedMs) : bytesToMbps(exact, elapsedMs);
 }

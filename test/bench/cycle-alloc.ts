@@ -11,7 +11,11 @@
 //
 //   node --expose-gc --max-semi-space-size=256 --import tsx test/bench/cycle-alloc.ts
 //   node --max-semi-space-size=8 --heap-growing-percent=10 --import tsx test/bench/cycle-alloc.ts
-import { closeSync, openSync, writeSync } from 'node:fs';
+//
+// BT_ALLOC_PROFILE=FILE.heapprofile samples every allocation of the measured cycles, garbage
+// included (V8's sampling heap profiler, every 4 KB), for Chrome DevTools or a script.
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -86,12 +90,22 @@ const bodies = Array.from({ length: cycles + 2 }, (_, cycle) =>
   Buffer.from(payloadText(devices, cycle + 1)),
 );
 const start = Date.UTC(2026, 10, 27, 12);
+const profileFile = process.env.BT_ALLOC_PROFILE;
+const inspector = profileFile ? new Session() : null;
 const gcPerCycle: number[] = [];
 const cyclePerCycle: number[] = [];
 const rssAfter: number[] = [];
 for (let cycle = 0; cycle < bodies.length; cycle += 1) {
   // The first two cycles set the baselines: warm-up, not measured.
   const measured = cycle >= 2;
+  if (cycle === 2 && inspector !== null) {
+    inspector.connect();
+    await inspector.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
   gc?.();
   await new Promise((resolve) => setTimeout(resolve, 5));
   const gcBefore = gcMs;
@@ -151,6 +165,10 @@ for (let cycle = 0; cycle < bodies.length; cycle += 1) {
   }
 }
 closeSync(log);
+if (inspector !== null && profileFile) {
+  const { profile } = await inspector.post('HeapProfiler.stopSampling');
+  writeFileSync(profileFile, JSON.stringify(profile));
+}
 const mb = (bytes: number) => Number((bytes / 1_000_000).toFixed(2));
 const ms = (value: number) => Number(value.toFixed(2));
 const result = {

@@ -39,6 +39,45 @@ describe('LiveState rates', () => {
   });
 });
 
+describe('LiveState counts past 2^53', () => {
+  it('stays exact digit for digit when a figure passes 2^53, and when one delta alone does', () => {
+    const live = new LiveState('UTC');
+    const big = 2n ** 53n - 10n;
+    const step = (when: Date, rxDiff: bigint, txDiff: bigint, kind: 'baseline' | 'delta') =>
+      live.applyCycle({
+        at: when,
+        tracked: [
+          {
+            ...device(null),
+            counters: { rxBytes: big, txBytes: 5n, uptime: null },
+            delta:
+              kind === 'baseline' ? { kind, rxDiff: 0n, txDiff: 0n } : { kind, rxDiff, txDiff },
+            previous: kind === 'baseline' ? null : device(null).previous,
+          },
+        ],
+        untracked: [],
+        stale: [],
+        roundTrips: 1,
+      })[0];
+    // First sight: lifetime starts at the counters (just below 2^53).
+    expect(step(at, 0n, 0n, 'baseline')?.lifetimeRxBytes).toBe(String(big));
+    // 2^53 - 10 + 11 = 2^53 + 1: the first integer a number cannot hold (it would read 2^53).
+    const later = new Date(at.getTime() + 60_000);
+    const past = step(later, 11n, 2n ** 60n + 1n, 'delta');
+    expect(past?.lifetimeRxBytes).toBe('9007199254740993');
+    expect(past?.todayRxBytes).toBe('11');
+    expect(past?.todayTxBytes).toBe(String(2n ** 60n + 1n));
+    expect(past?.lifetimeTxBytes).toBe(String(5n + 2n ** 60n + 1n));
+    expect(past?.monthTxBytes).toBe(String(2n ** 60n + 1n));
+    // A rate from a delta past 2^53 is still a rate (120 s since the previous reading).
+    expect(past?.txMbps).toBeCloseTo((Number(2n ** 60n + 1n) * 8) / 120 / 1e6, 0);
+    const again = step(new Date(later.getTime() + 60_000), 7n, 3n, 'delta');
+    expect(again?.lifetimeRxBytes).toBe(String(big + 18n));
+    expect(again?.todayTxBytes).toBe(String(2n ** 60n + 4n));
+    expect(again?.todayRxBytes).toBe('18');
+  });
+});
+
 describe('LiveState for the popover', () => {
   const cycle = (when: Date, tracked: TrackedDevice[]) => ({
     at: when,
