@@ -352,8 +352,8 @@ export class LiveState {
       changed.push(router);
     }
     if (rolesMoved || this.routers.size !== routersBefore) this.updateEdge();
-    const total = this.totals();
-    keepLastHour(this.totalSamples, cycle.at.getTime(), total.rxMbps + total.txMbps);
+    // The header's sparkline needs the rate alone, not the byte totals and their strings.
+    keepLastHour(this.totalSamples, now, this.edgeMbps());
     for (const identity of cycle.untracked) {
       const id = this.idsByMac.get(identity.mac);
       const existing = id === undefined ? undefined : this.routers.get(id);
@@ -368,6 +368,19 @@ export class LiveState {
 
   routerList(now: Date): RouterLive[] {
     return [...this.routers.values()].map((router) => this.view(router, now));
+  }
+
+  /** The edge routers' current rate (RX + TX Mbps), as `totals` adds it up. */
+  private edgeMbps(): number {
+    let rxMbps = 0;
+    let txMbps = 0;
+    for (const id of this.edge.ids) {
+      const router = this.routers.get(id);
+      if (router === undefined || !this.seenInLastCycle(router)) continue;
+      rxMbps += router.rxMbps;
+      txMbps += router.txMbps;
+    }
+    return rxMbps + txMbps;
   }
 
   /** The headline: the edge routers' figures (every router's when none is the edge). */
