@@ -10,7 +10,7 @@
 // under whatever flags it was given (the collector's, say):
 //
 //   node --expose-gc --max-semi-space-size=256 --import tsx test/bench/cycle-alloc.ts
-//   node --max-semi-space-size=8 --heap-growing-percent=10 --import tsx test/bench/cycle-alloc.ts
+//   node --max-semi-space-size=16 --heap-growing-percent=10 --import tsx test/bench/cycle-alloc.ts
 //
 // BT_ALLOC_PROFILE=FILE.heapprofile samples every allocation of the measured cycles, garbage
 // included (V8's sampling heap profiler, every 4 KB), for Chrome DevTools or a script.
