@@ -30,13 +30,36 @@ function isInexact(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
 }
 
-/** Every integer at or past 2^53 (9007199254740992) is written with at least 16 digits. */
-const SIXTEEN_DIGITS = /\d{16}/;
+/**
+ * Whether the text holds a run of 16 digits or more: every integer at or past 2^53
+ * (9007199254740992) is written with at least 16. A run of 16 covers exactly one position in
+ * every 16, so only those are looked at, and only a digit found there is followed both ways: a
+ * poll's answer is read at about a sixteenth of its characters (a regular expression tried a
+ * match at every digit, about 4 ms for 10,000 devices).
+ */
+export function hasSixteenDigits(text: string): boolean {
+  const length = text.length;
+  for (let probe = 15; probe < length; probe += 16) {
+    if (!isDigit(text.charCodeAt(probe))) continue;
+    let first = probe;
+    while (first > 0 && isDigit(text.charCodeAt(first - 1))) first -= 1;
+    let last = probe;
+    while (last + 1 < length && isDigit(text.charCodeAt(last + 1))) last += 1;
+    if (last - first + 1 >= 16) return true;
+    // A run starting after this one covers one of the positions from last + 16 on.
+    probe = last;
+  }
+  return false;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
 export function parseJsonExact(text: string): unknown {
   // No run of 16 digits in the text: no integer JSON.parse could round, and the guarded parse
   // would change nothing, so the result needs no walk (the payload is walked once, not twice).
-  if (!SIXTEEN_DIGITS.test(text)) return JSON.parse(text);
+  if (!hasSixteenDigits(text)) return JSON.parse(text);
   const fast: unknown = JSON.parse(text);
   if (!hasInexactInteger(fast)) return fast;
   const guarded = text.replace(STRING_OR_NUMBER, (token) =>

@@ -3,6 +3,7 @@ import type {
   CounterReading,
   DeviceReading,
   LegacyThroughput,
+  RouterIdentity,
   RouterRole,
 } from '../../shared/types';
 
@@ -92,16 +93,15 @@ function readOptionalNumber(raw: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-type Uptime = { ok: true; value: number | null } | { ok: false; reason: string };
-
-/** Absent or negative: unknown (null). Past what the column holds exactly: the device is not tracked. */
-function readUptime(raw: unknown): Uptime {
+/**
+ * Absent or negative: unknown (null). Past what the column holds exactly: why the device is
+ * not tracked (a string). A number or a reason, so no result object per device and poll.
+ */
+function readUptime(raw: unknown): number | null | string {
   const value = readOptionalNumber(raw);
-  if (value === null || value < 0) return { ok: true, value: null };
-  if (value > MAX_UPTIME_SECONDS) {
-    return { ok: false, reason: `uptime is out of range (${String(raw).slice(0, 40)})` };
-  }
-  return { ok: true, value: Math.floor(value) };
+  if (value === null || value < 0) return null;
+  if (value > MAX_UPTIME_SECONDS) return `uptime is out of range (${String(raw).slice(0, 40)})`;
+  return Math.floor(value);
 }
 
 /** The `routers` columns' widths: a longer value would make MySQL refuse the whole cycle. */
@@ -136,35 +136,116 @@ function readRole(raw: unknown): RouterRole | null {
 }
 
 /**
- * Validates the device list of one poll. Throws PayloadError only when the body as a whole
- * is unusable; a bad device is reported in `problems` and the others are kept.
+ * What a parser keeps of the readings it made, from one poll to the next: the identity last
+ * made per MAC, given again while every field is the same (most polls change no name), so
+ * a poll makes new identities only for what changed, and the identities downstream keep
+ * (the recorder's, the live view's) stay the same objects. Each entry also says in which poll
+ * its MAC was last seen and where, which finds a MAC listed twice without a map per poll.
  */
-export function parseDevicePayload(body: unknown, options: PayloadOptions = {}): ParsedPayload {
+export class ReadingMemory {
+  private readonly byMac = new Map<string, MacEntry>();
+  /** Polls parsed with this memory: an entry seen in the current one is a repeated MAC. */
+  poll = 0;
+
+  entry(mac: string): MacEntry | undefined {
+    return this.byMac.get(mac);
+  }
+
+  remember(mac: string, identity: RouterIdentity, index: number): MacEntry {
+    const entry: MacEntry = { identity, poll: this.poll, index };
+    this.byMac.set(mac, entry);
+    return entry;
+  }
+
+  /** After a poll: MACs gone for good do not pile up (kept while at most twice the poll's). */
+  prune(listed: number): void {
+    if (this.byMac.size <= 2 * listed + 1_000) return;
+    for (const [mac, entry] of this.byMac) if (entry.poll !== this.poll) this.byMac.delete(mac);
+  }
+}
+
+interface MacEntry {
+  identity: RouterIdentity;
+  /** The poll that last listed this MAC, and where its first reading sits in that poll's list. */
+  poll: number;
+  index: number;
+}
+
+/** Readings with no throughput figures share one (never changed: the recorder only reads it). */
+const NO_THROUGHPUT: LegacyThroughput = Object.freeze({
+  downloadMbps: null,
+  uploadMbps: null,
+  latencyMs: null,
+});
+
+/** The identity the entry says, made anew only when a field differs from the remembered one. */
+function identityOf(
+  raw: Record<string, unknown>,
+  mac: string,
+  remembered: RouterIdentity | undefined,
+  roles: boolean,
+): RouterIdentity {
+  const name = clip(readText(raw.name) ?? mac, COLUMN_WIDTHS.name);
+  const ip = clip(readText(raw.ip), COLUMN_WIDTHS.ip);
+  const brand = clip(readText(raw.brand), COLUMN_WIDTHS.brand);
+  const location = clip(readText(raw.location), COLUMN_WIDTHS.location);
+  const model = clip(readText(raw.model), COLUMN_WIDTHS.model);
+  const role = roles ? readRole(raw.role) : undefined;
+  if (
+    remembered !== undefined &&
+    remembered.name === name &&
+    remembered.ip === ip &&
+    remembered.brand === brand &&
+    remembered.location === location &&
+    remembered.model === model &&
+    remembered.role === role
+  ) {
+    return remembered;
+  }
+  // One shape whether or not the role is read (a spread of `{}` made a slower, larger object).
+  const identity: RouterIdentity = { mac, name, ip, brand, location, model };
+  if (roles) identity.role = role;
+  return identity;
+}
+
+/**
+ * Validates the device list of one poll. Throws PayloadError only when the body as a whole
+ * is unusable; a bad device is reported in `problems` and the others are kept. With a
+ * `memory` (one per source), unchanged identities are the previous poll's objects.
+ */
+export function parseDevicePayload(
+  body: unknown,
+  options: PayloadOptions = {},
+  memory: ReadingMemory = new ReadingMemory(),
+): ParsedPayload {
   if (!Array.isArray(body)) {
     throw new PayloadError(`expected a JSON array of devices, got ${jsonKind(body)}`);
   }
+  const roles = options.roles === true;
   const devices: DeviceReading[] = [];
   const problems: DeviceProblem[] = [];
-  // Per MAC, where its reading sits in `devices`; per reading, its label and own problem
-  // (kept lean: this runs for every device of every poll). Collisions are rare.
-  const firstIndex = new Map<string, number>();
-  const labels: string[] = [];
-  const problemOf: Array<DeviceProblem | undefined> = [];
+  // Kept lean, this runs for every device of every poll: a reading's label is its name but
+  // where they differ, its own problem is looked up only on a collision, which is rare.
+  const labelOf = new Map<number, string>();
+  const problemOf = new Map<number, DeviceProblem>();
   const collisionsByMac = new Map<string, string[]>();
+  memory.poll += 1;
+  const poll = memory.poll;
 
-  body.forEach((item: unknown, index) => {
+  for (let index = 0; index < body.length; index += 1) {
+    const item: unknown = body[index];
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       problems.push({
         device: `device #${index + 1}`,
         reason: `is ${jsonKind(item)}, not an object`,
       });
-      return;
+      continue;
     }
     const raw = item as Record<string, unknown>;
     const label = deviceLabel(raw, index);
     if (exceedsDepth(raw, MAX_DEVICE_DEPTH)) {
       problems.push({ device: label, reason: tooDeepReason() });
-      return;
+      continue;
     }
     const mac = normalizeMac(raw.mac);
     if (mac === null) {
@@ -173,7 +254,7 @@ export function parseDevicePayload(body: unknown, options: PayloadOptions = {}):
           ? 'has no MAC address'
           : `has an invalid MAC address (${JSON.stringify(raw.mac)})`;
       problems.push({ device: label, reason });
-      return;
+      continue;
     }
 
     const rx = readCounter(raw.rx_bytes, 'rx_bytes');
@@ -181,60 +262,64 @@ export function parseDevicePayload(body: unknown, options: PayloadOptions = {}):
     const uptime = readUptime(raw.uptime);
     let counters: CounterReading | null = null;
     let problem: DeviceProblem | undefined;
-    if (typeof rx === 'bigint' && typeof tx === 'bigint' && uptime.ok) {
-      counters = { rxBytes: rx, txBytes: tx, uptime: uptime.value };
+    if (typeof rx === 'bigint' && typeof tx === 'bigint' && typeof uptime !== 'string') {
+      counters = { rxBytes: rx, txBytes: tx, uptime };
       // A source that knows its counters are 32-bit says so (a UniFi uplink port).
       if (raw.counter_bits === 32) counters.wraps32 = true;
     } else {
       const reasons = [rx, tx].filter((field) => typeof field === 'string');
-      if (!uptime.ok) reasons.push(uptime.reason);
+      if (typeof uptime === 'string') reasons.push(uptime);
       problem = { device: label, reason: `${reasons.join(', ')}; not tracked this cycle` };
     }
-    const throughput: LegacyThroughput = {
-      downloadMbps: readOptionalNumber(raw.xput_down),
-      uploadMbps: readOptionalNumber(raw.xput_up),
-      latencyMs: readOptionalNumber(raw.latency),
-    };
+    const downloadMbps = readOptionalNumber(raw.xput_down);
+    const uploadMbps = readOptionalNumber(raw.xput_up);
+    const latencyMs = readOptionalNumber(raw.latency);
+    const entry = memory.entry(mac);
     const reading: DeviceReading = {
-      identity: {
-        mac,
-        name: clip(readText(raw.name) ?? mac, COLUMN_WIDTHS.name),
-        ip: clip(readText(raw.ip), COLUMN_WIDTHS.ip),
-        brand: clip(readText(raw.brand), COLUMN_WIDTHS.brand),
-        location: clip(readText(raw.location), COLUMN_WIDTHS.location),
-        model: clip(readText(raw.model), COLUMN_WIDTHS.model),
-        ...(options.roles === true ? { role: readRole(raw.role) } : {}),
-      },
+      identity: identityOf(raw, mac, entry?.identity, roles),
       counters,
-      throughput,
+      throughput:
+        downloadMbps === null && uploadMbps === null && latencyMs === null
+          ? NO_THROUGHPUT
+          : { downloadMbps, uploadMbps, latencyMs },
       rates: readRates(raw['rx_bytes-r'], raw['tx_bytes-r']),
     };
     // UniFi lists a disconnected device with `state` 0 (1 is connected); its counters are stale.
     if (raw.state === 0 || raw.state === '0') reading.online = false;
-    const seen = firstIndex.get(mac);
-    if (seen !== undefined) {
+    if (entry !== undefined && entry.poll === poll) {
       // The same device listed twice is harmless; two devices claiming one MAC are not.
+      const seen = entry.index;
       const colliding = collisionsByMac.get(mac);
       const first = devices[seen];
-      if (colliding === undefined && first !== undefined && sameReading(first, reading)) return;
-      if (colliding === undefined) collisionsByMac.set(mac, [labels[seen] ?? mac, label]);
-      else colliding.push(label);
-      return;
+      if (colliding === undefined && first !== undefined && sameReading(first, reading)) continue;
+      if (colliding === undefined) {
+        const firstLabel = labelOf.get(seen) ?? first?.identity.name ?? mac;
+        collisionsByMac.set(mac, [firstLabel, label]);
+      } else colliding.push(label);
+      continue;
     }
-    if (problem !== undefined) problems.push(problem);
-    firstIndex.set(mac, devices.length);
-    labels.push(label);
-    problemOf.push(problem);
+    if (problem !== undefined) {
+      problems.push(problem);
+      problemOf.set(devices.length, problem);
+    }
+    if (label !== reading.identity.name) labelOf.set(devices.length, label);
+    if (entry === undefined) memory.remember(mac, reading.identity, devices.length);
+    else {
+      entry.identity = reading.identity;
+      entry.poll = poll;
+      entry.index = devices.length;
+    }
     devices.push(reading);
-  });
+  }
+  memory.prune(devices.length);
   const collisions: string[] = [];
   const collided = new Set<number>();
   const superseded = new Set<DeviceProblem>();
   for (const [mac, names] of collisionsByMac) {
-    const index = firstIndex.get(mac) as number;
+    const index = memory.entry(mac)?.index as number;
     collided.add(index);
     // The collision line says it all: the first entry's own problem would only add noise.
-    const own = problemOf[index];
+    const own = problemOf.get(index);
     if (own !== undefined) superseded.add(own);
     const quoted = names.map((name) => `"${name}"`).join(' and ');
     const sentence = `MAC ${mac} is claimed by ${names.length} different devices (${quoted}): neither is counted this cycle; check for a cloned or misconfigured MAC`;

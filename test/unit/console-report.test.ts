@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clockStamp, describeCycle, printable } from '../../electron/core/console-report';
-import type { TrackedDevice } from '../../electron/core/cycle-recorder';
+import type { RecordedCycle, TrackedDevice } from '../../electron/core/cycle-recorder';
 import { OutageLog } from '../../electron/core/outage';
 import type { CounterDelta } from '../../shared/types';
+import { formatBytes } from '../../shared/units';
 
 const at = new Date(2026, 0, 1, 20, 45, 0);
 const tracked = (name: string, delta: CounterDelta): TrackedDevice => ({
@@ -13,9 +15,12 @@ const tracked = (name: string, delta: CounterDelta): TrackedDevice => ({
   previous: null,
 });
 
+/** The console output of a cycle, one line per entry (as the poller writes it: joined by `\n`). */
+const consoleLines = (cycle: RecordedCycle) => describeCycle(cycle).join('\n').split('\n');
+
 describe('describeCycle', () => {
   it('prints the design lines: one per device with a delta, then the count', () => {
-    const lines = describeCycle({
+    const lines = consoleLines({
       at,
       roundTrips: 6,
       untracked: [],
@@ -35,7 +40,7 @@ describe('describeCycle', () => {
   });
 
   it('names each router whose counter reset', () => {
-    const lines = describeCycle({
+    const lines = consoleLines({
       at,
       roundTrips: 6,
       untracked: [],
@@ -43,6 +48,74 @@ describe('describeCycle', () => {
       tracked: [tracked('Garage', { kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'uptime' })],
     });
     expect(lines[0]).toMatch(/^\[20:45:00\] 🔄 Garage — counter reset \(uptime went back\)/);
+  });
+
+  it('gives the device lines as one text, then the summary; only the summary without any', () => {
+    const cycle = (deltas: CounterDelta[]): RecordedCycle => ({
+      at,
+      roundTrips: 1,
+      untracked: [],
+      stale: [],
+      tracked: deltas.map((delta, i) => tracked(`AP ${i}`, delta)),
+    });
+    const used: CounterDelta = { kind: 'delta', rxDiff: 1_500n, txDiff: 20n };
+    expect(describeCycle(cycle([used, used]))).toEqual([
+      '[20:45:00] 📊 AP 0 — RX +1.50 KB, TX +20 B\n[20:45:00] 📊 AP 1 — RX +1.50 KB, TX +20 B',
+      '📈 Updated bandwidth tracking for 2 device(s)',
+    ]);
+    const idle: CounterDelta = { kind: 'delta', rxDiff: 0n, txDiff: 0n };
+    expect(describeCycle(cycle([idle]))).toEqual(['📈 Updated bandwidth tracking for 1 device(s)']);
+    expect(describeCycle(cycle([]))).toEqual(['📈 Updated bandwidth tracking for 0 device(s)']);
+  });
+
+  it('writes every line as the design template would, whatever the name and the figures', () => {
+    // The reference: the lines as template strings with formatBytes and printable.
+    const reference = (name: string, delta: CounterDelta): string | null => {
+      const shown = printable(name);
+      if (delta.kind === 'delta' && delta.counterReset === 'wrap')
+        return `[20:45:00] ↪️ ${shown} — a 32-bit counter wrapped: RX +${formatBytes(delta.rxDiff)}, TX +${formatBytes(delta.txDiff)} counted`;
+      if (delta.kind === 'delta' && (delta.rxDiff > 0n || delta.txDiff > 0n))
+        return `[20:45:00] 📊 ${shown} — RX +${formatBytes(delta.rxDiff)}, TX +${formatBytes(delta.txDiff)}`;
+      if (delta.kind === 'reset')
+        return `[20:45:00] 🔄 ${shown} — counter reset (uptime went back): router rebooted, new baseline set, nothing counted`;
+      return null;
+    };
+    const name = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.constantFrom('Café Nord 📶', 'a\\b', 'Office\u202eAP', 'x\u001b[31m', '\u0085\u2028'),
+    );
+    const bytes = fc.oneof(
+      fc.bigInt({ min: 0n, max: 10n ** 6n }),
+      fc.bigInt({ min: 0n, max: 2n ** 53n + 10n }),
+      fc.bigInt({ min: 0n, max: 2n ** 64n }),
+      fc.constantFrom(0n, 999n, 1_000n, 999_994n, 999_995n, 999_999n, 1_005n, 2n ** 53n - 1n),
+    );
+    const delta: fc.Arbitrary<CounterDelta> = fc.oneof(
+      fc.record({ kind: fc.constant('delta' as const), rxDiff: bytes, txDiff: bytes }),
+      fc.record({
+        kind: fc.constant('delta' as const),
+        rxDiff: bytes,
+        txDiff: bytes,
+        counterReset: fc.constant('wrap' as const),
+      }),
+      fc.constant<CounterDelta>({ kind: 'reset', rxDiff: 0n, txDiff: 0n, reason: 'uptime' }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, delta), { maxLength: 30 }), (devices) => {
+        const cycle: RecordedCycle = {
+          at,
+          roundTrips: 1,
+          untracked: [],
+          stale: [],
+          tracked: devices.map(([n, d]) => tracked(n, d)),
+        };
+        const expected = devices.flatMap(([n, d]) => reference(n, d) ?? []);
+        expected.push(`📈 Updated bandwidth tracking for ${devices.length} device(s)`);
+        expect(consoleLines(cycle)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('pads the clock', () => {
@@ -69,7 +142,7 @@ describe('printable (device names on the console)', () => {
   });
 
   it('is applied to every device line of a cycle, which stays one line each', () => {
-    const lines = describeCycle({
+    const lines = consoleLines({
       at,
       roundTrips: 1,
       untracked: [],

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrackedDevice } from '../../electron/core/cycle-recorder';
-import { LiveState } from '../../electron/core/live-state';
+import { LiveState, RateSamples, sparklineOf } from '../../electron/core/live-state';
+import { SPARKLINE_SLOT_MS, SPARKLINE_SLOTS } from '../../shared/ipc-contract';
 
 const at = new Date('2026-03-02T10:01:00Z');
 const device = (rates: TrackedDevice['rates']): TrackedDevice => ({
@@ -36,6 +38,132 @@ describe('LiveState rates', () => {
     expect(router?.txMbps).toBeCloseTo(0.2, 6);
     // Today's traffic still comes from the counted delta.
     expect(router?.todayRxBytes).toBe('7500000');
+  });
+});
+
+describe('RateSamples (a sparkline without an object per sample)', () => {
+  // The samples as they were kept first: one object per sample, merged per slot, an hour long.
+  type Sample = { at: number; mbps: number; weight?: number };
+  const span = SPARKLINE_SLOT_MS * SPARKLINE_SLOTS;
+  const keep = (samples: Sample[], at: number, mbps: number) => {
+    const last = samples.at(-1);
+    if (
+      last !== undefined &&
+      Math.floor(last.at / SPARKLINE_SLOT_MS) === Math.floor(at / SPARKLINE_SLOT_MS)
+    ) {
+      const weight = last.weight ?? 1;
+      last.mbps = (last.mbps * weight + mbps) / (weight + 1);
+      last.weight = weight + 1;
+      last.at = at;
+      return;
+    }
+    samples.push({ at, mbps });
+    while ((samples[0]?.at ?? at) <= at - span) samples.shift();
+  };
+  const line = (samples: Sample[], now: number) =>
+    Array.from({ length: SPARKLINE_SLOTS }, (_, slot) => {
+      let sum = 0;
+      let count = 0;
+      for (const { at, mbps, weight = 1 } of samples) {
+        const age = now - at;
+        if (
+          age < 0 ||
+          age >= span ||
+          SPARKLINE_SLOTS - 1 - Math.floor(age / SPARKLINE_SLOT_MS) !== slot
+        )
+          continue;
+        sum += mbps * weight;
+        count += weight;
+      }
+      return count === 0 ? null : sum / count;
+    });
+
+  it('keeps and averages the same samples as one object per sample did', () => {
+    const polls = fc.array(
+      fc.tuple(
+        fc.integer({ min: 0, max: 3 * SPARKLINE_SLOT_MS }),
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+      ),
+      { maxLength: 200 },
+    );
+    fc.assert(
+      fc.property(polls, (steps) => {
+        const reference: Sample[] = [];
+        const samples = new RateSamples();
+        let at = Date.parse('2026-03-02T10:00:00Z');
+        for (const [gap, mbps] of steps) {
+          at += gap;
+          keep(reference, at, mbps);
+          samples.keepLastHour(at, mbps);
+          expect(samples.length).toBe(reference.length);
+        }
+        for (let i = 0; i < reference.length; i += 1) {
+          expect(samples.at(i)).toBe(reference[i]?.at);
+          expect(samples.mbps(i)).toBe(reference[i]?.mbps);
+          expect(samples.weight(i)).toBe(reference[i]?.weight ?? 1);
+        }
+        expect(sparklineOf(samples, at)).toEqual(line(reference, at));
+      }),
+      { numRuns: 300 },
+    );
+    // A sample exactly an hour old is gone, one a millisecond younger stays.
+    const t = Date.parse('2026-03-02T10:00:00Z');
+    const gone = new RateSamples();
+    gone.keepLastHour(t, 1);
+    gone.keepLastHour(t + 10 * SPARKLINE_SLOT_MS, 3);
+    gone.keepLastHour(t + span, 4);
+    expect([gone.length, gone.at(0), gone.mbps(0)]).toEqual([2, t + 10 * SPARKLINE_SLOT_MS, 3]);
+    // A poll in the same slot is averaged into the last sample, which takes its time.
+    gone.keepLastHour(t + span + 1, 6);
+    expect([gone.length, gone.at(1), gone.mbps(1), gone.weight(1)]).toEqual([
+      2,
+      t + span + 1,
+      5,
+      2,
+    ]);
+    const stays = new RateSamples();
+    stays.keepLastHour(t + 1, 1);
+    stays.keepLastHour(t + span, 2);
+    expect(stays.length).toBe(2);
+  });
+});
+
+describe('LiveState counts past 2^53', () => {
+  it('stays exact digit for digit when a figure passes 2^53, and when one delta alone does', () => {
+    const live = new LiveState('UTC');
+    const big = 2n ** 53n - 10n;
+    const step = (when: Date, rxDiff: bigint, txDiff: bigint, kind: 'baseline' | 'delta') =>
+      live.applyCycle({
+        at: when,
+        tracked: [
+          {
+            ...device(null),
+            counters: { rxBytes: big, txBytes: 5n, uptime: null },
+            delta:
+              kind === 'baseline' ? { kind, rxDiff: 0n, txDiff: 0n } : { kind, rxDiff, txDiff },
+            previous: kind === 'baseline' ? null : device(null).previous,
+          },
+        ],
+        untracked: [],
+        stale: [],
+        roundTrips: 1,
+      })[0];
+    // First sight: lifetime starts at the counters (just below 2^53).
+    expect(step(at, 0n, 0n, 'baseline')?.lifetimeRxBytes).toBe(String(big));
+    // 2^53 - 10 + 11 = 2^53 + 1: the first integer a number cannot hold (it would read 2^53).
+    const later = new Date(at.getTime() + 60_000);
+    const past = step(later, 11n, 2n ** 60n + 1n, 'delta');
+    expect(past?.lifetimeRxBytes).toBe('9007199254740993');
+    expect(past?.todayRxBytes).toBe('11');
+    expect(past?.todayTxBytes).toBe(String(2n ** 60n + 1n));
+    expect(past?.lifetimeTxBytes).toBe(String(5n + 2n ** 60n + 1n));
+    expect(past?.monthTxBytes).toBe(String(2n ** 60n + 1n));
+    // A rate from a delta past 2^53 is still a rate (120 s since the previous reading).
+    expect(past?.txMbps).toBeCloseTo((Number(2n ** 60n + 1n) * 8) / 120 / 1e6, 0);
+    const again = step(new Date(later.getTime() + 60_000), 7n, 3n, 'delta');
+    expect(again?.lifetimeRxBytes).toBe(String(big + 18n));
+    expect(again?.todayTxBytes).toBe(String(2n ** 60n + 4n));
+    expect(again?.todayRxBytes).toBe('18');
   });
 });
 

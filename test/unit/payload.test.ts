@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJsonExact } from '../../electron/core/exact-json';
-import { PayloadError, parseDevicePayload } from '../../electron/core/payload';
+import { hasSixteenDigits, parseJsonExact } from '../../electron/core/exact-json';
+import { PayloadError, parseDevicePayload, ReadingMemory } from '../../electron/core/payload';
 
 const device = (overrides: Record<string, unknown> = {}) => ({
   name: 'Living Room AP',
@@ -125,6 +126,79 @@ describe('parseDevicePayload', () => {
     ]);
   });
 
+  it('gives the last poll its identities again while unchanged, and new ones for what changed', () => {
+    const memory = new ReadingMemory();
+    const poll = (devices: Record<string, unknown>[]) =>
+      parseDevicePayload(devices, {}, memory).devices;
+    const first = poll([device(), device({ name: 'Garage', mac: '02:00:00:00:00:02' })]);
+    // Fresh strings, as every JSON.parse makes them: the same text is the same identity.
+    const again = poll(
+      JSON.parse(JSON.stringify([device(), device({ name: 'Garage', mac: '02:00:00:00:00:02' })])),
+    );
+    expect(again[0]?.identity).toBe(first[0]?.identity);
+    expect(again[1]?.identity).toBe(first[1]?.identity);
+    // Counters and throughput are this poll's own.
+    expect(again[0]?.counters).not.toBe(first[0]?.counters);
+    const renamed = poll([
+      device({ name: 'Lounge AP' }),
+      device({ name: 'Garage', mac: '02:00:00:00:00:02', ip: '10.0.0.9' }),
+    ]);
+    expect(renamed[0]?.identity).not.toBe(first[0]?.identity);
+    expect(renamed[0]?.identity).toEqual({ ...first[0]?.identity, name: 'Lounge AP' });
+    expect(renamed[1]?.identity).toEqual({ ...first[1]?.identity, ip: '10.0.0.9' });
+    expect(first[0]?.identity.name).toBe('Living Room AP');
+    // The renamed one is what the next poll is compared with.
+    expect(poll([device({ name: 'Lounge AP' })])[0]?.identity).toBe(renamed[0]?.identity);
+  });
+
+  it('with a memory, finds a MAC listed twice in one poll, never one listed in two polls', () => {
+    const memory = new ReadingMemory();
+    for (let i = 0; i < 3; i += 1) {
+      const { devices, collisions } = parseDevicePayload(
+        [device({ rx_bytes: i }), device({ name: 'Other', mac: '02:00:00:00:00:09' })],
+        {},
+        memory,
+      );
+      expect(devices).toHaveLength(2);
+      expect(collisions).toEqual([]);
+    }
+    const { devices, collisions, problems } = parseDevicePayload(
+      [
+        device({ name: 'Other', mac: '02:00:00:00:00:09' }),
+        device({ name: 'Kitchen AP', rx_bytes: 1 }),
+        device({ name: 'Clone AP', mac: 'aabbccddee01', rx_bytes: 500 }),
+      ],
+      {},
+      memory,
+    );
+    expect(devices.map((d) => d.identity.name)).toEqual(['Other']);
+    expect(collisions).toEqual([
+      expect.stringMatching(/^MAC AA:BB:CC:DD:EE:01 is claimed by 2 different devices/),
+    ]);
+    expect(problems[0]?.reason).toContain('"Kitchen AP" and "Clone AP"');
+  });
+
+  it('forgets MACs gone for good once they outnumber the listed ones', () => {
+    const memory = new ReadingMemory();
+    const many = (from: number) =>
+      Array.from({ length: 1_500 }, (_, i) =>
+        device({
+          name: `AP ${from + i}`,
+          mac: `02:00:00:00:${((from + i) >> 8).toString(16).padStart(2, '0')}:${((from + i) & 255).toString(16).padStart(2, '0')}`,
+        }),
+      );
+    const first = parseDevicePayload(many(0), {}, memory).devices;
+    parseDevicePayload(many(2_000), {}, memory);
+    parseDevicePayload(many(4_000), {}, memory);
+    // 4,500 MACs seen, 1,500 listed: past twice the listed and 1,000, the unlisted ones go.
+    expect(memory.entry('02:00:00:00:00:00')).toBeUndefined();
+    expect(memory.entry('02:00:00:00:0F:A0')?.identity.name).toBe('AP 4000');
+    // One gone and back is a new identity, equal to the old.
+    const back = parseDevicePayload(many(0), {}, memory).devices;
+    expect(back[0]?.identity).not.toBe(first[0]?.identity);
+    expect(back[0]?.identity).toEqual(first[0]?.identity);
+  });
+
   it('keeps uptime only within what the column holds exactly; past it the device is not tracked', () => {
     const { devices, problems } = parseDevicePayload([
       device({ name: 'a', mac: '02:00:00:00:00:01', uptime: '1e30' }),
@@ -205,6 +279,29 @@ describe('parseJsonExact', () => {
     ]);
     expect(parseJsonExact(text('9007199254740991'))).toEqual(JSON.parse(text('9007199254740991')));
     expect(parseJsonExact(text('999999999999999'))).toEqual(JSON.parse(text('999999999999999')));
+  });
+
+  it('finds a run of 16 digits exactly where a regular expression does, at any position', () => {
+    // Runs of 14 to 18 digits between other characters, from the first character to the last.
+    const piece = fc.oneof(
+      fc.integer({ min: 0, max: 18 }).map((n) => '7'.repeat(n)),
+      fc.constantFrom('"', ',', ':', '.', 'a', '-', ' ', 'é', '📊'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('');
+        expect(hasSixteenDigits(text)).toBe(/\d{16}/.test(text));
+      }),
+      { numRuns: 2_000 },
+    );
+    for (let at = 0; at < 40; at += 1) {
+      const text = `${'x'.repeat(at)}${'1'.repeat(16)}${'y'.repeat(40 - at)}`;
+      expect(hasSixteenDigits(text)).toBe(true);
+      expect(hasSixteenDigits(text.replace('1', 'z'))).toBe(false);
+    }
+    expect(hasSixteenDigits('')).toBe(false);
+    expect(hasSixteenDigits('1'.repeat(16))).toBe(true);
+    expect(hasSixteenDigits(`${'1'.repeat(15)},${'1'.repeat(15)}`)).toBe(false);
   });
 
   it('still rejects text that is not JSON', () => {

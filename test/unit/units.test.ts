@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeMac } from '../../shared/mac';
 import { bytesToMbps, formatBytes } from '../../shared/units';
@@ -16,6 +17,49 @@ describe('formatBytes (decimal, as in the design)', () => {
     [9_223_372_036_854_775_807n, '9.22 EB'],
   ])('%s bytes → %s', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe('formatBytes without toFixed', () => {
+  // The way it was written first: toFixed(2) for the figure and for the move to the next unit.
+  const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  const reference = (bytes: bigint | number): string => {
+    const value = typeof bytes === 'bigint' ? Number(bytes) : bytes;
+    const sign = value < 0 ? '-' : '';
+    let scaled = Math.abs(value);
+    let unit = 0;
+    while (scaled >= 1000 && unit < UNITS.length - 1) {
+      scaled /= 1000;
+      unit += 1;
+    }
+    if (unit > 0 && unit < UNITS.length - 1 && Number(scaled.toFixed(2)) >= 1000) {
+      scaled /= 1000;
+      unit += 1;
+    }
+    return unit === 0
+      ? `${sign}${Math.round(scaled)} B`
+      : `${sign}${scaled.toFixed(2)} ${UNITS[unit]}`;
+  };
+
+  it('rounds every figure as toFixed(2) does, ties included', () => {
+    const count = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2n ** 64n }),
+      fc.bigInt({ min: 0n, max: 10n ** 7n }),
+      // Halfway between two hundredths of a unit: 1,005 B, 2,345,000 B, 999,995 B...
+      fc
+        .tuple(fc.bigInt({ min: 0n, max: 10n ** 5n }), fc.integer({ min: 0, max: 5 }))
+        .map(([n, unit]) => (n * 10n + 5n) * 10n ** BigInt(unit * 3)),
+      fc.double({ noNaN: true }),
+      fc.integer({ min: -(10 ** 9), max: 10 ** 9 }),
+    );
+    fc.assert(
+      fc.property(count, (bytes) => {
+        expect(formatBytes(bytes)).toBe(reference(bytes));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const odd of [Number.NaN, Infinity, -Infinity, -0, 1e300, 0.5, 1.005e3])
+      expect(formatBytes(odd)).toBe(reference(odd));
   });
 });
 

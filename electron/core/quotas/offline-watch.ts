@@ -26,6 +26,10 @@ export class OfflineWatch {
   /** Per router: the first poll it was missing and how many polls in a row. */
   private readonly missing = new Map<number, { since: Date; polls: number }>();
 
+  /** Per MAC, the check that last found it listed and online (updated in place, no set per check). */
+  private readonly listedIn = new Map<string, number>();
+  private checks = 0;
+
   async check(
     db: Pool,
     written: ReadonlyArray<{ routerId: number; identity: { mac: string; name: string } }>,
@@ -39,9 +43,10 @@ export class OfflineWatch {
       if (known?.routerId !== routerId || known.name !== identity.name)
         this.seen.set(identity.mac, { routerId, mac: identity.mac, name: identity.name });
     }
-    const online = new Set<string>();
+    this.checks += 1;
+    const check = this.checks;
     for (const device of devices) {
-      if (device.online !== false) online.add(device.identity.mac);
+      if (device.online !== false) this.listedIn.set(device.identity.mac, check);
       const source = device.source;
       const site = device.identity.site ?? undefined;
       if (source === undefined && site === undefined) continue;
@@ -52,15 +57,10 @@ export class OfflineWatch {
           ...(site === undefined ? {} : { site }),
         });
     }
-    // A router of a source or site that did not answer was not asked: neither gone nor back.
-    const notAsked = (mac: string) => {
-      const from = this.origin.get(mac) ?? {};
-      return unanswered.some(
-        (part) =>
-          (part.source === undefined || part.source === from.source) &&
-          (part.site === undefined || part.site === from.site),
-      );
-    };
+    // MACs no longer listed do not pile up: dropped once they outnumber the listed ones.
+    if (this.listedIn.size > 2 * devices.length + 1_000) {
+      for (const [mac, last] of this.listedIn) if (last !== check) this.listedIn.delete(mac);
+    }
     const [rows] = await db.query<RowDataPacket[]>(
       `SELECT o.router_id, o.offline_since, r.mac_address, r.name
          FROM offline_announcements o JOIN routers r ON r.id = o.router_id`,
@@ -79,27 +79,61 @@ export class OfflineWatch {
     }
     const polls = await loadOfflinePolls(db);
     const changes: OfflineChange[] = [];
-    for (const router of both(this.seen.values(), announcedOnly)) {
-      const { routerId, name } = router;
-      if (!online.has(router.mac) && notAsked(router.mac)) continue;
-      if (online.has(router.mac)) {
-        this.missing.delete(routerId);
-        const since = announced.get(routerId);
-        if (since !== undefined && (await this.release(db, routerId))) {
-          changes.push({ routerId, name, change: 'back', since, at: now });
-        }
-        continue;
-      }
-      const gone = this.missing.get(routerId) ?? { since: now, polls: 0 };
-      gone.polls += 1;
-      this.missing.set(routerId, gone);
-      if (gone.polls >= polls && !announced.has(routerId)) {
-        if (await this.claim(db, routerId, gone.since)) {
-          changes.push({ routerId, name, change: 'offline', since: gone.since, at: now });
-        }
-      }
+    const watch = { check, announced, polls, now, unanswered };
+    // Two plain loops (no generator, no object per router): most routers need nothing.
+    for (const router of this.seen.values()) {
+      const change = this.follow(router, watch);
+      if (change !== null) await this.announce(db, router, change, watch, changes);
+    }
+    for (const router of announcedOnly) {
+      const change = this.follow(router, watch);
+      if (change !== null) await this.announce(db, router, change, watch, changes);
     }
     return changes;
+  }
+
+  /** What this check may announce for a router: back, offline, or (mostly) nothing. */
+  private follow(router: SeenRouter, watch: Watch): OfflineChange['change'] | null {
+    const { routerId, mac } = router;
+    const online = this.listedIn.get(mac) === watch.check;
+    // A router of a source or site that did not answer was not asked: neither gone nor back.
+    if (!online && this.notAsked(mac, watch.unanswered)) return null;
+    if (online) {
+      this.missing.delete(routerId);
+      return watch.announced.has(routerId) ? 'back' : null;
+    }
+    const gone = this.missing.get(routerId) ?? { since: watch.now, polls: 0 };
+    gone.polls += 1;
+    this.missing.set(routerId, gone);
+    return gone.polls >= watch.polls && !watch.announced.has(routerId) ? 'offline' : null;
+  }
+
+  private async announce(
+    db: Pool,
+    { routerId, name }: SeenRouter,
+    change: OfflineChange['change'],
+    watch: Watch,
+    changes: OfflineChange[],
+  ): Promise<void> {
+    if (change === 'back') {
+      const since = watch.announced.get(routerId) as Date;
+      if (await this.release(db, routerId))
+        changes.push({ routerId, name, change: 'back', since, at: watch.now });
+      return;
+    }
+    const since = this.missing.get(routerId)?.since ?? watch.now;
+    if (await this.claim(db, routerId, since))
+      changes.push({ routerId, name, change: 'offline', since, at: watch.now });
+  }
+
+  private notAsked(mac: string, unanswered: readonly UnansweredPart[]): boolean {
+    if (unanswered.length === 0) return false;
+    const from = this.origin.get(mac) ?? {};
+    return unanswered.some(
+      (part) =>
+        (part.source === undefined || part.source === from.source) &&
+        (part.site === undefined || part.site === from.site),
+    );
   }
 
   private async claim(db: Pool, routerId: number, since: Date): Promise<boolean> {
@@ -119,7 +153,11 @@ export class OfflineWatch {
   }
 }
 
-function* both<T>(first: Iterable<T>, second: Iterable<T>): Generator<T> {
-  yield* first;
-  yield* second;
+/** What one check compares each router with. */
+interface Watch {
+  check: number;
+  announced: Map<number, Date>;
+  polls: number;
+  now: Date;
+  unanswered: readonly UnansweredPart[];
 }

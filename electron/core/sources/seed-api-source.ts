@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { parseJsonExact } from '../exact-json';
-import { PayloadError, parseDevicePayload } from '../payload';
+import { type ParsedPayload, PayloadError, parseDevicePayload, ReadingMemory } from '../payload';
 import {
   BodyTooLargeError,
   DEFAULT_MAX_RESPONSE_MB,
@@ -36,6 +36,8 @@ export function createSeedApiSource(options: SeedApiOptions): DeviceSource {
   const description = `device API at ${url}`;
   const seconds = options.timeoutMs / 1000;
   const maxBodyBytes = options.maxResponseBytes ?? megabytes(DEFAULT_MAX_RESPONSE_MB);
+  // The identities of the last poll, given again while unchanged (see ReadingMemory).
+  const memory = new ReadingMemory();
 
   /** GET, following redirects only within the same origin (another host never gets our request). */
   async function get(): Promise<HttpResponse> {
@@ -112,28 +114,40 @@ export function createSeedApiSource(options: SeedApiOptions): DeviceSource {
           'http-status',
         );
       }
-      const text = response.body;
-      let body: unknown;
-      try {
-        body = parseJsonExact(text);
-      } catch {
-        const start = text.trimStart().slice(0, 40).replace(/\s+/g, ' ');
-        throw new SourceError(
-          `The ${description} sent a body that is not JSON (it starts with ${JSON.stringify(start)}): check that --api-url points at the UniFi API server`,
-          'invalid-body',
-        );
-      }
-      try {
-        return parseDevicePayload(body);
-      } catch (error) {
-        if (!(error instanceof PayloadError)) throw error;
-        throw new SourceError(
-          `The ${description} sent an unusable list: ${error.message}`,
-          'invalid-body',
-        );
-      }
+      return parseDevicesJson(response.body, description, memory);
     },
   };
+}
+
+/**
+ * The API server's answer, as text, to the poll's readings. A body that is not JSON or not a
+ * device list is a SourceError naming the source (`description`). `memory` is the source's,
+ * from one poll to the next.
+ */
+export function parseDevicesJson(
+  text: string,
+  description = 'device API',
+  memory = new ReadingMemory(),
+): ParsedPayload {
+  let body: unknown;
+  try {
+    body = parseJsonExact(text);
+  } catch {
+    const start = text.trimStart().slice(0, 40).replace(/\s+/g, ' ');
+    throw new SourceError(
+      `The ${description} sent a body that is not JSON (it starts with ${JSON.stringify(start)}): check that --api-url points at the UniFi API server`,
+      'invalid-body',
+    );
+  }
+  try {
+    return parseDevicePayload(body, {}, memory);
+  } catch (error) {
+    if (!(error instanceof PayloadError)) throw error;
+    throw new SourceError(
+      `The ${description} sent an unusable list: ${error.message}`,
+      'invalid-body',
+    );
+  }
 }
 
 function headerText(response: HttpResponse, name: string): string | null {
