@@ -475,7 +475,14 @@ async function main(): Promise<void> {
     for (const devices of [1000, 10_000]) {
       const floor = await benchFloor(devices, quick ? 5 : 20);
       const checkpoints =
-        devices >= 10_000 ? (quick ? [10, 20] : [...new Set([100, processCycles])]) : [];
+        devices >= 10_000
+          ? quick
+            ? [10, 20]
+            : // 100, then every quarter of the run: flat or not is seen, not guessed.
+              [...new Set([100, ...[1, 2, 3, 4].map((q) => Math.round((processCycles * q) / 4))])]
+                .filter((n) => n >= 100)
+                .sort((a, b) => a - b)
+          : [];
       // One cycle past the last checkpoint: its request is when the checkpoint's cycle is done.
       const cycles =
         Math.max(quick ? 20 : devices >= 10_000 ? processCycles : 300, ...checkpoints) + 1;
