@@ -1,4 +1,4 @@
-import type { BucketSize, HistoryResult } from './ipc-contract';
+import type { BucketSize, HistoryBucket, HistoryBucketSums, HistoryResult } from './ipc-contract';
 
 /** Everything the history chart draws, derived from one history result. */
 export interface HistorySeries {
@@ -64,30 +64,32 @@ class ExactSum {
 }
 
 /**
- * Sums the selected routers per bucket (only `routerIds` when given: the edge routers for the
- * internet usage); a bucket no router was polled in is a gap.
+ * Sums the routers' buckets per bucket (only `routerIds` when given: the edge routers for the
+ * internet usage); a bucket no router was polled in is a gap. The app computes these for a
+ * `detail: 'sums'` answer, the page for a full one: the same figures either way.
  */
-export function historySeries(
-  result: HistoryResult,
-  timeZone: string,
-  locale?: string,
+export function bucketSums(
+  bucketStarts: readonly string[],
+  to: string,
+  buckets: readonly HistoryBucket[],
   routerIds?: ReadonlySet<number>,
-): HistorySeries {
-  const index = new Map(result.bucketStarts.map((start, i) => [start, i]));
-  const size = result.bucketStarts.length;
-  const ends = [...result.bucketStarts.slice(1), result.to];
-  const bucketSeconds = result.bucketStarts.map(
-    (start, i) => (Date.parse(ends[i] ?? result.to) - Date.parse(start)) / 1000,
+): HistoryBucketSums {
+  const index = new Map(bucketStarts.map((start, i) => [start, i]));
+  const size = bucketStarts.length;
+  const ends = [...bucketStarts.slice(1), to];
+  const bucketSeconds = bucketStarts.map(
+    (start, i) => (Date.parse(ends[i] ?? to) - Date.parse(start)) / 1000,
   );
   const rxSums = Array.from({ length: size }, () => new ExactSum());
   const txSums = Array.from({ length: size }, () => new ExactSum());
-  const reboots = new Array<number>(size).fill(0);
+  const resets = new Array<number>(size).fill(0);
   const monitored = new Array<boolean>(size).fill(false);
   const gapAverage = new Array<boolean>(size).fill(false);
   const bitsPerSecond = new Array<number | null>(size).fill(null);
+  let measured = false;
   let lastStart: string | undefined;
   let lastIndex: number | undefined;
-  for (const bucket of result.buckets) {
+  for (const bucket of buckets) {
     if (routerIds !== undefined && !routerIds.has(bucket.routerId)) continue;
     // The buckets come bucket by bucket: the last start found is most often this one.
     if (bucket.start !== lastStart) {
@@ -98,8 +100,9 @@ export function historySeries(
     if (i === undefined) continue;
     // A float, for the rate only: the exact sums are the ExactSums'.
     const bytes = (rxSums[i]?.add(bucket.rxBytes) ?? 0) + (txSums[i]?.add(bucket.txBytes) ?? 0);
-    reboots[i] = (reboots[i] ?? 0) + bucket.resets;
+    resets[i] = (resets[i] ?? 0) + bucket.resets;
     monitored[i] = true;
+    if (bucket.coveredSeconds > 0) measured = true;
     const length = bucketSeconds[i] ?? 0;
     // Rollups from before covered seconds were recorded: the whole bucket, as before.
     const seconds = bucket.coveredSeconds > 0 ? bucket.coveredSeconds : bytes > 0 ? length : 0;
@@ -108,13 +111,58 @@ export function historySeries(
     bitsPerSecond[i] = (bitsPerSecond[i] ?? 0) + (bytes * 8) / seconds;
   }
   return {
+    rxBytes: rxSums.map((sum) => String(sum.value())),
+    txBytes: txSums.map((sum) => String(sum.value())),
+    resets,
+    monitored,
+    bitsPerSecond,
+    gapAverage,
+    measured,
+  };
+}
+
+/** The chart's series from per-bucket sums (an answer's `sums`, or `bucketSums`). */
+export function seriesFromSums(
+  result: Pick<HistoryResult, 'bucket' | 'bucketStarts'>,
+  sums: HistoryBucketSums,
+  timeZone: string,
+  locale?: string,
+): HistorySeries {
+  return {
     bucketStarts: result.bucketStarts,
     labels: result.bucketStarts.map((start) => bucketLabel(start, result.bucket, timeZone, locale)),
-    rxBytes: rxSums.map((sum) => sum.value()),
-    txBytes: txSums.map((sum) => sum.value()),
-    monitored,
-    averageMbps: bitsPerSecond.map((bps) => (bps === null ? null : bps / 1_000_000)),
-    gapAverage,
-    reboots,
+    rxBytes: sums.rxBytes.map((count) => BigInt(count)),
+    txBytes: sums.txBytes.map((count) => BigInt(count)),
+    monitored: sums.monitored,
+    averageMbps: sums.bitsPerSecond.map((bps) => (bps === null ? null : bps / 1_000_000)),
+    gapAverage: sums.gapAverage,
+    reboots: sums.resets,
   };
+}
+
+/**
+ * The series of the selected routers: only `routerIds` when given (the edge routers for the
+ * internet usage). From the answer's sums when it carries them (`detail: 'sums'`): `routerIds`
+ * then picks the edge sums, which are the requested routers that are edge routers.
+ */
+export function historySeries(
+  result: HistoryResult,
+  timeZone: string,
+  locale?: string,
+  routerIds?: ReadonlySet<number>,
+): HistorySeries {
+  const sums =
+    result.sums !== undefined
+      ? routerIds === undefined
+        ? result.sums.all
+        : result.sums.edge
+      : bucketSums(result.bucketStarts, result.to, result.buckets, routerIds);
+  return seriesFromSums(result, sums, timeZone, locale);
+}
+
+/** Whether a counting poll measured any requested router in the range (not only read baselines). */
+export function anyMeasured(result: HistoryResult): boolean {
+  return result.sums !== undefined
+    ? result.sums.all.measured
+    : result.buckets.some((b) => b.coveredSeconds > 0);
 }
