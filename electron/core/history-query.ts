@@ -1,11 +1,12 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { type HistoryWindow, historyWindow } from '../../shared/history-range';
-import { bucketSums } from '../../shared/history-series';
+import { BucketSumsBuilder } from '../../shared/history-series';
 import type {
   HistoryBucket,
   HistoryRequest,
   HistoryResult,
   HistorySummaryRow,
+  RebootMarker,
 } from '../../shared/ipc-contract';
 import { addBytes, type ByteSum } from './byte-sum';
 import { loadEdgeSet } from './db/router-roles';
@@ -226,7 +227,16 @@ export async function queryHistory(
   // Built in output order (bucket, then router), so nothing needs sorting afterwards.
   const starts = window.bucketStarts.map((start) => start.toISOString());
   const routerIds = [...sums.keys()].sort((a, b) => a - b);
+  const to = window.to.toISOString();
+  const edge = await edgeRead;
+  // A light answer sums the buckets as the page would from the buckets (the same builder, the
+  // same order: bucket, then router) without listing them: the same figures.
+  const light =
+    request.detail === 'sums'
+      ? { all: new BucketSumsBuilder(starts, to), edge: new BucketSumsBuilder(starts, to) }
+      : undefined;
   const buckets: HistoryBucket[] = [];
+  const reboots: RebootMarker[] = [];
   const perRouter = new Map<number, Totals>();
   for (const routerId of routerIds)
     perRouter.set(routerId, { rx: 0, tx: 0, resets: 0, covered: 0, samples: 0 });
@@ -238,15 +248,24 @@ export async function queryHistory(
       // A bucket the router was polled in is kept even without traffic: measured zero is not
       // the same as not monitored (which the chart shows as a gap).
       if (total.samples <= 0) continue;
-      buckets.push({
-        start,
-        routerId,
-        rxBytes: String(total.rx),
-        txBytes: String(total.tx),
-        resets: total.resets,
-        // Sums of three-decimal values: rounded back so float noise does not show.
-        coveredSeconds: Math.round(total.covered * 1000) / 1000,
-      });
+      // Sums of three-decimal values: rounded back so float noise does not show.
+      const coveredSeconds = Math.round(total.covered * 1000) / 1000;
+      if (light === undefined) {
+        buckets.push({
+          start,
+          routerId,
+          rxBytes: String(total.rx),
+          txBytes: String(total.tx),
+          resets: total.resets,
+          coveredSeconds,
+        });
+      } else {
+        light.all.add(index, total.rx, total.tx, total.resets, coveredSeconds);
+        if (edge.ids.has(routerId))
+          light.edge.add(index, total.rx, total.tx, total.resets, coveredSeconds);
+      }
+      // Rollups know reboots to the bucket: the marker sits at the start of its bucket.
+      if (total.resets > 0) reboots.push({ routerId, at: start });
       own.rx = addBytes(own.rx, total.rx);
       own.tx = addBytes(own.tx, total.tx);
       own.resets += total.resets;
@@ -254,7 +273,6 @@ export async function queryHistory(
   });
 
   const [routers] = await routersRead;
-  const edge = await edgeRead;
   const summary: HistorySummaryRow[] = routers.map((router) => {
     const own = perRouter.get(Number(router.id)) ?? {
       rx: 0,
@@ -279,28 +297,15 @@ export async function queryHistory(
     };
   });
 
-  const to = window.to.toISOString();
-  // The sums are those the page would add up from the buckets (the same function, the same
-  // order): a light answer shows exactly the same figures.
-  const light =
-    request.detail === 'sums'
-      ? {
-          all: bucketSums(starts, to, buckets),
-          edge: bucketSums(starts, to, buckets, edge.ids),
-        }
-      : undefined;
   return {
     bucket: window.bucket,
     from: window.from.toISOString(),
     to,
     bucketStarts: starts,
-    buckets: light === undefined ? buckets : [],
-    ...(light === undefined ? {} : { sums: light }),
+    buckets,
+    ...(light === undefined ? {} : { sums: { all: light.all.sums(), edge: light.edge.sums() } }),
     summary,
-    // Rollups know reboots to the bucket: the marker sits at the start of its bucket.
-    reboots: buckets
-      .filter((b) => b.resets > 0)
-      .map((b) => ({ routerId: b.routerId, at: b.start })),
+    reboots,
     routers: routers.map((router) => ({
       id: Number(router.id),
       name: String(router.name),
