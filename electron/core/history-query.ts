@@ -139,8 +139,10 @@ export async function queryHistory(
   );
   // Which routers are the internet usage: the page's "Internet (edge routers)" series and total.
   const edgeRead = loadEdgeSet(pool);
-  // Awaited below; a failure before then must not go unhandled meanwhile.
+  // Awaited below; a failure before then (the edge set is awaited first) must not go
+  // unhandled meanwhile.
   edgeRead.catch(() => {});
+  routersRead.catch(() => {});
   let foldedThrough = window.from;
   if (window.bucket !== 'hour') {
     const [[state]] = await pool.query<RowDataPacket[]>(
