@@ -28,6 +28,8 @@ function checkHistoryRequest(value: unknown): HistoryRequest | string {
     return 'routerIds must be a list of router ids';
   }
   if (typeof value.timeZone !== 'string' || !isTimeZone(value.timeZone)) return 'unknown time zone';
+  if (value.detail !== undefined && value.detail !== 'buckets' && value.detail !== 'sums')
+    return "detail must be 'buckets' or 'sums'";
   if (value.range === 'custom') {
     for (const field of ['from', 'to'] as const) {
       const date = checkHistoryDate(value[field], field);

@@ -1,10 +1,12 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { type HistoryWindow, historyWindow } from '../../shared/history-range';
+import { BucketSumsBuilder } from '../../shared/history-series';
 import type {
   HistoryBucket,
   HistoryRequest,
   HistoryResult,
   HistorySummaryRow,
+  RebootMarker,
 } from '../../shared/ipc-contract';
 import { addBytes, type ByteSum } from './byte-sum';
 import { loadEdgeSet } from './db/router-roles';
@@ -137,8 +139,10 @@ export async function queryHistory(
   );
   // Which routers are the internet usage: the page's "Internet (edge routers)" series and total.
   const edgeRead = loadEdgeSet(pool);
-  // Awaited below; a failure before then must not go unhandled meanwhile.
+  // Awaited below; a failure before then (the edge set is awaited first) must not go
+  // unhandled meanwhile.
   edgeRead.catch(() => {});
+  routersRead.catch(() => {});
   let foldedThrough = window.from;
   if (window.bucket !== 'hour') {
     const [[state]] = await pool.query<RowDataPacket[]>(
@@ -225,7 +229,16 @@ export async function queryHistory(
   // Built in output order (bucket, then router), so nothing needs sorting afterwards.
   const starts = window.bucketStarts.map((start) => start.toISOString());
   const routerIds = [...sums.keys()].sort((a, b) => a - b);
+  const to = window.to.toISOString();
+  const edge = await edgeRead;
+  // A light answer sums the buckets as the page would from the buckets (the same builder, the
+  // same order: bucket, then router) without listing them: the same figures.
+  const light =
+    request.detail === 'sums'
+      ? { all: new BucketSumsBuilder(starts, to), edge: new BucketSumsBuilder(starts, to) }
+      : undefined;
   const buckets: HistoryBucket[] = [];
+  const reboots: RebootMarker[] = [];
   const perRouter = new Map<number, Totals>();
   for (const routerId of routerIds)
     perRouter.set(routerId, { rx: 0, tx: 0, resets: 0, covered: 0, samples: 0 });
@@ -237,15 +250,24 @@ export async function queryHistory(
       // A bucket the router was polled in is kept even without traffic: measured zero is not
       // the same as not monitored (which the chart shows as a gap).
       if (total.samples <= 0) continue;
-      buckets.push({
-        start,
-        routerId,
-        rxBytes: String(total.rx),
-        txBytes: String(total.tx),
-        resets: total.resets,
-        // Sums of three-decimal values: rounded back so float noise does not show.
-        coveredSeconds: Math.round(total.covered * 1000) / 1000,
-      });
+      // Sums of three-decimal values: rounded back so float noise does not show.
+      const coveredSeconds = Math.round(total.covered * 1000) / 1000;
+      if (light === undefined) {
+        buckets.push({
+          start,
+          routerId,
+          rxBytes: String(total.rx),
+          txBytes: String(total.tx),
+          resets: total.resets,
+          coveredSeconds,
+        });
+      } else {
+        light.all.add(index, total.rx, total.tx, total.resets, coveredSeconds);
+        if (edge.ids.has(routerId))
+          light.edge.add(index, total.rx, total.tx, total.resets, coveredSeconds);
+      }
+      // Rollups know reboots to the bucket: the marker sits at the start of its bucket.
+      if (total.resets > 0) reboots.push({ routerId, at: start });
       own.rx = addBytes(own.rx, total.rx);
       own.tx = addBytes(own.tx, total.tx);
       own.resets += total.resets;
@@ -253,7 +275,6 @@ export async function queryHistory(
   });
 
   const [routers] = await routersRead;
-  const edge = await edgeRead;
   const summary: HistorySummaryRow[] = routers.map((router) => {
     const own = perRouter.get(Number(router.id)) ?? {
       rx: 0,
@@ -281,14 +302,12 @@ export async function queryHistory(
   return {
     bucket: window.bucket,
     from: window.from.toISOString(),
-    to: window.to.toISOString(),
-    bucketStarts: window.bucketStarts.map((start) => start.toISOString()),
+    to,
+    bucketStarts: starts,
     buckets,
+    ...(light === undefined ? {} : { sums: { all: light.all.sums(), edge: light.edge.sums() } }),
     summary,
-    // Rollups know reboots to the bucket: the marker sits at the start of its bucket.
-    reboots: buckets
-      .filter((b) => b.resets > 0)
-      .map((b) => ({ routerId: b.routerId, at: b.start })),
+    reboots,
     routers: routers.map((router) => ({
       id: Number(router.id),
       name: String(router.name),

@@ -6,7 +6,7 @@ import {
   customRangeErrors,
 } from '../../shared/custom-range';
 import { headlineLabel } from '../../shared/edge-text';
-import { type HistorySeries, historySeries } from '../../shared/history-series';
+import { anyMeasured, type HistorySeries, historySeries } from '../../shared/history-series';
 import type {
   AppState,
   HistoryRange,
@@ -77,7 +77,7 @@ function emptyReason(
   if (series.monitored.some(Boolean)) {
     if (total !== 0n) return null;
     // Polled, but no poll measured anything yet: the first reading of a router is its baseline.
-    return result.buckets.some((b) => b.coveredSeconds > 0)
+    return anyMeasured(result)
       ? 'The routers were polled in this range but moved no traffic.'
       : 'The routers have been read once so far: figures appear from their second poll.';
   }
@@ -109,8 +109,15 @@ export function HistoryApp() {
 
   useEffect(() => bandwidthClient().onHistoryFocus(({ routerId }) => setRouterIds([routerId])), []);
 
+  // The page draws per-bucket sums; each router's buckets are asked for on Export CSV only.
   const request: HistoryRequest = useMemo(
-    () => ({ range, routerIds, timeZone: TIME_ZONE, ...(range === 'custom' ? { from, to } : {}) }),
+    () => ({
+      range,
+      routerIds,
+      timeZone: TIME_ZONE,
+      ...(range === 'custom' ? { from, to } : {}),
+      detail: 'sums',
+    }),
     [range, routerIds, from, to],
   );
   const history = useHistory(request);
@@ -137,6 +144,23 @@ export function HistoryApp() {
     [result, headlineIds],
   );
   const edgeRule = result?.edge?.rule ?? state?.totals.edgeRule;
+  const [exporting, setExporting] = useState<{ busy: boolean; error?: string }>({ busy: false });
+  const exportCsv = useCallback(async () => {
+    // The shown range and routers, with every router's buckets (the figures as of now).
+    const full: HistoryRequest = { ...request, detail: 'buckets' };
+    const today = isoDate(new Date());
+    setExporting({ busy: true });
+    try {
+      const answer = await bandwidthClient().getHistory(full);
+      downloadCsv(historyCsv(answer, TIME_ZONE), historyCsvName(range, today, applied));
+      setExporting({ busy: false });
+    } catch (error) {
+      setExporting({
+        busy: false,
+        error: loadFailure(error instanceof Error ? error.message : String(error)),
+      });
+    }
+  }, [request, range, applied]);
   const quotaOverlay = useQuotaOverlay(range, result?.bucket ?? null, series);
   const total = useMemo(
     () =>
@@ -273,18 +297,22 @@ export function HistoryApp() {
         </fieldset>
         <button
           type="button"
-          disabled={result === null}
-          onClick={() =>
-            result !== null &&
-            downloadCsv(
-              historyCsv(result, TIME_ZONE),
-              historyCsvName(range, isoDate(new Date()), applied),
-            )
-          }
+          disabled={result === null || exporting.busy}
+          onClick={() => void exportCsv()}
         >
           Export CSV
         </button>
+        {exporting.busy && (
+          <span className="history__note" role="status">
+            Preparing the CSV…
+          </span>
+        )}
       </section>
+      {exporting.error !== undefined && (
+        <p className="notice notice--bad" role="alert">
+          The CSV cannot be exported: {exporting.error}
+        </p>
+      )}
 
       {history.status === 'error' && (
         <p className="notice notice--bad" role="alert">

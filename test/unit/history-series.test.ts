@@ -1,6 +1,6 @@
 // The chart's sums stay exact past 2^53 while adding most counts as numbers.
 import { describe, expect, it } from 'vitest';
-import { historySeries } from '../../shared/history-series';
+import { BucketSumsBuilder, bucketSums, historySeries } from '../../shared/history-series';
 import type { HistoryBucket, HistoryResult } from '../../shared/ipc-contract';
 
 const START = '2026-11-27T10:00:00.000Z';
@@ -64,5 +64,48 @@ describe('historySeries sums', () => {
     expect(series.txBytes).toEqual([20n]);
     // 2,020 bytes over the hour: bits per second in Mbps.
     expect(series.averageMbps[0]).toBeCloseTo((2020 * 8) / 3600 / 1_000_000, 12);
+  });
+});
+
+describe("the app's sums and the page's", () => {
+  it('are the same whether the counts come as the app holds them (numbers, bigints) or as strings', () => {
+    // Around every edge: 15 and 16 digits, 2^53, past 2^64; covered seconds 0 (old rollups),
+    // within the hour, and past it (a gap's average).
+    const counts: Array<number | bigint> = [
+      0,
+      1,
+      999_999_999_999_999,
+      1_000_000_000_000_000,
+      Number.MAX_SAFE_INTEGER,
+      9_007_199_254_740_993n,
+      18_446_744_073_709_551_615n,
+      123_456_789,
+    ];
+    const covered = [0, 3600, 1800.5, 7200];
+    const buckets: HistoryBucket[] = [];
+    const app = new BucketSumsBuilder([START], '2026-11-27T11:00:00.000Z');
+    counts.forEach((rx, i) => {
+      const tx = counts[(i + 3) % counts.length] ?? 0;
+      const seconds = covered[i % covered.length] ?? 0;
+      buckets.push({
+        start: START,
+        routerId: i + 1,
+        rxBytes: String(rx),
+        txBytes: String(tx),
+        resets: i % 2,
+        coveredSeconds: seconds,
+      });
+      app.add(0, rx, tx, i % 2, seconds);
+    });
+    const page = bucketSums([START], '2026-11-27T11:00:00.000Z', buckets);
+    expect(app.sums()).toEqual(page);
+    expect(BigInt(page.rxBytes[0] ?? '')).toBe(counts.reduce<bigint>((a, b) => a + BigInt(b), 0n));
+    expect(page.gapAverage[0]).toBe(true);
+    expect(page.measured).toBe(true);
+    // And the page draws the same from either answer.
+    const full = result([]);
+    full.buckets = buckets;
+    const light = { ...result([]), sums: { all: page, edge: page } };
+    expect(historySeries(light, 'UTC')).toEqual(historySeries(full, 'UTC'));
   });
 });
