@@ -28,6 +28,9 @@ export function csvField(value: string | number): string {
  * every row would count the same bytes twice. While no router is the edge, every row is `all`.
  */
 export function historyCsv(result: HistoryResult, timeZone = 'UTC'): string {
+  // A light answer (sums only) has no router's buckets: exported, every figure would read 0.
+  if (result.sums !== undefined && result.buckets.length === 0 && result.routers.length > 0)
+    throw new Error('the CSV needs the per-router answer (detail "buckets"), not the sums');
   const byKey = new Map(result.buckets.map((b) => [`${b.routerId}|${b.start}`, b]));
   const edge = result.edge;
   const edgeIds = new Set(edge?.routerIds ?? []);

@@ -237,6 +237,13 @@ describe('historyCsv', () => {
     ]);
   });
 
+  it('refuses a light answer (sums only) instead of writing every figure as 0', () => {
+    const sums = { all: { rx: [], tx: [] }, edge: { rx: [], tx: [] } } as unknown as NonNullable<
+      typeof result.sums
+    >;
+    expect(() => historyCsv({ ...result, buckets: [], sums })).toThrow(/per-router answer/);
+  });
+
   it('gives times in the zone the page shows, named in the header', () => {
     const lines = historyCsv(result, 'Asia/Kolkata').trimEnd().split('\r\n');
     expect(lines[0]).toBe(
