@@ -469,19 +469,9 @@ export class CycleRecorder {
     for (const { routerId, identity } of changedIdentities)
       this.writtenIdentity.set(routerId, identity);
     for (const t of tracked) {
-      // Built field by field (no spread): one object per router and cycle, which the poller's
-      // live display takes as its baseline too (`TrackedDevice.baseline`), not a copy of its own.
-      const c = t.counters;
-      const baseline: PreviousReading = {
-        rxBytes: c.rxBytes,
-        txBytes: c.txBytes,
-        uptime: c.uptime,
-        at,
-        monotonic,
-        order,
-        source: t.source ?? origin?.source ?? t.previous?.source ?? null,
-      };
-      if (c.wraps32 === true) baseline.wraps32 = true;
+      // The poller's live display takes the same object (`TrackedDevice.baseline`).
+      const source = t.source ?? origin?.source ?? t.previous?.source ?? null;
+      const baseline = baselineReading(t.counters, when, order, source);
       this.tracker.accept(t.routerId, baseline);
       t.baseline = baseline;
     }
@@ -513,6 +503,29 @@ export interface PreparedCycle {
   /** Routers this cycle found or inserted, remembered once it commits. */
   readonly found: ReadonlyMap<string, number>;
   readonly cycle: Omit<RecordedCycle, 'roundTrips'>;
+}
+
+/**
+ * The reading a router's next delta is measured from, built field by field (no spread): one
+ * object per router and cycle.
+ */
+export function baselineReading(
+  counters: CounterReading,
+  when: { at: Date; monotonic: PreviousReading['monotonic'] },
+  order: PreviousReading['order'],
+  source: string | null,
+): PreviousReading {
+  const baseline: PreviousReading = {
+    rxBytes: counters.rxBytes,
+    txBytes: counters.txBytes,
+    uptime: counters.uptime,
+    at: when.at,
+    monotonic: when.monotonic,
+    order,
+    source,
+  };
+  if (counters.wraps32 === true) baseline.wraps32 = true;
+  return baseline;
 }
 
 function withValuesInline(statement: Statement): Statement {

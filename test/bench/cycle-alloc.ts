@@ -20,32 +20,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { describeCycle } from '../../electron/core/console-report';
-import type { RecordedCycle, TrackedDevice } from '../../electron/core/cycle-recorder';
+import {
+  baselineReading,
+  type RecordedCycle,
+  type TrackedDevice,
+} from '../../electron/core/cycle-recorder';
 import { LiveState } from '../../electron/core/live-state';
 import { ReadingMemory } from '../../electron/core/payload';
 import { parseDevicesJson } from '../../electron/core/sources/seed-api-source';
-import { BandwidthTracker, type PreviousReading } from '../../electron/core/tracker';
+import { BandwidthTracker } from '../../electron/core/tracker';
+import { payloadText } from './bench-payload';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const devices = arg('devices', 10_000);
 const cycles = arg('cycles', 30);
 const gc = (globalThis as { gc?: () => void }).gc;
-
-/** The same answer as test/bench/run.ts serves: counters grow every cycle, a few routers reboot. */
-function payloadText(count: number, cycle: number): string {
-  const items: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const mac = `02:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}:00:01`;
-    const rebooted = i % 97 === cycle % 97;
-    const rx = rebooted ? 1000 * cycle : 5_000_000_000 + cycle * (100_000 + i * 13);
-    const tx = rebooted ? 500 * cycle : 2_000_000_000 + cycle * (40_000 + i * 7);
-    items.push(
-      `{"name":"AP ${i}","mac":"${mac}","ip":"10.${(i >> 8) & 255}.${i & 255}.1","brand":"Ubiquiti","location":"Floor ${i % 12}","xput_down":${(i % 900) + 0.5},"xput_up":${(i % 300) + 0.25},"latency":${i % 40},"rx_bytes":${rx},"tx_bytes":${tx}}`,
-    );
-  }
-  return `[${items.join(',')}]`;
-}
 
 const stages = ['parse', 'track', 'live', 'console'] as const;
 type Stage = (typeof stages)[number];
@@ -137,17 +127,7 @@ for (let cycle = 0; cycle < bodies.length; cycle += 1) {
       });
     }
     for (const t of tracked) {
-      const c = t.counters;
-      const baseline: PreviousReading = {
-        rxBytes: c.rxBytes,
-        txBytes: c.txBytes,
-        uptime: c.uptime,
-        at,
-        monotonic,
-        order: null,
-        source: null,
-      };
-      tracker.accept(t.routerId, baseline);
+      tracker.accept(t.routerId, baselineReading(t.counters, { at, monotonic }, null, null));
     }
     return { at, tracked, untracked: [], stale: [], roundTrips: 1 };
   });
