@@ -382,18 +382,8 @@ export class LiveState {
       // A source that measures rates itself (a UniFi controller) is more current than two polls.
       const rates = device.rates ?? null;
       const counted = delta.kind === 'delta';
-      router.rxMbps =
-        rates !== null
-          ? (rates.rxBytesPerSecond * 8) / 1_000_000
-          : counted
-            ? countedMbps(rx, delta.rxDiff, elapsed)
-            : 0;
-      router.txMbps =
-        rates !== null
-          ? (rates.txBytesPerSecond * 8) / 1_000_000
-          : counted
-            ? countedMbps(tx, delta.txDiff, elapsed)
-            : 0;
+      router.rxMbps = rateMbps(rates?.rxBytesPerSecond, counted, rx, delta.rxDiff, elapsed);
+      router.txMbps = rateMbps(rates?.txBytesPerSecond, counted, tx, delta.txDiff, elapsed);
       router.lastSeenAt = cycle.at;
       if (delta.kind === 'reset') router.lastRebootAt = cycle.at;
       if (counted || rates !== null) {
@@ -600,6 +590,18 @@ function grown(sum: ExactBytes, add: number, exact: bigint): ExactBytes {
 }
 
 /** A counted delta over the time between polls, in Mbps (`add`: the delta as a number, or -1). */
+/** A router's live rate: the one its source measured, else what the poll counted, else 0. */
+function rateMbps(
+  measuredBytesPerSecond: number | undefined,
+  counted: boolean,
+  add: number,
+  exact: bigint,
+  elapsedMs: number,
+): number {
+  if (measuredBytesPerSecond !== undefined) return (measuredBytesPerSecond * 8) / 1_000_000;
+  return counted ? countedMbps(add, exact, elapsedMs) : 0;
+}
+
 function countedMbps(add: number, exact: bigint, elapsedMs: number): number {
   return add >= 0 ? bytesToMbps(add, elapsedMs) : bytesToMbps(exact, elapsedMs);
 }
