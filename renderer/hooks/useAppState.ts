@@ -41,39 +41,24 @@ export function useAppState(shownIds?: () => readonly number[]): AppStateView {
       (error: unknown) =>
         active && setView({ state: null, error: String((error as Error).message ?? error) }),
     );
-    const offCycle = client.onCycleCompleted((event) => {
-      const omitted = (event.omittedRouters ?? 0) > 0;
+    // Patches the state once it is there (an event before the first answer changes nothing).
+    const patch = (change: (state: AppState) => Partial<AppState>) =>
       setView((previous) =>
         previous.state === null
           ? previous
-          : {
-              error: null,
-              state: {
-                ...previous.state,
-                routers: omitted
-                  ? previous.state.routers
-                  : mergeRouters(previous.state.routers, event.routers),
-                totals: event.totals,
-                lastPollAt: event.at,
-              },
-            },
+          : { error: null, state: { ...previous.state, ...change(previous.state) } },
       );
+    const offCycle = client.onCycleCompleted((event) => {
+      const omitted = (event.omittedRouters ?? 0) > 0;
+      patch((state) => ({
+        routers: omitted ? state.routers : mergeRouters(state.routers, event.routers),
+        totals: event.totals,
+        lastPollAt: event.at,
+      }));
       const ids = omitted ? (shownIds?.() ?? []).slice(0, LIVE_EVENT_ROUTERS) : [];
       if (ids.length === 0) return;
       client.getRouters([...ids]).then(
-        (fresh) =>
-          active &&
-          setView((previous) =>
-            previous.state === null
-              ? previous
-              : {
-                  error: null,
-                  state: {
-                    ...previous.state,
-                    routers: replaceRouters(previous.state.routers, fresh),
-                  },
-                },
-          ),
+        (fresh) => active && patch((state) => ({ routers: replaceRouters(state.routers, fresh) })),
         // The next cycle asks again; the rows keep their last figures meanwhile.
         () => {},
       );
