@@ -11,25 +11,13 @@ import { chromiumMissing, launchChromium } from '../support/browser';
 import { collectorCycles, startCollectorView, stopBrowserView } from '../support/browser-view';
 import type { CollectorRun } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
+import { ManyRouters } from '../support/many-routers';
 import { buildRenderer } from '../support/renderer-build';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const missing = chromiumMissing();
 const ROUTERS = 600;
-let poll = 0;
-/** The poll after which the counters stand still (set by the test), so the figures hold. */
-let frozenAt: number | null = null;
-/** Router i receives (i + 1) MB a poll: the last one is the busiest. */
-function payload() {
-  poll += 1;
-  const step = Math.min(poll, frozenAt ?? poll);
-  return Array.from({ length: ROUTERS }, (_, i) => ({
-    name: `Router ${i}`,
-    mac: `02:00:00:01:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
-    rx_bytes: 1_000_000_000 + step * 1_000_000 * (i + 1),
-    tx_bytes: 2_000_000_000,
-  }));
-}
+const network = new ManyRouters(ROUTERS, '01', 2_000_000_000);
 
 let db: TestDatabase;
 let server: DeviceServer;
@@ -43,13 +31,13 @@ describe(`history with ${ROUTERS} routers (Chromium)`, () => {
     if (missing !== null) return;
     rendererDir = buildRenderer();
     db = await createTestDatabase();
-    server = await startDeviceServer(() => ({ devices: payload() }));
+    server = await startDeviceServer(() => ({ devices: network.payload() }));
     ({ collector, baseUrl } = await startCollectorView(
       ['--api-url', server.url, '--mysql-url', db.url, '--interval', '1', '--quiet'],
       rendererDir,
     ));
     await collectorCycles(collector, 3);
-    frozenAt = poll;
+    network.freeze();
     // The frozen counters' figures are recorded: nothing moves from here.
     await collectorCycles(collector, 2);
     browser = await launchChromium();
@@ -81,7 +69,7 @@ describe(`history with ${ROUTERS} routers (Chromium)`, () => {
         });
       });
       await page.goto(`${baseUrl}/history.html`);
-      const counted = (frozenAt ?? 0) - 1;
+      const counted = (network.frozenAt ?? 0) - 1;
       // Every router's traffic in the headline, not only the rows drawn: 1 + 2 + … + 600 MB a
       // counted poll.
       const allRx = BigInt(counted) * BigInt((ROUTERS * (ROUTERS + 1)) / 2) * 1_000_000n;

@@ -9,25 +9,13 @@ import { chromiumMissing, launchChromium } from '../support/browser';
 import { collectorCycles, startCollectorView, stopBrowserView } from '../support/browser-view';
 import type { CollectorRun } from '../support/collector-process';
 import { type DeviceServer, startDeviceServer } from '../support/device-server';
+import { ManyRouters } from '../support/many-routers';
 import { buildRenderer } from '../support/renderer-build';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const missing = chromiumMissing();
 const ROUTERS = LIVE_EVENT_ROUTERS + 100;
-let poll = 0;
-/** The poll after which the counters stand still (set by the test), so the figures hold. */
-let frozenAt: number | null = null;
-/** Router i receives (i + 1) MB a poll: the last one is the busiest. */
-function payload() {
-  poll += 1;
-  const step = Math.min(poll, frozenAt ?? poll);
-  return Array.from({ length: ROUTERS }, (_, i) => ({
-    name: `Router ${i}`,
-    mac: `02:00:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
-    rx_bytes: 1_000_000_000 + step * 1_000_000 * (i + 1),
-    tx_bytes: 1_000_000_000,
-  }));
-}
+const network = new ManyRouters(ROUTERS, '00', 1_000_000_000);
 
 let db: TestDatabase;
 let server: DeviceServer;
@@ -45,7 +33,7 @@ describe(`popover with more than ${LIVE_EVENT_ROUTERS} routers (Chromium)`, () =
     if (missing !== null) return;
     rendererDir = buildRenderer();
     db = await createTestDatabase();
-    server = await startDeviceServer(() => ({ devices: payload() }));
+    server = await startDeviceServer(() => ({ devices: network.payload() }));
     ({ collector, baseUrl } = await startCollectorView(
       ['--api-url', server.url, '--mysql-url', db.url, '--interval', '1', '--quiet'],
       rendererDir,
@@ -78,7 +66,7 @@ describe(`popover with more than ${LIVE_EVENT_ROUTERS} routers (Chromium)`, () =
       const today = top.locator('.router-row__today-rx');
       const before = await today.textContent();
       await cycles(2);
-      frozenAt = poll;
+      const frozenAt = network.freeze();
       await cycles(2);
       const expected = formatBytes((frozenAt - 1) * 600 * 1_000_000);
       expect(expected).not.toBe(before);
