@@ -165,7 +165,10 @@ export class WriterLock {
       this.name,
     ]);
     this.freeChecks = 0;
-    return Number(got?.got) === 1 ? 'writer' : 'reader';
+    if (Number(got?.got) !== 1) return 'reader';
+    // Held on this connection now: the old one no longer matters.
+    this.lostConnectionId = null;
+    return 'writer';
   }
 
   /** The lock's connection dropped (its lock went with it); the connection stays null until the next check. */
