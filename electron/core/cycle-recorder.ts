@@ -559,6 +559,8 @@ function sourcesOfRows(tracked: readonly TrackedDevice[]): Pick<CycleGuard, 'sou
 }
 
 function sameIdentity(a: RouterIdentity | undefined, b: RouterIdentity): boolean {
+  // The parser hands back last poll's object when nothing changed (ReadingMemory).
+  if (a === b) return true;
   return (
     a !== undefined &&
     a.name === b.name &&
