@@ -12,6 +12,7 @@ import { describeSources, type SourceSettings } from '../core/sources/create-sou
 import { gbpsToBytesPerSecond } from '../core/tracker';
 import { startUiServer, type UiServer } from '../core/ui-server';
 import { type CollectorConfig, ConfigError, readCollectorConfig, USAGE } from './config';
+import { consoleLines } from './console-output';
 import { ensureRendererBuilt, RENDERER_DIR } from './renderer-build';
 
 async function main(): Promise<number> {
@@ -28,16 +29,16 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  const log = consoleLines();
   // Ctrl+C or a service stop lets the cycle in progress finish, then exits cleanly.
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      console.log(`Received ${signal}: finishing the current cycle, then stopping.`);
+      log(`Received ${signal}: finishing the current cycle, then stopping.`);
       stop.abort();
     });
   }
 
-  const log = (line: string) => console.log(line);
   const service = new BandwidthService({
     settings: {
       apiUrl: config.apiUrl,

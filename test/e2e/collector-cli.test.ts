@@ -108,6 +108,27 @@ describe('collector CLI, end to end', () => {
     expect(Number(snapshots?.n)).toBe(cycles * 2);
   });
 
+  it('keeps recording when the reader of its console goes away (| head)', async () => {
+    server.respondWith(() => ({ devices: designPayload(0) }));
+    const run = startCollector([
+      '--api-url',
+      server.url,
+      '--mysql-url',
+      db.url,
+      '--interval',
+      '0.1',
+      '--cycles',
+      '8',
+    ]);
+    await run.waitFor(/^📈 Updated bandwidth tracking/, 1);
+    // The reading end of the pipe closes: the next console write fails with EPIPE.
+    run.child.stdout?.destroy();
+    expect(await run.exited).toBe(0);
+    expect(run.stderr).toContain('the console output was closed');
+    const [cycles] = await db.rows<{ n: string }>('SELECT COUNT(*) AS n FROM poll_cycles');
+    expect(Number(cycles?.n)).toBe(8);
+  });
+
   it.each([
     [['--interval', 'abc'], {}, '--interval "abc" is not a number of seconds'],
     [[], { BT_INTERVAL: '-3' }, 'BT_INTERVAL "-3"'],
