@@ -16,8 +16,9 @@ const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t',
 
 /**
  * A device-supplied text made safe for one console line: control characters (ANSI escape
- * sequences, newlines, C1 codes), bidirectional overrides and line separators become visible
- * escapes, so a router's name can neither fake a log line nor repaint the terminal.
+ * sequences, newlines, C1 codes), bidirectional marks and overrides, invisible characters and
+ * line separators become visible escapes, so a router's name can neither fake a log line, nor
+ * repaint the terminal, nor pass for another router's name.
  */
 export function printable(text: string): string {
   // Most names are plain ASCII: one look at each character, no regular expression.
@@ -27,17 +28,20 @@ export function printable(text: string): string {
     plain = code >= 32 && code < 127 && code !== 92;
   }
   if (plain) return text;
-  return text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\\]/g,
-    (char) => ESCAPES[char] ?? codeEscape(char.codePointAt(0) ?? 0),
-  );
+  return text.replace(UNPRINTABLE, (char) => ESCAPES[char] ?? codeEscape(char.codePointAt(0) ?? 0));
 }
 
+/**
+ * Control and format characters (bidi marks and overrides, zero-width spaces, the soft hyphen,
+ * tag characters), line separators, lone surrogates, the invisible Hangul fillers, and the
+ * backslash. Not the zero-width joiner: emoji sequences need it, and it hides nothing.
+ */
+const UNPRINTABLE = /(?!\u200d)[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0\\]/gu;
+
 function codeEscape(code: number): string {
-  return code < 0x100
-    ? `\\x${code.toString(16).padStart(2, '0')}`
-    : `\\u${code.toString(16).padStart(4, '0')}`;
+  if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code < 0x10000) return `\\u${code.toString(16).padStart(4, '0')}`;
+  return `\\u{${code.toString(16)}}`;
 }
 
 const RESET_WHY: Record<ResetReason, string> = {

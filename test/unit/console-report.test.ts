@@ -141,6 +141,16 @@ describe('printable (device names on the console)', () => {
     expect(printable('a\\nb')).toBe('a\\\\nb');
   });
 
+  it('shows invisible and format characters that would make two names look alike', () => {
+    expect(printable('AP\u061cx\u200by\ufeffz\u00ad\u180e\u3164')).toBe(
+      'AP\\u061cx\\u200by\\ufeffz\\xad\\u180e\\u3164',
+    );
+    // A tag character (two UTF-16 units) and a lone surrogate.
+    expect(printable('AP\u{e0041}\ud800')).toBe('AP\\u{e0041}\\ud800');
+    // The joiner inside an emoji sequence stays: it hides nothing.
+    expect(printable('Family 👨‍👩‍👧')).toBe('Family 👨‍👩‍👧');
+  });
+
   it('is applied to every device line of a cycle, which stays one line each', () => {
     const lines = consoleLines({
       at,
