@@ -59,7 +59,7 @@ export const RouterChooser = memo(function RouterChooser({
             checked={chosen.has(router.id)}
             onChange={() => onToggle(router.id)}
           />
-          {router.name}
+          <bdi>{router.name}</bdi>
           {inside?.(router.id) === true && (
             <span className="edge-note__inside"> (inside device)</span>
           )}

@@ -158,7 +158,7 @@ export const SummaryTable = memo(function SummaryTable({ rows, edge }: Props) {
             return (
               <tr key={row.routerId} data-router-id={row.routerId}>
                 <th scope="row">
-                  {row.name}
+                  <bdi>{row.name}</bdi>
                   {breakdown && !edgeIds.has(row.routerId) && (
                     <span className="edge-note__inside"> (inside device)</span>
                   )}

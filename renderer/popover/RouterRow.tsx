@@ -40,7 +40,9 @@ export const RouterRow = memo(function RouterRow({ router, onOpen, edgeRule }: P
           role="img"
           aria-label={freshness}
         />
-        <span className="router-row__name">{router.name}</span>
+        <span className="router-row__name">
+          <bdi>{router.name}</bdi>
+        </span>
         <Sparkline values={router.sparkline} label={`${router.name}, last hour`} />
         <span className="router-row__rate">
           {measuring ? (

@@ -69,7 +69,7 @@ export function RouterRoles() {
             return (
               <li key={router.id} className="router-roles__item" data-router-id={router.id}>
                 <label htmlFor={id} className="router-roles__name">
-                  {router.name} <span className="router-roles__mac">{router.mac}</span>
+                  <bdi>{router.name}</bdi> <span className="router-roles__mac">{router.mac}</span>
                 </label>
                 <select
                   id={id}

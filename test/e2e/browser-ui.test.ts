@@ -154,6 +154,8 @@ describe('browser view of the collector (Chromium, real MariaDB, real device API
 
     const names = await page.locator('.router-row__name').allTextContents();
     expect(names).toContain(XSS_NAME);
+    // Each name is isolated: a right-to-left override in one cannot reorder what follows it.
+    expect(await page.locator('.router-row__name > bdi').count()).toBe(3);
     expect(await page.locator('.popover img').count()).toBe(0);
     expect(dialogs).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}/popover-light.png` });
