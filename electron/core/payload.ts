@@ -72,12 +72,15 @@ function readCounter(raw: unknown, field: string): Field {
     if (!Number.isSafeInteger(raw)) {
       return `${field} is too large to be exact (${raw})`;
     }
+    // -0 is a negative reading (JSON keeps the sign), not a counter at zero.
+    if (Object.is(raw, -0)) return `${field} is negative (-0)`;
     value = BigInt(raw);
   } else if (typeof raw === 'string') {
     const text = raw.trim();
     if (!/^-?\d+$/.test(text)) {
       return `${field} is not an integer (${JSON.stringify(raw)})`;
     }
+    if (text.startsWith('-')) return `${field} is negative (${text.slice(0, 40)})`;
     value = BigInt(text);
   } else {
     return `${field} is not a number (${typeof raw})`;

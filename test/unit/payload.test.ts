@@ -64,6 +64,8 @@ describe('parseDevicePayload', () => {
     [{ tx_bytes: null }, 'tx_bytes is missing'],
     [{ rx_bytes: -1 }, 'rx_bytes is negative'],
     [{ tx_bytes: '-5' }, 'tx_bytes is negative'],
+    [{ rx_bytes: -0 }, 'rx_bytes is negative (-0)'],
+    [{ tx_bytes: '-0' }, 'tx_bytes is negative (-0)'],
     [{ rx_bytes: 1.5 }, 'rx_bytes is not an integer'],
     [{ rx_bytes: 'lots' }, 'rx_bytes is not an integer'],
     [{ rx_bytes: true }, 'rx_bytes is not a number'],
